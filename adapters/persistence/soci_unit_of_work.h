@@ -1,0 +1,54 @@
+#pragma once
+
+#include <vector>
+
+#include "adapters/persistence/soci_audit_log.h"
+#include "adapters/persistence/soci_client_repository.h"
+#include "adapters/persistence/soci_clinic_repository.h"
+#include "adapters/persistence/soci_session_repository.h"
+#include "adapters/persistence/soci_user_repository.h"
+#include "services/storage/ports/unit_of_work.h"
+
+namespace confide::persistence {
+
+// Keeps audit events in memory instead of writing them: a read transaction on a read-only
+// SQLite connection hands them to the writer afterwards (DESIGN.md: a read's audit event rides
+// the writer's group commit).
+class BufferedAuditLog final : public AuditLog {
+ public:
+  absl::Status Append(const AuditEvent& event) override {
+    events_.push_back(event);
+    return absl::OkStatus();
+  }
+  const std::vector<AuditEvent>& events() const { return events_; }
+
+ private:
+  std::vector<AuditEvent> events_;
+};
+
+// The repositories of one transaction on one soci session. The transaction itself (BEGIN,
+// COMMIT) belongs to the runner that made this unit.
+class SociUnitOfWork final : public UnitOfWork {
+ public:
+  // Audit events go to `audit` when given, else straight into the session's transaction.
+  explicit SociUnitOfWork(soci::session& sql, AuditLog* audit = nullptr);
+
+  ClinicRepository& clinics() override { return clinics_; }
+  ClientRepository& clients() override { return clients_; }
+  UserRepository& users() override { return users_; }
+  SessionRepository& sessions() override { return sessions_; }
+  AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
+  absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
+
+ private:
+  soci::session& sql_;
+  SociClinicRepository clinics_;
+  SociClientRepository clients_;
+  SociUserRepository users_;
+  SociSessionRepository sessions_;
+  SociAuditLog direct_audit_;
+  AuditLog* audit_;
+  int savepoints_ = 0;
+};
+
+}  // namespace confide::persistence

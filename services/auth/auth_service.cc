@@ -1,0 +1,108 @@
+#include "services/auth/auth_service.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/api/field_errors.h"
+#include "services/auth/ports/session_repository.h"
+#include "services/auth/ports/user_repository.h"
+#include "services/common/timestamps.h"
+
+namespace confide {
+namespace {
+
+// Long enough for any passphrase, short enough that hashing cannot be used to burn CPU.
+constexpr size_t kMaxPasswordLength = 256;
+
+absl::Status WrongCredentials() {
+  return absl::UnauthenticatedError("email or password is incorrect");
+}
+
+absl::Status ValidateLogin(const v1::LoginRequest& request) {
+  std::vector<FieldViolation> violations;
+  if (request.email().empty() || request.email().size() > 254) {
+    violations.push_back({"email", "is required (at most 254 characters)"});
+  }
+  if (request.password().empty() || request.password().size() > kMaxPasswordLength) {
+    violations.push_back({"password", "is required (at most 256 characters)"});
+  }
+  return InvalidFields(violations);
+}
+
+bool IsStaff(v1::Role role) {
+  return role == v1::ROLE_ADMIN || role == v1::ROLE_CLINICIAN || role == v1::ROLE_AUDITOR;
+}
+
+}  // namespace
+
+AuthService::AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGenerator& ids,
+                         SessionLifetimes lifetimes)
+    : hasher_(hasher), secrets_(secrets), ids_(ids), lifetimes_(lifetimes) {
+  dummy_hash_ = hasher_.Hash(secrets_.NewSessionToken()).value_or("");
+}
+
+absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest& request,
+                                                     RequestScope& scope) {
+  const std::string email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
+  absl::StatusOr<std::optional<UserRecord>> found = scope.uow.users().FindByEmail(email);
+  if (!found.ok()) {
+    return found.status();
+  }
+  if (!found->has_value()) {
+    hasher_.Verify(request.password(), dummy_hash_);
+    scope.audit.resource = "sessions";
+    return WrongCredentials();
+  }
+  const UserRecord& account = **found;
+  scope.audit.actor_user_id = account.user.id();
+  scope.audit.clinic_id = account.user.clinic_id();
+  scope.audit.actor_role = v1::Role_Name(account.user.role());
+  scope.audit.resource = "sessions";
+  if (!hasher_.Verify(request.password(), account.password_hash) || !account.active) {
+    return WrongCredentials();
+  }
+  SessionRecord session;
+  session.id = ids_.NewId();
+  const std::string token = secrets_.NewSessionToken();
+  session.token_digest = secrets_.Digest(token);
+  session.user_id = account.user.id();
+  session.clinic_id = account.user.clinic_id();
+  session.create_time = scope.now;
+  session.expire_time =
+      scope.now + (IsStaff(account.user.role()) ? lifetimes_.staff : lifetimes_.patient);
+  if (absl::Status stored = scope.uow.sessions().Insert(session); !stored.ok()) {
+    return stored;
+  }
+  scope.audit.resource = absl::StrCat("sessions/", session.id);
+  v1::LoginResponse response;
+  response.set_session_token(token);
+  *response.mutable_expire_time() = ToTimestamp(session.expire_time);
+  *response.mutable_user() = account.user;
+  return response;
+}
+
+absl::StatusOr<google::protobuf::Empty> AuthService::Logout(const v1::LogoutRequest&,
+                                                            RequestScope& scope) {
+  scope.audit.resource = absl::StrCat("sessions/", scope.principal->session_id);
+  if (absl::Status revoked = scope.uow.sessions().Revoke(scope.principal->session_id, scope.now);
+      !revoked.ok()) {
+    return revoked;
+  }
+  return google::protobuf::Empty();
+}
+
+void AuthService::Register(MethodTable& table) {
+  table.Add(MethodDefinition<v1::LoginRequest, v1::LoginResponse>{
+      .full_name = "confide.v1.AuthService.Login",
+      .mode = TransactionMode::kWrite,
+      .is_public = true,
+      .validate = ValidateLogin,
+      .handler = [this](const auto& r, RequestScope& s) { return Login(r, s); }});
+  table.Add(MethodDefinition<v1::LogoutRequest, google::protobuf::Empty>{
+      .full_name = "confide.v1.AuthService.Logout",
+      .mode = TransactionMode::kWrite,
+      .handler = [this](const auto& r, RequestScope& s) { return Logout(r, s); }});
+}
+
+}  // namespace confide

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "confide/v1/auth.pb.h"
+#include "google/protobuf/empty.pb.h"
+#include "services/api/method_table.h"
+#include "services/auth/ports/password_hasher.h"
+#include "services/auth/ports/secret_generator.h"
+#include "services/common/id_generator.h"
+
+namespace confide {
+
+struct SessionLifetimes {
+  absl::Duration staff = absl::Hours(8);
+  absl::Duration patient = absl::Hours(24 * 30);
+};
+
+// Sign-in and sign-out.
+class AuthService {
+ public:
+  // Hashes a throwaway password once, so unknown emails cost the same verification time as
+  // known ones and sign-in timing does not reveal which accounts exist.
+  AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGenerator& ids,
+              SessionLifetimes lifetimes);
+
+  absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request, RequestScope& scope);
+  absl::StatusOr<google::protobuf::Empty> Logout(const v1::LogoutRequest& request,
+                                                 RequestScope& scope);
+
+  // Adds Login and Logout to `table`.
+  void Register(MethodTable& table);
+
+ private:
+  PasswordHasher& hasher_;
+  SecretGenerator& secrets_;
+  IdGenerator& ids_;
+  SessionLifetimes lifetimes_;
+  std::string dummy_hash_;
+};
+
+}  // namespace confide

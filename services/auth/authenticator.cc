@@ -1,0 +1,48 @@
+#include "services/auth/authenticator.h"
+
+#include "services/auth/ports/session_repository.h"
+#include "services/auth/ports/user_repository.h"
+
+namespace confide {
+namespace {
+
+// Tokens are 43 base64url characters; anything far longer is not worth hashing.
+constexpr size_t kMaxTokenLength = 256;
+
+absl::Status Unauthenticated() {
+  return absl::UnauthenticatedError("a valid session token is required (Authorization: Bearer)");
+}
+
+}  // namespace
+
+absl::StatusOr<Principal> Authenticator::Authenticate(UnitOfWork& uow,
+                                                      std::string_view bearer_token,
+                                                      absl::Time now) const {
+  if (bearer_token.empty() || bearer_token.size() > kMaxTokenLength) {
+    return Unauthenticated();
+  }
+  absl::StatusOr<std::optional<SessionRecord>> session =
+      uow.sessions().FindByDigest(secrets_.Digest(bearer_token));
+  if (!session.ok()) {
+    return session.status();
+  }
+  if (!session->has_value() || (*session)->revoke_time.has_value() ||
+      (*session)->expire_time <= now) {
+    return Unauthenticated();
+  }
+  absl::StatusOr<std::optional<UserRecord>> user = uow.users().FindById((*session)->user_id);
+  if (!user.ok()) {
+    return user.status();
+  }
+  if (!user->has_value() || !(*user)->active) {
+    return Unauthenticated();
+  }
+  const v1::User& profile = (*user)->user;
+  return Principal{.user_id = profile.id(),
+                   .clinic_id = profile.clinic_id(),
+                   .role = profile.role(),
+                   .client_id = profile.client_id(),
+                   .session_id = (*session)->id};
+}
+
+}  // namespace confide

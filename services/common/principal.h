@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "confide/v1/auth.pb.h"
+
+namespace confide {
+
+// Who is calling, as established from a session. The clinic always comes from here, never from a
+// path or body field, so one clinic's caller cannot name another clinic's records.
+struct Principal {
+  std::string user_id;
+  std::string clinic_id;
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  // Patients only: the client record the account belongs to.
+  std::string client_id;
+  std::string session_id;
+};
+
+}  // namespace confide

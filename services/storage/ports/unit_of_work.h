@@ -1,0 +1,47 @@
+#pragma once
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+
+namespace confide {
+
+class AuditLog;
+class ClientRepository;
+class ClinicRepository;
+class SessionRepository;
+class UserRepository;
+
+// The repositories of one transaction. Everything done through one UnitOfWork commits or rolls
+// back together, which is how an audit event commits with the work it describes.
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+  virtual ClinicRepository& clinics() = 0;
+  virtual ClientRepository& clients() = 0;
+  virtual UserRepository& users() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual AuditLog& audit() = 0;
+  // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
+  // transaction goes on (so a refused request can still record its audit event). Returns
+  // work's status.
+  virtual absl::Status Atomically(absl::FunctionRef<absl::Status()> work) = 0;
+};
+
+enum class TransactionMode {
+  // Reads clinical data; may still append audit events.
+  kRead,
+  kWrite,
+};
+
+// Runs units of work against the database.
+class TransactionRunner {
+ public:
+  virtual ~TransactionRunner() = default;
+  // Runs `work` in one transaction and returns once it is durable. Commits when work returns
+  // OK, rolls back otherwise and returns work's status. Storage failures come back as
+  // UNAVAILABLE (retry may help) or INTERNAL.
+  virtual absl::Status Run(TransactionMode mode,
+                           absl::FunctionRef<absl::Status(UnitOfWork&)> work) = 0;
+};
+
+}  // namespace confide
