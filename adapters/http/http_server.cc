@@ -1,0 +1,334 @@
+#include "adapters/http/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "adapters/http/beast.h"
+#include "adapters/http/http_status_mapping.h"
+#include "adapters/http/request_transcoder.h"
+
+namespace confide::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::Shared {
+  Shared(HttpServerOptions options_in, Pipeline& pipeline_in, const HttpRuleRouter& router_in,
+         BoundedExecutor& executor_in, std::function<absl::Status()> readiness_in,
+         IdGenerator& ids_in)
+      : options(std::move(options_in)),
+        pipeline(pipeline_in),
+        router(router_in),
+        executor(executor_in),
+        readiness(std::move(readiness_in)),
+        ids(ids_in) {}
+
+  HttpServerOptions options;
+  Pipeline& pipeline;
+  const HttpRuleRouter& router;
+  BoundedExecutor& executor;
+  std::function<absl::Status()> readiness;
+  IdGenerator& ids;
+  asio::io_context io{};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{};
+  tcp::acceptor acceptor{io};
+};
+
+namespace {
+
+using Response = bhttp::response<bhttp::string_body>;
+using Clock = std::chrono::steady_clock;
+
+std::string_view View(boost::beast::string_view text) { return {text.data(), text.size()}; }
+
+bool IsValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) {
+    return false;
+  }
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsJsonContentType(std::string_view value) {
+  std::string type(value.substr(0, value.find(';')));
+  type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(type));
+  return type == "application/json";
+}
+
+// One connection: strand-serialized, one request at a time, a fresh parser with limits per
+// request, a timeout before every read and write.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+
+  void Run() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::ReadRequest, shared_from_this()));
+  }
+
+ private:
+  void ReadRequest() {
+    parser_.emplace();
+    parser_->body_limit(shared_->options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
+    stream_.expires_after(shared_->options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+      return Close();
+    }
+    started_ = Clock::now();
+    request_id_ = shared_->ids.NewId();
+    keep_alive_ = false;
+    version_ = 11;
+    if (ec == bhttp::error::body_limit) {
+      return SendError(413, absl::InvalidArgumentError(absl::StrCat(
+                                "request body is larger than ", shared_->options.body_limit,
+                                " bytes")));
+    }
+    if (ec == bhttp::error::header_limit) {
+      return SendError(431, absl::InvalidArgumentError("request headers are too large"));
+    }
+    if (ec) {
+      return SendError(400, absl::InvalidArgumentError("malformed HTTP request"));
+    }
+    Handle(parser_->release());
+  }
+
+  void Handle(bhttp::request<bhttp::string_body> request) {
+    keep_alive_ = request.keep_alive();
+    version_ = request.version();
+    if (auto header = request.find("x-request-id");
+        header != request.end() && IsValidRequestId(View(header->value()))) {
+      request_id_ = std::string(View(header->value()));
+    }
+    const std::string_view target = View(request.target());
+    const size_t question = target.find('?');
+    const std::string_view path = target.substr(0, question);
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+    const std::string method(request.method_string());
+    if (path == "/healthz") {
+      rpc_name_ = "healthz";
+      return SendJson(200, R"({"status":"SERVING"})");
+    }
+    if (path == "/readyz") {
+      rpc_name_ = "readyz";
+      return CheckReadiness();
+    }
+    std::optional<RouteMatch> match = shared_->router.Match(method, path);
+    if (!match.has_value()) {
+      rpc_name_ = "unmatched";
+      if (shared_->router.PathExists(path)) {
+        return SendError(405, absl::InvalidArgumentError(
+                                  absl::StrCat("HTTP method ", method, " is not allowed here")));
+      }
+      return SendError(404, absl::NotFoundError("no such endpoint"));
+    }
+    rpc_name_ = match->route->method->full_name;
+    if (!request.body().empty()) {
+      auto content_type = request.find(bhttp::field::content_type);
+      if (content_type == request.end() || !IsJsonContentType(View(content_type->value()))) {
+        return SendError(415, absl::InvalidArgumentError(
+                                  "request body must be sent as Content-Type: application/json"));
+      }
+    }
+    absl::StatusOr<std::unique_ptr<google::protobuf::Message>> message =
+        BuildRequestMessage(*match, request.body(), query, shared_->options.json);
+    if (!message.ok()) {
+      return SendStatus(message.status());
+    }
+    CallContext call;
+    if (auto auth = request.find(bhttp::field::authorization); auth != request.end()) {
+      std::string_view value = View(auth->value());
+      if (value.size() > 7 && absl::EqualsIgnoreCase(std::string(value.substr(0, 7)), "bearer ")) {
+        call.bearer_token = std::string(absl::StripAsciiWhitespace(std::string(value.substr(7))));
+      }
+    }
+    call.request_id = request_id_;
+    beast::error_code ignored;
+    call.source_address = stream_.socket().remote_endpoint(ignored).address().to_string();
+    const MethodSpec& spec = *match->route->method;
+    shared_->pipeline.Dispatch(
+        spec, *std::move(message), std::move(call), [self = shared_from_this()](RpcResult result) {
+          // Back onto this connection's strand: handlers never touch the socket.
+          auto shared_result = std::make_shared<RpcResult>(std::move(result));
+          asio::post(self->stream_.get_executor(), [self, shared_result] {
+            if (shared_result->ok()) {
+              self->SendJson(200, ResponseToJson(***shared_result));
+            } else {
+              self->SendStatus(shared_result->status());
+            }
+          });
+        });
+  }
+
+  void CheckReadiness() {
+    auto self = shared_from_this();
+    bool queued = shared_->executor.TrySubmit([self] {
+      absl::Status ready = self->shared_->readiness();
+      asio::post(self->stream_.get_executor(), [self, ready] {
+        if (ready.ok()) {
+          self->SendJson(200, R"({"status":"READY"})");
+        } else {
+          self->SendStatus(absl::UnavailableError(ready.message()));
+        }
+      });
+    });
+    if (!queued) {
+      SendStatus(absl::UnavailableError("the server is busy"));
+    }
+  }
+
+  void SendStatus(const absl::Status& status) {
+    SendJson(HttpStatusFor(status.code()), StatusToJson(status), status.code());
+  }
+
+  void SendError(int http_status, const absl::Status& status) {
+    keep_alive_ = false;  // after a framing error the rest of the stream cannot be trusted
+    SendJson(http_status, StatusToJson(status), status.code());
+  }
+
+  void SendJson(int http_status, std::string body,
+                absl::StatusCode code = absl::StatusCode::kOk) {
+    auto response = std::make_shared<Response>(static_cast<bhttp::status>(http_status), version_);
+    response->set(bhttp::field::server, "confide");
+    response->set(bhttp::field::content_type, "application/json");
+    response->set(bhttp::field::cache_control, "no-store");
+    response->set("X-Content-Type-Options", "nosniff");
+    response->set("X-Request-Id", request_id_);
+    if (http_status == 429 || http_status == 503) {
+      response->set(bhttp::field::retry_after, "1");
+    }
+    response->keep_alive(keep_alive_);
+    response->body() = std::move(body);
+    response->prepare_payload();
+    const double millis =
+        std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+    // Request ids, RPC names, codes and timings only: never paths' values, bodies or tokens.
+    spdlog::info(R"({{"msg":"request","request_id":"{}","rpc":"{}","http_status":{},"code":"{}","ms":{:.3f}}})",
+                 request_id_, rpc_name_, http_status, absl::StatusCodeToString(code), millis);
+    response_ = response;
+    stream_.expires_after(shared_->options.write_timeout);
+    bhttp::async_write(stream_, *response_,
+                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t) {
+    const bool close = ec || !response_->keep_alive();
+    response_.reset();
+    if (close) {
+      return Close();
+    }
+    ReadRequest();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<HttpServer::Shared> shared_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<Response> response_;
+  std::string request_id_;
+  std::string rpc_name_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  Clock::time_point started_;
+};
+
+void Accept(std::shared_ptr<HttpServer::Shared> shared) {
+  shared->acceptor.async_accept(asio::make_strand(shared->io),
+                                [shared](beast::error_code ec, tcp::socket socket) {
+                                  if (ec == asio::error::operation_aborted ||
+                                      !shared->acceptor.is_open()) {
+                                    return;
+                                  }
+                                  if (!ec) {
+                                    std::make_shared<Session>(std::move(socket), shared)->Run();
+                                  }
+                                  Accept(shared);
+                                });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, Pipeline& pipeline,
+                       const HttpRuleRouter& router, BoundedExecutor& executor,
+                       std::function<absl::Status()> readiness, IdGenerator& ids)
+    : shared_(std::make_shared<Shared>(std::move(options), pipeline, router, executor,
+                                       std::move(readiness), ids)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+absl::Status HttpServer::Start() {
+  beast::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(shared_->options.address, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rest.address is not an IP address: ", shared_->options.address));
+  }
+  tcp::endpoint endpoint(address, shared_->options.port);
+  tcp::acceptor& acceptor = shared_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot listen for REST on ", shared_->options.address, ":", shared_->options.port, ": ",
+        ec.message()));
+  }
+  shared_->work.emplace(shared_->io.get_executor());
+  Accept(shared_);
+  for (int i = 0; i < shared_->options.io_threads; ++i) {
+    threads_.emplace_back([shared = shared_] { shared->io.run(); });
+  }
+  return absl::OkStatus();
+}
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  return shared_->acceptor.local_endpoint(ec).port();
+}
+
+void HttpServer::StopAccepting() {
+  asio::post(shared_->io, [shared = shared_] {
+    beast::error_code ignored;
+    shared->acceptor.close(ignored);
+  });
+}
+
+void HttpServer::Stop() {
+  if (threads_.empty()) {
+    return;
+  }
+  StopAccepting();
+  shared_->work.reset();
+  shared_->io.stop();
+  for (std::thread& thread : threads_) {
+    thread.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace confide::http

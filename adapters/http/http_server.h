@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "adapters/http/http_rule_router.h"
+#include "adapters/http/json_precheck.h"
+#include "services/api/bounded_executor.h"
+#include "services/api/pipeline.h"
+#include "services/common/id_generator.h"
+
+namespace confide::http {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  // 0 picks a free port (tests); port() tells which.
+  uint16_t port = 8080;
+  int io_threads = 2;
+  size_t body_limit = 1024 * 1024;
+  size_t header_limit = 16 * 1024;
+  // A slow or silent client cannot hold a connection longer than this per request.
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds write_timeout{30};
+  JsonPrecheckLimits json;
+};
+
+// The REST gateway: Beast sessions that parse, route by the HttpRule table, build the request
+// message and hand it to the shared pipeline. I/O threads never run handlers.
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, Pipeline& pipeline, const HttpRuleRouter& router,
+             BoundedExecutor& executor, std::function<absl::Status()> readiness,
+             IdGenerator& ids);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the I/O threads. FAILED_PRECONDITION when the address is taken.
+  absl::Status Start();
+  uint16_t port() const;
+  // Stops accepting new connections; requests in flight still complete.
+  void StopAccepting();
+  // Closes everything and joins the I/O threads.
+  void Stop();
+
+  // Shared by the sessions in http_server.cc.
+  struct Shared;
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace confide::http

@@ -1,0 +1,260 @@
+#include "adapters/http/request_transcoder.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/api/field_errors.h"
+#include "services/api/rpc_status.h"
+
+namespace confide::http {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+bool IsSafeName(std::string_view name) {
+  if (name.empty() || name.size() > 64) {
+    return false;
+  }
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+          c == '_' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const FieldDescriptor* FindField(const Descriptor* type, std::string_view name) {
+  const std::string key(name);
+  const FieldDescriptor* field = type->FindFieldByName(key);
+  return field != nullptr ? field : type->FindFieldByCamelcaseName(key);
+}
+
+// Walks "a.b.c" to the message holding `c`; nullptr when a step is not a singular message.
+Message* ResolveParent(Message* root, const std::vector<std::string>& steps,
+                       const FieldDescriptor** leaf) {
+  Message* current = root;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const FieldDescriptor* field = FindField(current->GetDescriptor(), steps[i]);
+    if (field == nullptr) {
+      return nullptr;
+    }
+    if (i + 1 == steps.size()) {
+      *leaf = field;
+      return current;
+    }
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_repeated()) {
+      return nullptr;
+    }
+    current = current->GetReflection()->MutableMessage(current, field);
+  }
+  return nullptr;
+}
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> steps;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) {
+      dot = path.size();
+    }
+    steps.emplace_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return steps;
+}
+
+// Sets a scalar field from text (a path variable or query value).
+absl::Status SetScalar(Message* message, const FieldDescriptor* field, const std::string& text,
+                       const std::string& name) {
+  const Reflection* reflection = message->GetReflection();
+  const bool repeated = field->is_repeated();
+  auto bad = [&name](std::string_view expected) {
+    return InvalidField(name, absl::StrCat("must be ", std::string(expected)));
+  };
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      repeated ? reflection->AddString(message, field, text)
+               : reflection->SetString(message, field, text);
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_INT32: {
+      int32_t value = 0;
+      if (!absl::SimpleAtoi(text, &value)) return bad("a 32-bit integer");
+      repeated ? reflection->AddInt32(message, field, value)
+               : reflection->SetInt32(message, field, value);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_INT64: {
+      int64_t value = 0;
+      if (!absl::SimpleAtoi(text, &value)) return bad("an integer");
+      repeated ? reflection->AddInt64(message, field, value)
+               : reflection->SetInt64(message, field, value);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_BOOL: {
+      if (text != "true" && text != "false") return bad("true or false");
+      repeated ? reflection->AddBool(message, field, text == "true")
+               : reflection->SetBool(message, field, text == "true");
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      const google::protobuf::EnumValueDescriptor* value =
+          field->enum_type()->FindValueByName(text);
+      if (value == nullptr) return bad("one of the enum's value names");
+      repeated ? reflection->AddEnum(message, field, value)
+               : reflection->SetEnum(message, field, value);
+      return absl::OkStatus();
+    }
+    default:
+      return InvalidField(name, "cannot be set from a URL");
+  }
+}
+
+absl::Status SetFieldPath(Message* root, const std::string& path, const std::string& value) {
+  const FieldDescriptor* leaf = nullptr;
+  Message* parent = ResolveParent(root, SplitPath(path), &leaf);
+  const std::string name = IsSafeName(path) ? path : "query parameter";
+  if (parent == nullptr || leaf == nullptr) {
+    return InvalidField(name, "is not a field of this request");
+  }
+  if (leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    return InvalidField(name, "cannot be set from a URL");
+  }
+  return SetScalar(parent, leaf, value, name);
+}
+
+// protobuf's parser messages can quote the offending value; keep only what names a field.
+absl::Status JsonParseError(std::string_view parser_message) {
+  static constexpr std::string_view kUnknown = "Cannot find field: ";
+  const size_t at = parser_message.find(kUnknown);
+  if (at != std::string_view::npos) {
+    std::string_view rest = parser_message.substr(at + kUnknown.size());
+    std::string_view field = rest.substr(0, rest.find_first_of(" \n"));
+    if (IsSafeName(field)) {
+      return InvalidField(field, "is not a field of this request");
+    }
+    return absl::InvalidArgumentError("request body has a field this request does not have");
+  }
+  return absl::InvalidArgumentError(
+      "request body does not match the request: check field names, types and enum values");
+}
+
+absl::Status ParseJsonInto(std::string_view body, Message* target,
+                           const JsonPrecheckLimits& limits) {
+  if (absl::Status precheck = PrecheckJson(body, limits); !precheck.ok()) {
+    return precheck;
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto parsed = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(body.data(), body.size()), target, options);
+  if (!parsed.ok()) {
+    return JsonParseError(std::string_view(parsed.message().data(), parsed.message().size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyQuery(Message* message, std::string_view query) {
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string_view::npos) {
+      end = query.size();
+    }
+    std::string_view pair = query.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) {
+      continue;
+    }
+    const size_t equals = pair.find('=');
+    std::string raw_key(pair.substr(0, equals));
+    std::string raw_value(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
+    for (std::string* part : {&raw_key, &raw_value}) {
+      for (char& c : *part) {
+        if (c == '+') c = ' ';
+      }
+    }
+    std::optional<std::string> key = PercentDecode(raw_key);
+    std::optional<std::string> value = PercentDecode(raw_value);
+    if (!key.has_value() || !value.has_value()) {
+      return absl::InvalidArgumentError("query string has a malformed percent-escape");
+    }
+    if (absl::Status set = SetFieldPath(message, *key, *value); !set.ok()) {
+      return set;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Message>> BuildRequestMessage(const RouteMatch& match,
+                                                             std::string_view body,
+                                                             std::string_view query_string,
+                                                             const JsonPrecheckLimits& limits) {
+  const Route& route = *match.route;
+  std::unique_ptr<Message> request(route.method->request_prototype->New());
+  if (route.body.empty()) {
+    if (!body.empty()) {
+      return absl::InvalidArgumentError("this endpoint takes no request body");
+    }
+  } else if (!body.empty()) {
+    Message* target = request.get();
+    if (route.body != "*") {
+      const FieldDescriptor* field = FindField(request->GetDescriptor(), route.body);
+      if (field == nullptr || field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+        return absl::InternalError("route body field is not a message");
+      }
+      target = request->GetReflection()->MutableMessage(request.get(), field);
+    }
+    if (absl::Status parsed = ParseJsonInto(body, target, limits); !parsed.ok()) {
+      return parsed;
+    }
+  }
+  for (const auto& [path, value] : match.bindings) {
+    if (absl::Status set = SetFieldPath(request.get(), path, value); !set.ok()) {
+      return set;
+    }
+  }
+  if (!query_string.empty()) {
+    if (route.body == "*") {
+      return absl::InvalidArgumentError("this endpoint takes its fields in the body, not the URL");
+    }
+    if (absl::Status applied = ApplyQuery(request.get(), query_string); !applied.ok()) {
+      return applied;
+    }
+  }
+  return request;
+}
+
+std::string ResponseToJson(const Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = false;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) {
+    return "{}";
+  }
+  return json;
+}
+
+std::string StatusToJson(const absl::Status& status) {
+  google::rpc::Status rpc = ToRpcStatus(status);
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(rpc, &json).ok()) {
+    // A detail whose type is not linked in cannot be printed; the code and message still can.
+    rpc.clear_details();
+    if (!google::protobuf::util::MessageToJsonString(rpc, &json).ok()) {
+      json = R"({"code":13,"message":"internal error"})";
+    }
+  }
+  return json;
+}
+
+}  // namespace confide::http

@@ -1,0 +1,148 @@
+// confide-server: the composition root. Reads configuration, builds the adapters and services,
+// wires them by constructor injection, serves REST and gRPC until SIGTERM, then drains.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+
+#include "adapters/crypto/argon2_password_hasher.h"
+#include "adapters/crypto/openssl_secret_generator.h"
+#include "adapters/crypto/uuid7_id_generator.h"
+#include "adapters/grpc/grpc_server.h"
+#include "adapters/http/http_rule_router.h"
+#include "adapters/http/http_server.h"
+#include "adapters/persistence/database.h"
+#include "apps/server_config.h"
+#include "services/api/bounded_executor.h"
+#include "services/api/method_table.h"
+#include "services/api/pipeline.h"
+#include "services/auth/auth_service.h"
+#include "services/auth/authenticator.h"
+#include "services/clients/client_service.h"
+#include "services/common/system_clock.h"
+
+namespace {
+
+[[noreturn]] void Fatal(const std::string& message) {
+  std::fprintf(stderr, "confide-server: %s\n", message.c_str());
+  std::exit(1);
+}
+
+void WritePortsFile(const std::string& path, int rest_port, int grpc_port) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << "{\"rest\":" << rest_port << ",\"grpc\":" << grpc_port << "}\n";
+  }
+  // Rename so a reader never sees a half-written file.
+  std::rename(temp.c_str(), path.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace confide;
+  app::ServerConfig config;
+  CLI::App cli{"Confide practice-management server"};
+  std::string config_path;
+  cli.add_option("--config", config_path, "TOML configuration file");
+  std::string database_url, rest_address, grpc_address, ports_file;
+  int rest_port = -1, grpc_port = -1;
+  cli.add_option("--database-url", database_url, "sqlite:<path> or postgresql://...");
+  cli.add_option("--rest-address", rest_address, "REST listen address");
+  cli.add_option("--rest-port", rest_port, "REST port (0 = any free port)");
+  cli.add_option("--grpc-address", grpc_address, "gRPC listen address");
+  cli.add_option("--grpc-port", grpc_port, "gRPC port (0 = any free port)");
+  cli.add_option("--ports-file", ports_file, "write the bound ports here as JSON");
+  CLI11_PARSE(cli, argc, argv);
+
+  if (!config_path.empty()) {
+    if (absl::Status s = app::ApplyConfigFile(config_path, config); !s.ok()) Fatal(s.ToString());
+  }
+  if (absl::Status s = app::ApplyEnvironment(config); !s.ok()) Fatal(s.ToString());
+  if (!database_url.empty()) config.database_url = database_url;
+  if (!rest_address.empty()) config.rest_address = rest_address;
+  if (!grpc_address.empty()) config.grpc_address = grpc_address;
+  if (rest_port >= 0) config.rest_port = rest_port;
+  if (grpc_port >= 0) config.grpc_port = grpc_port;
+  if (!ports_file.empty()) config.ports_file = ports_file;
+  if (absl::Status s = app::ValidateConfig(config); !s.ok()) Fatal(s.ToString());
+
+  spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","event":%v})",
+                      spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  // Block the stop signals before any thread starts, so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  SystemClock clock;
+  Uuid7IdGenerator ids(clock);
+  OpenSslSecretGenerator secrets;
+  Argon2PasswordHasher hasher(Argon2Params{
+      .time_cost = static_cast<uint32_t>(config.argon2_time_cost),
+      .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
+
+  absl::StatusOr<std::unique_ptr<persistence::Database>> database = persistence::Database::Open(
+      {.url = config.database_url, .connections = config.database_connections});
+  if (!database.ok()) Fatal(database.status().ToString());
+  if (config.migrate_on_start) {
+    absl::StatusOr<std::vector<std::string>> applied = (*database)->Migrate();
+    if (!applied.ok()) Fatal(applied.status().ToString());
+    for (const std::string& name : *applied) {
+      spdlog::info(R"({{"msg":"migration applied","name":"{}"}})", name);
+    }
+  }
+
+  MethodTable methods;
+  ClientService clients(ids);
+  clients.Register(methods);
+  AuthService auth(hasher, secrets, ids,
+                   SessionLifetimes{.staff = absl::Hours(config.staff_session_hours),
+                                    .patient = absl::Hours(config.patient_session_hours)});
+  auth.Register(methods);
+
+  BoundedExecutor executor(config.workers, static_cast<size_t>(config.queue_capacity));
+  Authenticator authenticator(secrets);
+  Pipeline pipeline(methods, authenticator, (*database)->transactions(), executor, clock, ids);
+
+  absl::StatusOr<http::HttpRuleRouter> router = http::HttpRuleRouter::Build(methods);
+  if (!router.ok()) Fatal(router.status().ToString());
+  http::HttpServer rest(
+      http::HttpServerOptions{.address = config.rest_address,
+                              .port = static_cast<uint16_t>(config.rest_port),
+                              .io_threads = config.io_threads,
+                              .body_limit = static_cast<size_t>(config.body_limit_bytes)},
+      pipeline, *router, executor, [&database] { return (*database)->CheckReady(); }, ids);
+  if (absl::Status s = rest.Start(); !s.ok()) Fatal(s.ToString());
+  grpc_adapter::GrpcServer grpc(
+      grpc_adapter::GrpcServerOptions{.address = config.grpc_address,
+                                      .port = static_cast<uint16_t>(config.grpc_port),
+                                      .max_message_bytes =
+                                          static_cast<size_t>(config.body_limit_bytes)},
+      pipeline);
+  if (absl::Status s = grpc.Start(); !s.ok()) Fatal(s.ToString());
+
+  spdlog::info(R"({{"msg":"listening","rest":"{}:{}","grpc":"{}:{}","database":"{}"}})",
+               config.rest_address, rest.port(), config.grpc_address, grpc.port(),
+               (*database)->dialect() == persistence::Dialect::kSqlite ? "sqlite" : "postgresql");
+  if (!config.ports_file.empty()) {
+    WritePortsFile(config.ports_file, rest.port(), grpc.port());
+  }
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info(R"({{"msg":"stopping","signal":{}}})", signal_number);
+  // Drain: stop taking new work, finish what is queued, then close the transports.
+  rest.StopAccepting();
+  grpc.Shutdown(std::chrono::seconds(10));
+  executor.Shutdown();
+  rest.Stop();
+  spdlog::info(R"({{"msg":"stopped"}})");
+  return 0;
+}

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace confide::app {
+
+// Everything confide-server and confidectl read from outside. Precedence: defaults < TOML
+// file (--config) < CONFIDE_* environment variables < command-line flags.
+struct ServerConfig {
+  std::string database_url = "sqlite:./data/confide.db";
+  int database_connections = 4;
+  std::string rest_address = "127.0.0.1";
+  int rest_port = 8080;
+  std::string grpc_address = "127.0.0.1";
+  int grpc_port = 50051;
+  int io_threads = 2;
+  int workers = 8;
+  int queue_capacity = 1024;
+  int64_t body_limit_bytes = 1024 * 1024;
+  // argon2id cost; OWASP's minimum is 19 MiB, t=2.
+  int argon2_memory_kib = 65536;
+  int argon2_time_cost = 3;
+  int staff_session_hours = 8;
+  int patient_session_hours = 24 * 30;
+  bool migrate_on_start = true;
+  // When set, the server writes {"rest":PORT,"grpc":PORT} here once listening (tests use port 0).
+  std::string ports_file;
+  std::string log_level = "info";
+};
+
+// Reads `path` (TOML) over `config`. Unknown keys are errors: a typo must not silently fall
+// back to a default.
+absl::Status ApplyConfigFile(const std::string& path, ServerConfig& config);
+
+// Applies CONFIDE_DATABASE_URL, CONFIDE_REST_PORT, ... over `config`.
+absl::Status ApplyEnvironment(ServerConfig& config);
+
+// Checks ranges; INVALID_ARGUMENT naming the setting.
+absl::Status ValidateConfig(const ServerConfig& config);
+
+}  // namespace confide::app

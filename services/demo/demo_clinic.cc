@@ -1,0 +1,150 @@
+#include "services/demo/demo_clinic.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "services/auth/ports/user_repository.h"
+#include "services/clients/ports/client_repository.h"
+#include "services/clinics/ports/clinic_repository.h"
+#include "services/common/timestamps.h"
+
+namespace confide {
+namespace {
+
+struct DemoUser {
+  const char* id;
+  const char* clinic_id;
+  const char* email;
+  const char* display_name;
+  v1::Role role;
+  v1::Discipline discipline;
+  const char* client_id;
+};
+
+constexpr char kSamId[] = "0190d000-0000-7000-8000-00000000a001";
+constexpr char kAlexId[] = "0190d000-0000-7000-8000-00000000a002";
+constexpr char kOtherTherapistId[] = "0190d000-0000-7000-8000-00000000a009";
+
+const std::vector<DemoUser>& DemoUsers() {
+  static const std::vector<DemoUser> kUsers = {
+      {kSamId, kDemoClinicId, "sam.therapist@demo.confide.test", "Sam Rivers (demo)",
+       v1::ROLE_CLINICIAN, v1::DISCIPLINE_SEX_THERAPIST, ""},
+      {kAlexId, kDemoClinicId, "alex.physio@demo.confide.test", "Alex Moreau (demo)",
+       v1::ROLE_CLINICIAN, v1::DISCIPLINE_PELVIC_PHYSIO, ""},
+      {"0190d000-0000-7000-8000-00000000a003", kDemoClinicId, "admin@demo.confide.test",
+       "Demo Admin", v1::ROLE_ADMIN, v1::DISCIPLINE_UNSPECIFIED, ""},
+      {"0190d000-0000-7000-8000-00000000a004", kDemoClinicId, "auditor@demo.confide.test",
+       "Demo Auditor", v1::ROLE_AUDITOR, v1::DISCIPLINE_UNSPECIFIED, ""},
+      {"0190d000-0000-7000-8000-00000000a005", kDemoClinicId, "jo.patient@demo.confide.test",
+       "Jo (demo)", v1::ROLE_PATIENT, v1::DISCIPLINE_UNSPECIFIED, kDemoJoClientId},
+      {"0190d000-0000-7000-8000-00000000a006", kDemoClinicId, "riley.patient@demo.confide.test",
+       "Riley (demo)", v1::ROLE_PATIENT, v1::DISCIPLINE_UNSPECIFIED, kDemoRileyClientId},
+      {kOtherTherapistId, kOtherClinicId, "other.therapist@demo.confide.test",
+       "Other Therapist (demo)", v1::ROLE_CLINICIAN, v1::DISCIPLINE_OTHER, ""},
+      {"0190d000-0000-7000-8000-00000000a00a", kOtherClinicId, "casey.patient@demo.confide.test",
+       "Casey (demo)", v1::ROLE_PATIENT, v1::DISCIPLINE_UNSPECIFIED, kDemoCaseyClientId},
+  };
+  return kUsers;
+}
+
+ClientRecord DemoClient(const char* clinic_id, const char* id, const char* given,
+                        const char* family, v1::PresentingConcern concern, v1::ClientStatus status,
+                        std::vector<const char*> care_team, absl::Time now) {
+  ClientRecord record;
+  record.clinic_id = clinic_id;
+  record.version = 1;
+  v1::Client& c = record.client;
+  c.set_id(id);
+  c.set_legal_given_name(given);
+  c.set_legal_family_name(family);
+  c.set_preferred_name(given);
+  c.set_pronouns("she/her");
+  c.set_date_of_birth("1994-05-17");
+  c.set_email(absl::AsciiStrToLower(given) + ".patient@demo.confide.test");
+  c.set_phone("+44 20 7946 0000");  // Ofcom's range reserved for drama: never a real number
+  c.mutable_discreet_contact()->set_no_clinic_name_in_messages(true);
+  c.mutable_discreet_contact()->set_preferred_channel(v1::CONTACT_CHANNEL_PORTAL_ONLY);
+  c.set_referral_source("Demo GP practice");
+  c.set_presenting_concern(concern);
+  c.set_status(status);
+  *c.mutable_create_time() = ToTimestamp(now);
+  *c.mutable_update_time() = ToTimestamp(now);
+  for (const char* member : care_team) {
+    c.add_care_team()->set_user_id(member);
+  }
+  return record;
+}
+
+}  // namespace
+
+absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
+                                              PasswordHasher& hasher, const Clock& clock) {
+  absl::StatusOr<std::string> password_hash = hasher.Hash(kDemoPassword);
+  if (!password_hash.ok()) {
+    return password_hash.status();
+  }
+  const absl::Time now = clock.Now();
+  DemoLoadResult result = DemoLoadResult::kLoaded;
+  absl::Status status =
+      transactions.Run(TransactionMode::kWrite, [&](UnitOfWork& uow) -> absl::Status {
+        absl::StatusOr<int> real = uow.clinics().CountRealClinics();
+        if (!real.ok()) {
+          return real.status();
+        }
+        if (*real > 0) {
+          return absl::FailedPreconditionError(
+              "this database holds real clinics; the demo clinic is only loaded into a database "
+              "of its own");
+        }
+        absl::StatusOr<std::optional<ClinicRecord>> existing = uow.clinics().Find(kDemoClinicId);
+        if (!existing.ok()) {
+          return existing.status();
+        }
+        if (existing->has_value()) {
+          result = DemoLoadResult::kAlreadyLoaded;
+          return absl::OkStatus();
+        }
+        for (const ClinicRecord& clinic : {ClinicRecord{kDemoClinicId, "Demo Clinic", true},
+                                           ClinicRecord{kOtherClinicId, "Other Clinic", true}}) {
+          if (absl::Status s = uow.clinics().Insert(clinic, now); !s.ok()) {
+            return s;
+          }
+        }
+        for (const DemoUser& demo : DemoUsers()) {
+          UserRecord user;
+          user.user.set_id(demo.id);
+          user.user.set_clinic_id(demo.clinic_id);
+          user.user.set_email(demo.email);
+          user.user.set_display_name(demo.display_name);
+          user.user.set_role(demo.role);
+          user.user.set_discipline(demo.discipline);
+          user.user.set_client_id(demo.client_id);
+          user.password_hash = *password_hash;
+          if (absl::Status s = uow.users().Insert(user, now); !s.ok()) {
+            return s;
+          }
+        }
+        for (const ClientRecord& client :
+             {DemoClient(kDemoClinicId, kDemoJoClientId, "Jo", "Example",
+                         v1::PRESENTING_CONCERN_PRIMARY_VAGINISMUS, v1::CLIENT_STATUS_ACTIVE,
+                         {kSamId, kAlexId}, now),
+              DemoClient(kDemoClinicId, kDemoRileyClientId, "Riley", "Sample",
+                         v1::PRESENTING_CONCERN_DYSPAREUNIA, v1::CLIENT_STATUS_INTAKE, {kSamId},
+                         now),
+              DemoClient(kOtherClinicId, kDemoCaseyClientId, "Casey", "Placeholder",
+                         v1::PRESENTING_CONCERN_VULVODYNIA, v1::CLIENT_STATUS_ACTIVE,
+                         {kOtherTherapistId}, now)}) {
+          if (absl::Status s = uow.clients().Insert(client, ""); !s.ok()) {
+            return s;
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) {
+    return status;
+  }
+  return result;
+}
+
+}  // namespace confide

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "services/auth/ports/password_hasher.h"
+#include "services/common/clock.h"
+#include "services/storage/ports/unit_of_work.h"
+
+namespace confide {
+
+// The fixed, documented demo data of DESIGN.md ("Signing in, and the demo clinic"): the same
+// accounts, ids and obviously fake people everywhere (docs, tests, a newcomer's first run).
+inline constexpr char kDemoPassword[] = "demo-Confide-2026";
+inline constexpr char kDemoClinicId[] = "0190d000-0000-7000-8000-000000000001";
+inline constexpr char kOtherClinicId[] = "0190d000-0000-7000-8000-000000000002";
+inline constexpr char kDemoJoClientId[] = "0190d000-0000-7000-8000-00000000c001";
+inline constexpr char kDemoRileyClientId[] = "0190d000-0000-7000-8000-00000000c002";
+inline constexpr char kDemoCaseyClientId[] = "0190d000-0000-7000-8000-00000000c003";
+
+enum class DemoLoadResult { kLoaded, kAlreadyLoaded };
+
+// Creates the demo clinics, accounts and clients in one transaction. FAILED_PRECONDITION when
+// the database holds any clinic that is not a demo clinic: demo accounts with a published
+// password must never appear beside real records.
+absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
+                                              PasswordHasher& hasher, const Clock& clock);
+
+}  // namespace confide

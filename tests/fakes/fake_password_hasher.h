@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "services/auth/ports/password_hasher.h"
+
+namespace confide {
+
+// A "hash" that is the password with a marker ("h:" + password): cheap, deterministic, and
+// still a different string from the password, so a test notices a plain-text comparison.
+class FakePasswordHasher final : public PasswordHasher {
+ public:
+  absl::StatusOr<std::string> Hash(std::string_view password) override {
+    return "h:" + std::string(password);
+  }
+
+  bool Verify(std::string_view password, std::string_view encoded_hash) override {
+    return encoded_hash == "h:" + std::string(password);
+  }
+};
+
+}  // namespace confide

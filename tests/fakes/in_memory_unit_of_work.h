@@ -1,0 +1,358 @@
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/time/time.h"
+#include "services/audit/audit_event.h"
+#include "services/audit/ports/audit_log.h"
+#include "services/auth/ports/session_repository.h"
+#include "services/auth/ports/user_repository.h"
+#include "services/clients/ports/client_repository.h"
+#include "services/clinics/ports/clinic_repository.h"
+#include "services/storage/ports/unit_of_work.h"
+
+namespace confide {
+
+// Everything the in-memory database holds. A plain value, so a transaction or savepoint is a copy
+// and a rollback is an assignment.
+struct InMemoryDatabase {
+  std::map<std::string, ClinicRecord> clinics;
+  // By client id; ids are unique across clinics, and every lookup also checks the clinic.
+  std::map<std::string, ClientRecord> clients;
+  // (clinic id, create request id) → client id.
+  std::map<std::pair<std::string, std::string>, std::string> client_create_requests;
+  std::map<std::string, UserRecord> users;
+  std::map<std::string, SessionRecord> sessions;
+  // In append order.
+  std::vector<AuditEvent> audit_events;
+};
+
+class InMemoryClinicRepository final : public ClinicRepository {
+ public:
+  explicit InMemoryClinicRepository(InMemoryDatabase& db) : db_(db) {}
+
+  absl::Status Insert(const ClinicRecord& clinic, absl::Time) override {
+    if (!db_.clinics.emplace(clinic.id, clinic).second) {
+      return absl::AlreadyExistsError("clinic exists");
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<ClinicRecord>> Find(std::string_view clinic_id) override {
+    auto it = db_.clinics.find(std::string(clinic_id));
+    if (it == db_.clinics.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
+  absl::StatusOr<int> CountRealClinics() override {
+    return static_cast<int>(std::count_if(db_.clinics.begin(), db_.clinics.end(),
+                                          [](const auto& c) { return !c.second.is_demo; }));
+  }
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemoryClientRepository final : public ClientRepository {
+ public:
+  explicit InMemoryClientRepository(InMemoryDatabase& db) : db_(db) {}
+
+  absl::Status Insert(const ClientRecord& record, std::string_view create_request_id) override {
+    const std::string& id = record.client.id();
+    if (db_.clients.count(id) > 0) {
+      return absl::AlreadyExistsError("client id exists");
+    }
+    if (!create_request_id.empty()) {
+      auto key = std::make_pair(record.clinic_id, std::string(create_request_id));
+      if (!db_.client_create_requests.emplace(key, id).second) {
+        return absl::AlreadyExistsError("create request id used");
+      }
+    }
+    ClientRecord stored = record;
+    stored.version = 1;
+    db_.clients.emplace(id, std::move(stored));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::optional<ClientRecord>> Find(std::string_view clinic_id,
+                                                   std::string_view client_id) override {
+    const ClientRecord* record = Lookup(clinic_id, client_id);
+    if (record == nullptr) {
+      return std::nullopt;
+    }
+    return *record;
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindByCreateRequestId(
+      std::string_view clinic_id, std::string_view request_id) override {
+    auto it = db_.client_create_requests.find(
+        std::make_pair(std::string(clinic_id), std::string(request_id)));
+    if (it == db_.client_create_requests.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
+
+  absl::StatusOr<std::optional<ClientAccessFacts>> FindAccessFacts(
+      std::string_view clinic_id, std::string_view client_id) override {
+    const ClientRecord* record = Lookup(clinic_id, client_id);
+    if (record == nullptr) {
+      return std::nullopt;
+    }
+    ClientAccessFacts facts{.clinic_id = record->clinic_id, .client_id = record->client.id()};
+    for (const v1::CareTeamMember& member : record->client.care_team()) {
+      facts.care_team_user_ids.push_back(member.user_id());
+    }
+    return facts;
+  }
+
+  absl::StatusOr<std::vector<ClientRecord>> List(const ClientQuery& query) override {
+    std::vector<ClientRecord> out;
+    // std::map iterates in id order, which is the order the port promises.
+    for (const auto& [id, record] : db_.clients) {
+      if (static_cast<int>(out.size()) >= query.limit) {
+        break;
+      }
+      if (Matches(record, query)) {
+        out.push_back(record);
+      }
+    }
+    return out;
+  }
+
+  absl::Status Update(const ClientRecord& record, int64_t expected_version) override {
+    auto it = db_.clients.find(record.client.id());
+    if (it == db_.clients.end() || it->second.clinic_id != record.clinic_id) {
+      return absl::NotFoundError("client not found");
+    }
+    if (it->second.version != expected_version) {
+      return absl::AbortedError("version moved on");
+    }
+    it->second = record;
+    return absl::OkStatus();
+  }
+
+ private:
+  const ClientRecord* Lookup(std::string_view clinic_id, std::string_view client_id) const {
+    auto it = db_.clients.find(std::string(client_id));
+    if (it == db_.clients.end() || it->second.clinic_id != clinic_id) {
+      return nullptr;
+    }
+    return &it->second;
+  }
+
+  static bool Matches(const ClientRecord& record, const ClientQuery& query) {
+    const v1::Client& client = record.client;
+    if (record.clinic_id != query.clinic_id || client.id() <= query.after_id) {
+      return false;
+    }
+    if (!query.only_client_id.empty() && client.id() != query.only_client_id) {
+      return false;
+    }
+    if (!query.care_team_user_id.empty() &&
+        std::none_of(client.care_team().begin(), client.care_team().end(),
+                     [&](const v1::CareTeamMember& m) {
+                       return m.user_id() == query.care_team_user_id;
+                     })) {
+      return false;
+    }
+    if (query.status == v1::CLIENT_STATUS_UNSPECIFIED
+            ? client.status() == v1::CLIENT_STATUS_ARCHIVED
+            : client.status() != query.status) {
+      return false;
+    }
+    if (query.name_prefix.empty()) {
+      return true;
+    }
+    for (const std::string* name :
+         {&client.preferred_name(), &client.legal_given_name(), &client.legal_family_name()}) {
+      if (absl::StartsWith(absl::AsciiStrToLower(*name), query.name_prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  InMemoryDatabase& db_;
+};
+
+class InMemoryUserRepository final : public UserRepository {
+ public:
+  explicit InMemoryUserRepository(InMemoryDatabase& db) : db_(db) {}
+
+  absl::StatusOr<std::optional<UserRecord>> FindByEmail(std::string_view email) override {
+    const std::string wanted = absl::AsciiStrToLower(std::string(email));
+    for (const auto& [id, record] : db_.users) {
+      if (absl::AsciiStrToLower(record.user.email()) == wanted) {
+        return record;
+      }
+    }
+    return std::nullopt;
+  }
+  absl::StatusOr<std::optional<UserRecord>> FindById(std::string_view user_id) override {
+    auto it = db_.users.find(std::string(user_id));
+    if (it == db_.users.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
+  absl::Status Insert(const UserRecord& record, absl::Time) override {
+    if (FindByEmail(record.user.email())->has_value()) {
+      return absl::AlreadyExistsError("email taken");
+    }
+    if (!db_.users.emplace(record.user.id(), record).second) {
+      return absl::AlreadyExistsError("user id exists");
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemorySessionRepository final : public SessionRepository {
+ public:
+  explicit InMemorySessionRepository(InMemoryDatabase& db) : db_(db) {}
+
+  absl::Status Insert(const SessionRecord& session) override {
+    if (!db_.sessions.emplace(session.id, session).second) {
+      return absl::AlreadyExistsError("session id exists");
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<SessionRecord>> FindByDigest(std::string_view digest) override {
+    for (const auto& [id, session] : db_.sessions) {
+      if (session.token_digest == digest) {
+        return session;
+      }
+    }
+    return std::nullopt;
+  }
+  absl::Status Revoke(std::string_view session_id, absl::Time when) override {
+    auto it = db_.sessions.find(std::string(session_id));
+    if (it == db_.sessions.end()) {
+      return absl::NotFoundError("session not found");
+    }
+    if (!it->second.revoke_time.has_value()) {
+      it->second.revoke_time = when;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemoryAuditLog final : public AuditLog {
+ public:
+  explicit InMemoryAuditLog(InMemoryDatabase& db) : db_(db) {}
+
+  absl::Status Append(const AuditEvent& event) override {
+    db_.audit_events.push_back(event);
+    return absl::OkStatus();
+  }
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+// One transaction over a private copy of the database; the runner publishes the copy on commit.
+class InMemoryUnitOfWork final : public UnitOfWork {
+ public:
+  explicit InMemoryUnitOfWork(InMemoryDatabase snapshot)
+      : db_(std::move(snapshot)),
+        clinics_(db_),
+        clients_(db_),
+        users_(db_),
+        sessions_(db_),
+        audit_(db_) {}
+  InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
+  InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
+
+  ClinicRepository& clinics() override { return clinics_; }
+  ClientRepository& clients() override { return clients_; }
+  UserRepository& users() override { return users_; }
+  SessionRepository& sessions() override { return sessions_; }
+  AuditLog& audit() override { return audit_; }
+
+  // A savepoint is a copy of the transaction's state; an error restores it.
+  absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override {
+    InMemoryDatabase savepoint = db_;
+    absl::Status status = work();
+    if (!status.ok()) {
+      db_ = std::move(savepoint);
+    }
+    return status;
+  }
+
+  InMemoryDatabase& state() { return db_; }
+
+ private:
+  InMemoryDatabase db_;
+  InMemoryClinicRepository clinics_;
+  InMemoryClientRepository clients_;
+  InMemoryUserRepository users_;
+  InMemorySessionRepository sessions_;
+  InMemoryAuditLog audit_;
+};
+
+// Serializable transactions over one in-memory database: each Run works on a copy and publishes
+// it only when work returns OK. Transactions run one at a time. Thread-safe.
+class InMemoryTransactionRunner final : public TransactionRunner {
+ public:
+  absl::Status Run(TransactionMode, absl::FunctionRef<absl::Status(UnitOfWork&)> work) override {
+    std::lock_guard lock(mutex_);
+    InMemoryUnitOfWork uow(committed_);
+    absl::Status status = work(uow);
+    if (status.ok()) {
+      committed_ = std::move(uow.state());
+      ++commits_;
+    } else {
+      ++rollbacks_;
+    }
+    return status;
+  }
+
+  // Runs `work` as one committed transaction and returns its status; for seeding test data.
+  absl::Status Seed(absl::FunctionRef<absl::Status(UnitOfWork&)> work) {
+    return Run(TransactionMode::kWrite, work);
+  }
+
+  // A copy of what is committed.
+  InMemoryDatabase Committed() const {
+    std::lock_guard lock(mutex_);
+    return committed_;
+  }
+  std::vector<AuditEvent> AuditEvents() const {
+    std::lock_guard lock(mutex_);
+    return committed_.audit_events;
+  }
+  int commits() const {
+    std::lock_guard lock(mutex_);
+    return commits_;
+  }
+  int rollbacks() const {
+    std::lock_guard lock(mutex_);
+    return rollbacks_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  InMemoryDatabase committed_;  // Guarded by mutex_.
+  int commits_ = 0;             // Guarded by mutex_.
+  int rollbacks_ = 0;           // Guarded by mutex_.
+};
+
+}  // namespace confide
