@@ -5,6 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/api/field_errors.h"
 #include "services/api/rpc_status.h"
@@ -125,6 +127,16 @@ absl::Status SetFieldPath(Message* root, const std::string& path, const std::str
     return InvalidField(name, "is not a field of this request");
   }
   if (leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    // A FieldMask in a URL is its JSON form: comma-separated lowerCamelCase paths.
+    if (leaf->message_type()->full_name() == "google.protobuf.FieldMask" && !leaf->is_repeated()) {
+      auto* mask = dynamic_cast<google::protobuf::FieldMask*>(
+          parent->GetReflection()->MutableMessage(parent, leaf));
+      if (mask != nullptr &&
+          google::protobuf::util::FieldMaskUtil::FromJsonString(value, mask)) {
+        return absl::OkStatus();
+      }
+      return InvalidField(name, "must be comma-separated field names");
+    }
     return InvalidField(name, "cannot be set from a URL");
   }
   return SetScalar(parent, leaf, value, name);
