@@ -1,5 +1,6 @@
 #pragma once
 
+#include <any>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +39,18 @@ struct RequestScope {
   std::string client_id;
   AuditEvent& audit;
   absl::Time now;
+  // What the method's prepare step left for the handler (empty without one).
+  const std::any* prepared = nullptr;
+};
+
+// What a prepare step gets: no open transaction (it may run its own read transactions), the
+// audit event it may enrich, and a slot for what the handler needs.
+struct PrepareScope {
+  TransactionRunner& transactions;
+  const CallContext& call;
+  AuditEvent& audit;
+  std::any& prepared;
+  absl::Time now;
 };
 
 // One RPC of the method table, type-erased so both transports can drive it from bytes or JSON.
@@ -59,6 +72,10 @@ struct MethodSpec {
   // Checks the request's fields after authorization; null when there is nothing to check.
   std::function<absl::Status(const google::protobuf::Message&)> validate;
   Handler handler;
+  // Optional CPU-heavy work done before the transaction opens (password verification), so it
+  // never holds the SQLite writer or a pooled connection. An error ends the call: it is audited
+  // as a failure and the handler does not run.
+  std::function<absl::Status(const google::protobuf::Message&, PrepareScope&)> prepare;
 };
 
 // How one typed RPC is registered; `MethodTable::Add` erases the types.
@@ -71,6 +88,7 @@ struct MethodDefinition {
   std::function<std::string(const Request&)> target_client;
   std::function<absl::Status(const Request&)> validate;
   std::function<absl::StatusOr<Response>(const Request&, RequestScope&)> handler;
+  std::function<absl::Status(const Request&, PrepareScope&)> prepare;
 };
 
 // The one table of RPCs, keyed by full name, shared by the gRPC and REST transports.
@@ -108,6 +126,12 @@ void MethodTable::Add(MethodDefinition<Request, Response> def) {
   if (def.validate) {
     spec.validate = [f = std::move(def.validate)](const google::protobuf::Message& m) {
       return f(static_cast<const Request&>(m));
+    };
+  }
+  if (def.prepare) {
+    spec.prepare = [f = std::move(def.prepare)](const google::protobuf::Message& m,
+                                                PrepareScope& s) {
+      return f(static_cast<const Request&>(m), s);
     };
   }
   spec.handler = [f = std::move(def.handler)](const google::protobuf::Message& m, RequestScope& s)

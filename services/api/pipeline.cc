@@ -15,23 +15,6 @@ namespace {
 
 constexpr std::string_view kMe = "me";
 
-std::string RoleName(v1::Role role) {
-  switch (role) {
-    case v1::ROLE_ADMIN:
-      return "admin";
-    case v1::ROLE_CLINICIAN:
-      return "clinician";
-    case v1::ROLE_PATIENT:
-      return "patient";
-    case v1::ROLE_PARTNER:
-      return "partner";
-    case v1::ROLE_AUDITOR:
-      return "auditor";
-    default:
-      return "unknown";
-  }
-}
-
 absl::Status ClientNotFound() { return absl::NotFoundError("client not found"); }
 
 // Maps a policy refusal to the answer the caller gets.
@@ -122,6 +105,26 @@ RpcResult Pipeline::Execute(const MethodSpec& method, const google::protobuf::Me
 RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Message& request,
                         const CallContext& call) {
   const absl::Time now = clock_.Now();
+  AuditEvent base_event;
+  base_event.time = now;
+  base_event.action = method.full_name;
+  base_event.request_id = call.request_id;
+  base_event.source_address = call.source_address;
+  std::any prepared;
+  absl::Status prepare_status;
+  if (method.prepare) {
+    PrepareScope prepare_scope{.transactions = transactions_,
+                               .call = call,
+                               .audit = base_event,
+                               .prepared = prepared,
+                               .now = now};
+    if (method.validate) {
+      prepare_status = method.validate(request);
+    }
+    if (prepare_status.ok()) {
+      prepare_status = method.prepare(request, prepare_scope);
+    }
+  }
   RpcResult result = absl::InternalError("handler did not run");
   absl::Status transaction =
       transactions_.Run(method.mode, [&](UnitOfWork& uow) -> absl::Status {
@@ -135,12 +138,8 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
           }
           principal = *std::move(who);
         }
-        AuditEvent event;
+        AuditEvent event = base_event;
         event.id = ids_.NewId();
-        event.time = now;
-        event.action = method.full_name;
-        event.request_id = call.request_id;
-        event.source_address = call.source_address;
         if (principal.has_value()) {
           event.actor_user_id = principal->user_id;
           event.actor_role = RoleName(principal->role);
@@ -151,12 +150,18 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
                            .call = call,
                            .client_id = {},
                            .audit = event,
-                           .now = now};
+                           .now = now,
+                           .prepared = &prepared};
         bool denied = false;
-        absl::Status work = uow.Atomically([&]() -> absl::Status {
-          result = AuthorizeAndHandle(method, request, scope, denied);
-          return result.status();
-        });
+        absl::Status work = prepare_status;
+        if (work.ok()) {
+          work = uow.Atomically([&]() -> absl::Status {
+            result = AuthorizeAndHandle(method, request, scope, denied);
+            return result.status();
+          });
+        } else {
+          result = prepare_status;
+        }
         event.outcome = work.ok() ? "success" : (denied ? "denied" : "failure");
         event.status_code = absl::StatusCodeToString(work.code());
         return uow.audit().Append(event);

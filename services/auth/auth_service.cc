@@ -42,26 +42,52 @@ AuthService::AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGen
   dummy_hash_ = hasher_.Hash(secrets_.NewSessionToken()).value_or("");
 }
 
-absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest& request,
-                                                     RequestScope& scope) {
+absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request,
+                                        PrepareScope& scope) {
   const std::string email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
-  absl::StatusOr<std::optional<UserRecord>> found = scope.uow.users().FindByEmail(email);
+  scope.audit.resource = "sessions";
+  std::optional<UserRecord> account;
+  absl::Status read = scope.transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
+    absl::StatusOr<std::optional<UserRecord>> found = uow.users().FindByEmail(email);
+    if (!found.ok()) {
+      return found.status();
+    }
+    account = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) {
+    return read;
+  }
+  // Hashing happens here, outside any transaction, so a sign-in never holds the SQLite writer.
+  if (!account.has_value()) {
+    hasher_.Verify(request.password(), dummy_hash_);
+    return WrongCredentials();
+  }
+  scope.audit.actor_user_id = account->user.id();
+  scope.audit.clinic_id = account->user.clinic_id();
+  scope.audit.actor_role = RoleName(account->user.role());
+  if (!hasher_.Verify(request.password(), account->password_hash) || !account->active) {
+    return WrongCredentials();
+  }
+  scope.prepared = account->user.id();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest&,
+                                                     RequestScope& scope) {
+  const auto* user_id = std::any_cast<std::string>(scope.prepared);
+  if (user_id == nullptr) {
+    return absl::InternalError("sign-in was not verified");
+  }
+  // Read again inside the write transaction: the account may have been deactivated meanwhile.
+  absl::StatusOr<std::optional<UserRecord>> found = scope.uow.users().FindById(*user_id);
   if (!found.ok()) {
     return found.status();
   }
-  if (!found->has_value()) {
-    hasher_.Verify(request.password(), dummy_hash_);
-    scope.audit.resource = "sessions";
+  if (!found->has_value() || !(*found)->active) {
     return WrongCredentials();
   }
   const UserRecord& account = **found;
-  scope.audit.actor_user_id = account.user.id();
-  scope.audit.clinic_id = account.user.clinic_id();
-  scope.audit.actor_role = v1::Role_Name(account.user.role());
-  scope.audit.resource = "sessions";
-  if (!hasher_.Verify(request.password(), account.password_hash) || !account.active) {
-    return WrongCredentials();
-  }
   SessionRecord session;
   session.id = ids_.NewId();
   const std::string token = secrets_.NewSessionToken();
@@ -98,7 +124,8 @@ void AuthService::Register(MethodTable& table) {
       .mode = TransactionMode::kWrite,
       .is_public = true,
       .validate = ValidateLogin,
-      .handler = [this](const auto& r, RequestScope& s) { return Login(r, s); }});
+      .handler = [this](const auto& r, RequestScope& s) { return Login(r, s); },
+      .prepare = [this](const auto& r, PrepareScope& s) { return VerifyPassword(r, s); }});
   table.Add(MethodDefinition<v1::LogoutRequest, google::protobuf::Empty>{
       .full_name = "confide.v1.AuthService.Logout",
       .mode = TransactionMode::kWrite,

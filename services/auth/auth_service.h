@@ -26,6 +26,10 @@ class AuthService {
   AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGenerator& ids,
               SessionLifetimes lifetimes);
 
+  // Looks the account up and checks the password, outside any transaction (argon2id is slow on
+  // purpose); leaves the user id for Login.
+  absl::Status VerifyPassword(const v1::LoginRequest& request, PrepareScope& scope);
+  // Opens a session for the account VerifyPassword accepted.
   absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request, RequestScope& scope);
   absl::StatusOr<google::protobuf::Empty> Logout(const v1::LogoutRequest& request,
                                                  RequestScope& scope);

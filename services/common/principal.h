@@ -17,4 +17,22 @@ struct Principal {
   std::string session_id;
 };
 
+// The role as the audit trail and logs name it: "clinician", "patient", ...
+inline std::string RoleName(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return "admin";
+    case v1::ROLE_CLINICIAN:
+      return "clinician";
+    case v1::ROLE_PATIENT:
+      return "patient";
+    case v1::ROLE_PARTNER:
+      return "partner";
+    case v1::ROLE_AUDITOR:
+      return "auditor";
+    default:
+      return "unknown";
+  }
+}
+
 }  // namespace confide
