@@ -84,9 +84,9 @@ int main(int argc, char** argv) {
   SystemClock clock;
   Uuid7IdGenerator ids(clock);
   OpenSslSecretGenerator secrets;
-  Argon2PasswordHasher hasher(Argon2Params{
-      .time_cost = static_cast<uint32_t>(config.argon2_time_cost),
-      .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
+  Argon2PasswordHasher hasher(
+      Argon2Params{.time_cost = static_cast<uint32_t>(config.argon2_time_cost),
+                   .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
 
   absl::StatusOr<std::unique_ptr<persistence::Database>> database = persistence::Database::Open(
       {.url = config.database_url, .connections = config.database_connections});
@@ -121,10 +121,10 @@ int main(int argc, char** argv) {
       pipeline, *router, executor, [&database] { return (*database)->CheckReady(); }, ids);
   if (absl::Status s = rest.Start(); !s.ok()) Fatal(s.ToString());
   grpc_adapter::GrpcServer grpc(
-      grpc_adapter::GrpcServerOptions{.address = config.grpc_address,
-                                      .port = static_cast<uint16_t>(config.grpc_port),
-                                      .max_message_bytes =
-                                          static_cast<size_t>(config.body_limit_bytes)},
+      grpc_adapter::GrpcServerOptions{
+          .address = config.grpc_address,
+          .port = static_cast<uint16_t>(config.grpc_port),
+          .max_message_bytes = static_cast<size_t>(config.body_limit_bytes)},
       pipeline);
   if (absl::Status s = grpc.Start(); !s.ok()) Fatal(s.ToString());
 

@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
   }
   if (demo_load->parsed()) {
     SystemClock clock;
-    Argon2PasswordHasher hasher(Argon2Params{
-        .time_cost = static_cast<uint32_t>(config.argon2_time_cost),
-        .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
+    Argon2PasswordHasher hasher(
+        Argon2Params{.time_cost = static_cast<uint32_t>(config.argon2_time_cost),
+                     .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
     absl::StatusOr<DemoLoadResult> loaded =
         LoadDemoClinic((*database)->transactions(), hasher, clock);
     if (!loaded.ok()) return Fail(loaded.status());

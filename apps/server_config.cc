@@ -1,9 +1,10 @@
 #include "apps/server_config.h"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <functional>
 #include <map>
-#include <toml++/toml.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -68,8 +69,8 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
       {"server.migrate_on_start", boolean("server.migrate_on_start", c.migrate_on_start)},
       {"server.ports_file", text(c.ports_file)},
       {"server.log_level", text(c.log_level)},
-      {"auth.argon2_memory_kib", integer("auth.argon2_memory_kib", c.argon2_memory_kib, 8,
-                                         4 * 1024 * 1024)},
+      {"auth.argon2_memory_kib",
+       integer("auth.argon2_memory_kib", c.argon2_memory_kib, 8, 4 * 1024 * 1024)},
       {"auth.argon2_time_cost", integer("auth.argon2_time_cost", c.argon2_time_cost, 1, 100)},
       {"auth.staff_session_hours",
        integer("auth.staff_session_hours", c.staff_session_hours, 1, 24 * 7)},
@@ -82,7 +83,8 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
 std::string EnvName(const std::string& key) {
   std::string name = "CONFIDE_";
   for (char ch : key) {
-    name.push_back(ch == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+    name.push_back(ch == '.' ? '_'
+                             : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
   }
   return name;
 }
@@ -101,15 +103,17 @@ absl::Status ApplyConfigFile(const std::string& path, ServerConfig& config) {
   for (const auto& [section, node] : table) {
     const toml::table* inner = node.as_table();
     if (inner == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("config file ", path, ": top-level key ", std::string(section.str()),
-                       " must be a [section]"));
+      return absl::InvalidArgumentError(absl::StrCat("config file ", path, ": top-level key ",
+                                                     std::string(section.str()),
+                                                     " must be a [section]"));
     }
     for (const auto& [key, value] : *inner) {
-      const std::string name = absl::StrCat(std::string(section.str()), ".", std::string(key.str()));
+      const std::string name =
+          absl::StrCat(std::string(section.str()), ".", std::string(key.str()));
       auto setting = settings.find(name);
       if (setting == settings.end()) {
-        return absl::InvalidArgumentError(absl::StrCat("config file ", path, ": unknown setting ", name));
+        return absl::InvalidArgumentError(
+            absl::StrCat("config file ", path, ": unknown setting ", name));
       }
       std::string text;
       if (auto s = value.value<std::string>()) {

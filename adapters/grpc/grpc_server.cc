@@ -105,12 +105,12 @@ class UnaryCall final : public grpc::ServerGenericBidiReactor {
 
  private:
   void Complete(RpcResult result, const std::string& request_id) {
-    const double millis = std::chrono::duration<double, std::milli>(
-                              std::chrono::steady_clock::now() - started_)
-                              .count();
-    spdlog::info(R"({{"msg":"request","request_id":"{}","rpc":"{}","transport":"grpc","code":"{}","ms":{:.3f}}})",
-                 request_id, method_->full_name,
-                 absl::StatusCodeToString(result.status().code()), millis);
+    const double millis =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+            .count();
+    spdlog::info(
+        R"({{"msg":"request","request_id":"{}","rpc":"{}","transport":"grpc","code":"{}","ms":{:.3f}}})",
+        request_id, method_->full_name, absl::StatusCodeToString(result.status().code()), millis);
     if (!result.ok()) {
       Finish(ToGrpcStatus(result.status()));
       return;

@@ -97,9 +97,9 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = false;
     version_ = 11;
     if (ec == bhttp::error::body_limit) {
-      return SendError(413, absl::InvalidArgumentError(absl::StrCat(
-                                "request body is larger than ", shared_->options.body_limit,
-                                " bytes")));
+      return SendError(
+          413, absl::InvalidArgumentError(absl::StrCat("request body is larger than ",
+                                                       shared_->options.body_limit, " bytes")));
     }
     if (ec == bhttp::error::header_limit) {
       return SendError(431, absl::InvalidArgumentError("request headers are too large"));
@@ -204,8 +204,7 @@ class Session : public std::enable_shared_from_this<Session> {
     SendJson(http_status, StatusToJson(status), status.code());
   }
 
-  void SendJson(int http_status, std::string body,
-                absl::StatusCode code = absl::StatusCode::kOk) {
+  void SendJson(int http_status, std::string body, absl::StatusCode code = absl::StatusCode::kOk) {
     auto response = std::make_shared<Response>(static_cast<bhttp::status>(http_status), version_);
     response->set(bhttp::field::server, "confide");
     response->set(bhttp::field::content_type, "application/json");
@@ -221,8 +220,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const double millis =
         std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
     // Request ids, RPC names, codes and timings only: never paths' values, bodies or tokens.
-    spdlog::info(R"({{"msg":"request","request_id":"{}","rpc":"{}","http_status":{},"code":"{}","ms":{:.3f}}})",
-                 request_id_, rpc_name_, http_status, absl::StatusCodeToString(code), millis);
+    spdlog::info(
+        R"({{"msg":"request","request_id":"{}","rpc":"{}","http_status":{},"code":"{}","ms":{:.3f}}})",
+        request_id_, rpc_name_, http_status, absl::StatusCodeToString(code), millis);
     response_ = response;
     stream_.expires_after(shared_->options.write_timeout);
     bhttp::async_write(stream_, *response_,
@@ -257,24 +257,23 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void Accept(std::shared_ptr<HttpServer::Shared> shared) {
-  shared->acceptor.async_accept(asio::make_strand(shared->io),
-                                [shared](beast::error_code ec, tcp::socket socket) {
-                                  if (ec == asio::error::operation_aborted ||
-                                      !shared->acceptor.is_open()) {
-                                    return;
-                                  }
-                                  if (!ec) {
-                                    std::make_shared<Session>(std::move(socket), shared)->Run();
-                                  }
-                                  Accept(shared);
-                                });
+  shared->acceptor.async_accept(
+      asio::make_strand(shared->io), [shared](beast::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !shared->acceptor.is_open()) {
+          return;
+        }
+        if (!ec) {
+          std::make_shared<Session>(std::move(socket), shared)->Run();
+        }
+        Accept(shared);
+      });
 }
 
 }  // namespace
 
-HttpServer::HttpServer(HttpServerOptions options, Pipeline& pipeline,
-                       const HttpRuleRouter& router, BoundedExecutor& executor,
-                       std::function<absl::Status()> readiness, IdGenerator& ids)
+HttpServer::HttpServer(HttpServerOptions options, Pipeline& pipeline, const HttpRuleRouter& router,
+                       BoundedExecutor& executor, std::function<absl::Status()> readiness,
+                       IdGenerator& ids)
     : shared_(std::make_shared<Shared>(std::move(options), pipeline, router, executor,
                                        std::move(readiness), ids)) {}
 
@@ -294,9 +293,9 @@ absl::Status HttpServer::Start() {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot listen for REST on ", shared_->options.address, ":", shared_->options.port, ": ",
-        ec.message()));
+    return absl::FailedPreconditionError(absl::StrCat("cannot listen for REST on ",
+                                                      shared_->options.address, ":",
+                                                      shared_->options.port, ": ", ec.message()));
   }
   shared_->work.emplace(shared_->io.get_executor());
   Accept(shared_);

@@ -36,8 +36,7 @@ struct HttpServerOptions {
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, Pipeline& pipeline, const HttpRuleRouter& router,
-             BoundedExecutor& executor, std::function<absl::Status()> readiness,
-             IdGenerator& ids);
+             BoundedExecutor& executor, std::function<absl::Status()> readiness, IdGenerator& ids);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -60,7 +60,8 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(std::string_view text) {
   // A custom verb is the text after the last ':' outside braces.
   const size_t last_close = path.rfind('}');
   const size_t colon = path.rfind(':');
-  if (colon != std::string_view::npos && (last_close == std::string_view::npos || colon > last_close)) {
+  if (colon != std::string_view::npos &&
+      (last_close == std::string_view::npos || colon > last_close)) {
     result.verb_ = std::string(path.substr(colon + 1));
     path = path.substr(0, colon);
   }

@@ -24,8 +24,8 @@ bool IsSafeName(std::string_view name) {
     return false;
   }
   for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '_' || c == '.')) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '.')) {
       return false;
     }
   }
@@ -131,8 +131,7 @@ absl::Status SetFieldPath(Message* root, const std::string& path, const std::str
     if (leaf->message_type()->full_name() == "google.protobuf.FieldMask" && !leaf->is_repeated()) {
       auto* mask = dynamic_cast<google::protobuf::FieldMask*>(
           parent->GetReflection()->MutableMessage(parent, leaf));
-      if (mask != nullptr &&
-          google::protobuf::util::FieldMaskUtil::FromJsonString(value, mask)) {
+      if (mask != nullptr && google::protobuf::util::FieldMaskUtil::FromJsonString(value, mask)) {
         return absl::OkStatus();
       }
       return InvalidField(name, "must be comma-separated field names");

@@ -32,7 +32,8 @@ void ExecuteScript(soci::session& sql, Dialect dialect, const std::string& scrip
   if (dialect == Dialect::kSqlite) {
     auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
     char* error = nullptr;
-    if (sqlite_api::sqlite3_exec(backend->conn_, script.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    if (sqlite_api::sqlite3_exec(backend->conn_, script.c_str(), nullptr, nullptr, &error) !=
+        SQLITE_OK) {
       std::string message = error != nullptr ? error : "unknown error";
       sqlite_api::sqlite3_free(error);
       throw soci::soci_error(message);

@@ -28,8 +28,9 @@ PostgresTransactionRunner::PostgresTransactionRunner(const PostgresOptions& opti
     }
   } catch (const std::exception&) {
     // The driver's message can include the connection string and so the password.
-    throw std::runtime_error("cannot connect to PostgreSQL (check database.url and that the "
-                             "server is running)");
+    throw std::runtime_error(
+        "cannot connect to PostgreSQL (check database.url and that the "
+        "server is running)");
   }
 }
 

@@ -181,8 +181,8 @@ absl::Status SociClientRepository::Insert(const ClientRecord& record,
   }
 }
 
-absl::StatusOr<std::optional<ClientRecord>> SociClientRepository::Find(
-    std::string_view clinic_id, std::string_view client_id) {
+absl::StatusOr<std::optional<ClientRecord>> SociClientRepository::Find(std::string_view clinic_id,
+                                                                       std::string_view client_id) {
   try {
     std::string clinic(clinic_id), id(client_id);
     ClientRow row;
@@ -271,17 +271,16 @@ absl::StatusOr<std::vector<ClientRecord>> SociClientRepository::List(const Clien
     st.exchange(soci::use(name_like, "name4"));
     st.exchange(soci::use(limit, "limit"));
     st.alloc();
-    st.prepare(absl::StrCat(
-        "SELECT ", kColumns,
-        " FROM clients c WHERE c.clinic_id = :clinic_id AND c.id > :after_id"
-        " AND ((:status1 = 0 AND c.status <> 5) OR c.status = :status2)"
-        " AND (:team1 = '' OR EXISTS (SELECT 1 FROM care_team_members m"
-        "      WHERE m.client_id = c.id AND m.user_id = :team2))"
-        " AND (:only1 = '' OR c.id = :only2)"
-        " AND (:name1 = '' OR lower(c.preferred_name) LIKE :name2 ESCAPE '\\'"
-        "      OR lower(c.legal_given_name) LIKE :name3 ESCAPE '\\'"
-        "      OR lower(c.legal_family_name) LIKE :name4 ESCAPE '\\')"
-        " ORDER BY c.id LIMIT :limit"));
+    st.prepare(absl::StrCat("SELECT ", kColumns,
+                            " FROM clients c WHERE c.clinic_id = :clinic_id AND c.id > :after_id"
+                            " AND ((:status1 = 0 AND c.status <> 5) OR c.status = :status2)"
+                            " AND (:team1 = '' OR EXISTS (SELECT 1 FROM care_team_members m"
+                            "      WHERE m.client_id = c.id AND m.user_id = :team2))"
+                            " AND (:only1 = '' OR c.id = :only2)"
+                            " AND (:name1 = '' OR lower(c.preferred_name) LIKE :name2 ESCAPE '\\'"
+                            "      OR lower(c.legal_given_name) LIKE :name3 ESCAPE '\\'"
+                            "      OR lower(c.legal_family_name) LIKE :name4 ESCAPE '\\')"
+                            " ORDER BY c.id LIMIT :limit"));
     st.define_and_bind();
     std::vector<ClientRecord> records;
     st.execute();

@@ -21,8 +21,7 @@ absl::Status SociClinicRepository::Insert(const ClinicRecord& clinic, absl::Time
   }
 }
 
-absl::StatusOr<std::optional<ClinicRecord>> SociClinicRepository::Find(
-    std::string_view clinic_id) {
+absl::StatusOr<std::optional<ClinicRecord>> SociClinicRepository::Find(std::string_view clinic_id) {
   try {
     std::string key(clinic_id);
     ClinicRecord clinic;

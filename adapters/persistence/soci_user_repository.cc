@@ -23,9 +23,10 @@ absl::StatusOr<std::optional<UserRecord>> SociUserRepository::FindWhere(const ch
     std::string key(value), id, clinic_id, email, display_name, client_id, password_hash;
     int role = 0, discipline = 0, active = 0;
     // `column` is one of two literals chosen above, never input.
-    sql_ << absl::StrCat("SELECT id, clinic_id, email, display_name, role, discipline, client_id, "
-                         "password_hash, active FROM users WHERE ",
-                         column, " = :key"),
+    sql_ << absl::StrCat(
+        "SELECT id, clinic_id, email, display_name, role, discipline, client_id, "
+        "password_hash, active FROM users WHERE ",
+        column, " = :key"),
         soci::use(key), soci::into(id), soci::into(clinic_id), soci::into(email),
         soci::into(display_name), soci::into(role), soci::into(discipline), soci::into(client_id),
         soci::into(password_hash), soci::into(active);

@@ -38,8 +38,7 @@ std::string ConnectString(const SqliteOptions& options) {
 
 }  // namespace
 
-SqliteTransactionRunner::SqliteTransactionRunner(const SqliteOptions& options)
-    : options_(options) {
+SqliteTransactionRunner::SqliteTransactionRunner(const SqliteOptions& options) : options_(options) {
   try {
     writer_ = std::make_unique<soci::session>(soci::sqlite3, ConnectString(options_));
     Configure(*writer_, options_, /*writer=*/true);
@@ -50,8 +49,8 @@ SqliteTransactionRunner::SqliteTransactionRunner(const SqliteOptions& options)
       Configure(reader, options_, /*writer=*/false);
     }
   } catch (const std::exception& e) {
-    throw std::runtime_error(absl::StrCat("cannot open SQLite database ", options_.path, ": ",
-                                          e.what()));
+    throw std::runtime_error(
+        absl::StrCat("cannot open SQLite database ", options_.path, ": ", e.what()));
   }
   writer_thread_ = std::thread([this] { WriterLoop(); });
 }

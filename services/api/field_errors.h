@@ -10,7 +10,8 @@ namespace confide {
 
 // The payload key under which a serialized google.rpc.BadRequest rides on an absl::Status; the
 // transports turn it into the google.rpc.Status details of either protocol.
-inline constexpr std::string_view kBadRequestPayloadUrl = "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr std::string_view kBadRequestPayloadUrl =
+    "type.googleapis.com/google.rpc.BadRequest";
 
 struct FieldViolation {
   // Path of the field in the request, e.g. "client.date_of_birth".

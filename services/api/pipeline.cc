@@ -126,46 +126,45 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
     }
   }
   RpcResult result = absl::InternalError("handler did not run");
-  absl::Status transaction =
-      transactions_.Run(method.mode, [&](UnitOfWork& uow) -> absl::Status {
-        std::optional<Principal> principal;
-        if (!method.is_public) {
-          absl::StatusOr<Principal> who = authenticator_.Authenticate(uow, call.bearer_token, now);
-          if (!who.ok()) {
-            // Nothing was touched and no clinic is known: there is nothing to audit.
-            result = who.status();
-            return absl::OkStatus();
-          }
-          principal = *std::move(who);
-        }
-        AuditEvent event = base_event;
-        event.id = ids_.NewId();
-        if (principal.has_value()) {
-          event.actor_user_id = principal->user_id;
-          event.actor_role = RoleName(principal->role);
-          event.clinic_id = principal->clinic_id;
-        }
-        RequestScope scope{.principal = principal.has_value() ? &*principal : nullptr,
-                           .uow = uow,
-                           .call = call,
-                           .client_id = {},
-                           .audit = event,
-                           .now = now,
-                           .prepared = &prepared};
-        bool denied = false;
-        absl::Status work = prepare_status;
-        if (work.ok()) {
-          work = uow.Atomically([&]() -> absl::Status {
-            result = AuthorizeAndHandle(method, request, scope, denied);
-            return result.status();
-          });
-        } else {
-          result = prepare_status;
-        }
-        event.outcome = work.ok() ? "success" : (denied ? "denied" : "failure");
-        event.status_code = absl::StatusCodeToString(work.code());
-        return uow.audit().Append(event);
+  absl::Status transaction = transactions_.Run(method.mode, [&](UnitOfWork& uow) -> absl::Status {
+    std::optional<Principal> principal;
+    if (!method.is_public) {
+      absl::StatusOr<Principal> who = authenticator_.Authenticate(uow, call.bearer_token, now);
+      if (!who.ok()) {
+        // Nothing was touched and no clinic is known: there is nothing to audit.
+        result = who.status();
+        return absl::OkStatus();
+      }
+      principal = *std::move(who);
+    }
+    AuditEvent event = base_event;
+    event.id = ids_.NewId();
+    if (principal.has_value()) {
+      event.actor_user_id = principal->user_id;
+      event.actor_role = RoleName(principal->role);
+      event.clinic_id = principal->clinic_id;
+    }
+    RequestScope scope{.principal = principal.has_value() ? &*principal : nullptr,
+                       .uow = uow,
+                       .call = call,
+                       .client_id = {},
+                       .audit = event,
+                       .now = now,
+                       .prepared = &prepared};
+    bool denied = false;
+    absl::Status work = prepare_status;
+    if (work.ok()) {
+      work = uow.Atomically([&]() -> absl::Status {
+        result = AuthorizeAndHandle(method, request, scope, denied);
+        return result.status();
       });
+    } else {
+      result = prepare_status;
+    }
+    event.outcome = work.ok() ? "success" : (denied ? "denied" : "failure");
+    event.status_code = absl::StatusCodeToString(work.code());
+    return uow.audit().Append(event);
+  });
   if (!transaction.ok()) {
     return transaction;
   }

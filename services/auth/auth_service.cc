@@ -42,8 +42,7 @@ AuthService::AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGen
   dummy_hash_ = hasher_.Hash(secrets_.NewSessionToken()).value_or("");
 }
 
-absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request,
-                                        PrepareScope& scope) {
+absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request, PrepareScope& scope) {
   const std::string email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
   scope.audit.resource = "sessions";
   std::optional<UserRecord> account;
@@ -73,8 +72,7 @@ absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest&,
-                                                     RequestScope& scope) {
+absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest&, RequestScope& scope) {
   const auto* user_id = std::any_cast<std::string>(scope.prepared);
   if (user_id == nullptr) {
     return absl::InternalError("sign-in was not verified");

@@ -65,11 +65,19 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
 
 // Fields UpdateClient may change; everything else is output only or has its own RPC.
 bool IsUpdatablePath(const std::string& path) {
-  static constexpr const char* kPaths[] = {
-      "legal_given_name", "legal_family_name", "preferred_name",  "pronouns",
-      "date_of_birth",    "email",             "phone",           "discreet_contact",
-      "emergency_contact", "referral_source",  "presenting_concern",
-      "presenting_concern_other", "status"};
+  static constexpr const char* kPaths[] = {"legal_given_name",
+                                           "legal_family_name",
+                                           "preferred_name",
+                                           "pronouns",
+                                           "date_of_birth",
+                                           "email",
+                                           "phone",
+                                           "discreet_contact",
+                                           "emergency_contact",
+                                           "referral_source",
+                                           "presenting_concern",
+                                           "presenting_concern_other",
+                                           "status"};
   for (const char* allowed : kPaths) {
     if (path == allowed || absl::StartsWith(path, absl::StrCat(allowed, "."))) {
       return true;
@@ -204,8 +212,7 @@ absl::StatusOr<v1::Client> ClientService::Update(const v1::UpdateClientRequest& 
   FieldMaskUtil::MergeOptions options;
   options.set_replace_message_fields(true);
   options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(request.client(), request.update_mask(), options,
-                                &updated.client);
+  FieldMaskUtil::MergeMessageTo(request.client(), request.update_mask(), options, &updated.client);
   if (absl::Status valid = ValidateClientFields(updated.client, "client"); !valid.ok()) {
     return valid;
   }

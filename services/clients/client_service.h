@@ -18,8 +18,7 @@ class ClientService {
   absl::StatusOr<v1::ListClientsResponse> List(const v1::ListClientsRequest& request,
                                                RequestScope& scope);
   absl::StatusOr<v1::Client> Update(const v1::UpdateClientRequest& request, RequestScope& scope);
-  absl::StatusOr<v1::Client> Archive(const v1::ArchiveClientRequest& request,
-                                     RequestScope& scope);
+  absl::StatusOr<v1::Client> Archive(const v1::ArchiveClientRequest& request, RequestScope& scope);
 
   // Adds the five ClientService RPCs to `table`.
   void Register(MethodTable& table);

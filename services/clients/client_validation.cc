@@ -91,7 +91,8 @@ void CheckClient(const v1::Client& client, Checker& check) {
   if (!client.date_of_birth().empty() && !IsCalendarDate(client.date_of_birth())) {
     check.Fail("date_of_birth", "must be a real calendar date written YYYY-MM-DD");
   }
-  if (!client.email().empty() && (client.email().size() > 254 || !IsPlausibleEmail(client.email()))) {
+  if (!client.email().empty() &&
+      (client.email().size() > 254 || !IsPlausibleEmail(client.email()))) {
     check.Fail("email", "must be an email address like name@example.org");
   }
   if (!client.phone().empty() && !IsPhone(client.phone())) {
