@@ -12,7 +12,8 @@ enum class Dialect { kSqlite, kPostgresql };
 // A parsed `database.url`: `sqlite:<path>` or `postgresql://user:pass@host:port/db`.
 struct DatabaseUrl {
   Dialect dialect = Dialect::kSqlite;
-  // What the soci backend's connect string takes: the file path or the libpq URI.
+  // What the soci backend takes: the SQLite file path, or a libpq keyword/value string made
+  // from the URI (soci 4.0 mangles URIs).
   std::string connect_string;
 };
 

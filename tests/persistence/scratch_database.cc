@@ -5,6 +5,7 @@
 #include <exception>
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "soci/postgresql/soci-postgresql.h"
@@ -39,6 +40,15 @@ std::string WithDatabase(const std::string& server_url, const std::string& datab
   return absl::StrCat(server_url.substr(0, slash + 1), database, rest);
 }
 
+// A soci session on a postgresql:// URL; soci takes the driver's keyword/value form, not the URI.
+std::unique_ptr<soci::session> OpenPostgresSession(const std::string& url) {
+  absl::StatusOr<DatabaseUrl> parsed = ParseDatabaseUrl(url);
+  if (!parsed.ok()) {
+    throw std::invalid_argument(parsed.status().ToString());
+  }
+  return std::make_unique<soci::session>(soci::postgresql, parsed->connect_string);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create() {
@@ -65,9 +75,9 @@ absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create() {
   const std::string server_url = server_env;
   const std::string name = absl::StrCat("confide_t_", RandomHex());
   try {
-    soci::session server(soci::postgresql, server_url);
+    std::unique_ptr<soci::session> server = OpenPostgresSession(server_url);
     // `name` is our own hex, never input: safe to splice into DDL, which takes no parameters.
-    server << "CREATE DATABASE " << name;
+    *server << "CREATE DATABASE " << name;
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat(
         "cannot create a scratch database on the CONFIDE_TEST_POSTGRES_URL server: ", e.what()));
@@ -85,9 +95,9 @@ ScratchDatabase::~ScratchDatabase() {
     return;
   }
   try {
-    soci::session server(soci::postgresql, server_url_);
+    std::unique_ptr<soci::session> server = OpenPostgresSession(server_url_);
     // FORCE ends connections a failed test may have left open.
-    server << "DROP DATABASE IF EXISTS " << name_ << " WITH (FORCE)";
+    *server << "DROP DATABASE IF EXISTS " << name_ << " WITH (FORCE)";
   } catch (const std::exception& e) {
     std::fprintf(stderr, "could not drop scratch database %s: %s\n", name_.c_str(), e.what());
   }
@@ -100,7 +110,7 @@ std::unique_ptr<soci::session> ScratchDatabase::OpenSession() const {
     *sql << "PRAGMA busy_timeout = 5000";
     return sql;
   }
-  return std::make_unique<soci::session>(soci::postgresql, url_);
+  return OpenPostgresSession(url_);
 }
 
 }  // namespace confide::persistence
