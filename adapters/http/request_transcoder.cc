@@ -143,11 +143,13 @@ absl::Status SetFieldPath(Message* root, const std::string& path, const std::str
 
 // protobuf's parser messages can quote the offending value; keep only what names a field.
 absl::Status JsonParseError(std::string_view parser_message) {
-  static constexpr std::string_view kUnknown = "Cannot find field: ";
+  // protobuf 3.21 says "favouriteColour: Cannot find field." ("(discreet_contact) favouriteColour:
+  // Cannot find field." when nested): the unknown key comes before the marker.
+  static constexpr std::string_view kUnknown = ": Cannot find field.";
   const size_t at = parser_message.find(kUnknown);
   if (at != std::string_view::npos) {
-    std::string_view rest = parser_message.substr(at + kUnknown.size());
-    std::string_view field = rest.substr(0, rest.find_first_of(" \n"));
+    std::string_view field = parser_message.substr(0, at);
+    field = field.substr(field.find_last_of(" )") + 1);  // npos + 1 == 0: no prefix
     if (IsSafeName(field)) {
       return InvalidField(field, "is not a field of this request");
     }
