@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
           .address = config.grpc_address,
           .port = static_cast<uint16_t>(config.grpc_port),
           .max_message_bytes = static_cast<size_t>(config.body_limit_bytes)},
-      pipeline);
+      pipeline, ids);
   if (absl::Status s = grpc.Start(); !s.ok()) Fatal(s.ToString());
 
   spdlog::info(R"({{"msg":"listening","rest":"{}:{}","grpc":"{}:{}","database":"{}"}})",
@@ -143,6 +143,6 @@ int main(int argc, char** argv) {
   grpc.Shutdown(std::chrono::seconds(10));
   executor.Shutdown();
   rest.Stop();
-  spdlog::info(R"({{"msg":"stopped"}})");
+  spdlog::info(R"({"msg":"stopped"})");
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
+#include "services/api/request_id.h"
 #include "services/api/rpc_status.h"
 
 namespace confide::grpc_adapter {
@@ -55,8 +56,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 // One unary call: read the request, dispatch, write the response and finish — once.
 class UnaryCall final : public grpc::ServerGenericBidiReactor {
  public:
-  UnaryCall(grpc::GenericCallbackServerContext* context, Pipeline& pipeline)
-      : context_(context), pipeline_(pipeline) {
+  UnaryCall(grpc::GenericCallbackServerContext* context, Pipeline& pipeline, IdGenerator& ids)
+      : context_(context), pipeline_(pipeline), ids_(ids) {
     method_ = pipeline_.methods().Find(FullMethodName(context_->method()));
     if (method_ == nullptr) {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such RPC"));
@@ -89,8 +90,8 @@ class UnaryCall final : public grpc::ServerGenericBidiReactor {
       call.bearer_token = authorization.substr(7);
     }
     call.request_id = Metadata(context_, "x-request-id");
-    if (call.request_id.empty() || call.request_id.size() > 64) {
-      call.request_id = absl::StrCat("grpc-", reinterpret_cast<uintptr_t>(this));
+    if (!IsAcceptableRequestId(call.request_id)) {
+      call.request_id = ids_.NewId();
     }
     call.source_address = PeerAddress(context_->peer());
     started_ = std::chrono::steady_clock::now();
@@ -123,6 +124,7 @@ class UnaryCall final : public grpc::ServerGenericBidiReactor {
 
   grpc::GenericCallbackServerContext* context_;
   Pipeline& pipeline_;
+  IdGenerator& ids_;
   const MethodSpec* method_ = nullptr;
   grpc::ByteBuffer request_bytes_;
   grpc::ByteBuffer response_bytes_;
@@ -133,18 +135,19 @@ class UnaryCall final : public grpc::ServerGenericBidiReactor {
 
 class GenericRpcService final : public grpc::CallbackGenericService {
  public:
-  explicit GenericRpcService(Pipeline& pipeline) : pipeline_(pipeline) {}
+  GenericRpcService(Pipeline& pipeline, IdGenerator& ids) : pipeline_(pipeline), ids_(ids) {}
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override {
-    return new UnaryCall(context, pipeline_);
+    return new UnaryCall(context, pipeline_, ids_);
   }
 
  private:
   Pipeline& pipeline_;
+  IdGenerator& ids_;
 };
 
-GrpcServer::GrpcServer(GrpcServerOptions options, Pipeline& pipeline)
-    : options_(std::move(options)), service_(std::make_unique<GenericRpcService>(pipeline)) {}
+GrpcServer::GrpcServer(GrpcServerOptions options, Pipeline& pipeline, IdGenerator& ids)
+    : options_(std::move(options)), service_(std::make_unique<GenericRpcService>(pipeline, ids)) {}
 
 GrpcServer::~GrpcServer() { Shutdown(std::chrono::milliseconds(0)); }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "services/api/pipeline.h"
+#include "services/common/id_generator.h"
 
 namespace grpc {
 class Server;
@@ -28,7 +29,8 @@ class GenericRpcService;
 // health and reflection services.
 class GrpcServer {
  public:
-  GrpcServer(GrpcServerOptions options, Pipeline& pipeline);
+  // `ids` names calls that arrive without a usable x-request-id.
+  GrpcServer(GrpcServerOptions options, Pipeline& pipeline, IdGenerator& ids);
   ~GrpcServer();
   GrpcServer(const GrpcServer&) = delete;
   GrpcServer& operator=(const GrpcServer&) = delete;

@@ -85,13 +85,15 @@ std::optional<RouteMatch> HttpRuleRouter::Match(std::string_view http_method,
   return best;
 }
 
-bool HttpRuleRouter::PathExists(std::string_view path) const {
+std::string HttpRuleRouter::AllowedMethods(std::string_view path) const {
+  std::string allowed;
   for (const Route& route : routes_) {
-    if (route.path.Match(path).has_value()) {
-      return true;
+    if (route.path.Match(path).has_value() &&
+        allowed.find(route.http_method) == std::string::npos) {
+      absl::StrAppend(&allowed, allowed.empty() ? "" : ", ", route.http_method);
     }
   }
-  return false;
+  return allowed;
 }
 
 }  // namespace confide::http

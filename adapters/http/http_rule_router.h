@@ -35,8 +35,9 @@ class HttpRuleRouter {
 
   // The best route for a request. `path` has no query string.
   std::optional<RouteMatch> Match(std::string_view http_method, std::string_view path) const;
-  // True when some route has this path under another HTTP method (answer 405, not 404).
-  bool PathExists(std::string_view path) const;
+  // The HTTP methods with a route for this path, comma-separated ("GET, PATCH"); empty when
+  // none (answer 404, else 405 with this as the Allow header).
+  std::string AllowedMethods(std::string_view path) const;
 
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -10,6 +10,7 @@
 #include "adapters/http/beast.h"
 #include "adapters/http/http_status_mapping.h"
 #include "adapters/http/request_transcoder.h"
+#include "services/api/request_id.h"
 
 namespace confide::http {
 
@@ -46,18 +47,6 @@ using Response = bhttp::response<bhttp::string_body>;
 using Clock = std::chrono::steady_clock;
 
 std::string_view View(boost::beast::string_view text) { return {text.data(), text.size()}; }
-
-bool IsValidRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 64) {
-    return false;
-  }
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool IsJsonContentType(std::string_view value) {
   std::string type(value.substr(0, value.find(';')));
@@ -114,7 +103,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = request.keep_alive();
     version_ = request.version();
     if (auto header = request.find("x-request-id");
-        header != request.end() && IsValidRequestId(View(header->value()))) {
+        header != request.end() && IsAcceptableRequestId(View(header->value()))) {
       request_id_ = std::string(View(header->value()));
     }
     const std::string_view target = View(request.target());
@@ -134,7 +123,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::optional<RouteMatch> match = shared_->router.Match(method, path);
     if (!match.has_value()) {
       rpc_name_ = "unmatched";
-      if (shared_->router.PathExists(path)) {
+      if (std::string allowed = shared_->router.AllowedMethods(path); !allowed.empty()) {
+        allow_ = allowed;
         return SendError(405, absl::InvalidArgumentError(
                                   absl::StrCat("HTTP method ", method, " is not allowed here")));
       }
@@ -211,6 +201,10 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set(bhttp::field::cache_control, "no-store");
     response->set("X-Content-Type-Options", "nosniff");
     response->set("X-Request-Id", request_id_);
+    if (!allow_.empty()) {
+      response->set(bhttp::field::allow, allow_);
+      allow_.clear();
+    }
     if (http_status == 429 || http_status == 503) {
       response->set(bhttp::field::retry_after, "1");
     }
@@ -251,6 +245,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Response> response_;
   std::string request_id_;
   std::string rpc_name_;
+  // The Allow header of a 405 answer.
+  std::string allow_;
   bool keep_alive_ = false;
   unsigned version_ = 11;
   Clock::time_point started_;

@@ -174,7 +174,41 @@ absl::Status ParseJsonInto(std::string_view body, Message* target,
   return absl::OkStatus();
 }
 
-absl::Status ApplyQuery(Message* message, std::string_view query) {
+// The fields a dotted path names, outermost first; empty when a step does not exist.
+std::vector<const FieldDescriptor*> ResolveChain(const Descriptor* type, std::string_view path) {
+  std::vector<const FieldDescriptor*> chain;
+  for (const std::string& step : SplitPath(path)) {
+    const FieldDescriptor* field = type == nullptr ? nullptr : FindField(type, step);
+    if (field == nullptr) {
+      return {};
+    }
+    chain.push_back(field);
+    type = field->message_type();
+  }
+  return chain;
+}
+
+// google.api.http: query parameters fill only fields that neither the path nor the body binds,
+// so a query string can never retarget the record the path names.
+absl::Status CheckQueryKeyIsFree(const Message& message, const Route& route,
+                                 const RouteMatch& match, const std::string& key) {
+  const std::vector<const FieldDescriptor*> chain = ResolveChain(message.GetDescriptor(), key);
+  if (chain.empty()) {
+    return absl::OkStatus();  // unknown: SetFieldPath names it
+  }
+  const std::string name = IsSafeName(key) ? key : "query parameter";
+  if (!route.body.empty() && chain[0] == FindField(message.GetDescriptor(), route.body)) {
+    return InvalidField(name, "belongs in the request body, not the URL");
+  }
+  for (const auto& [path, value] : match.bindings) {
+    if (ResolveChain(message.GetDescriptor(), path) == chain) {
+      return InvalidField(name, "is set by the URL path");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyQuery(Message* message, std::string_view query, const RouteMatch& match) {
   size_t start = 0;
   while (start < query.size()) {
     size_t end = query.find('&', start);
@@ -198,6 +232,9 @@ absl::Status ApplyQuery(Message* message, std::string_view query) {
     std::optional<std::string> value = PercentDecode(raw_value);
     if (!key.has_value() || !value.has_value()) {
       return absl::InvalidArgumentError("query string has a malformed percent-escape");
+    }
+    if (absl::Status free = CheckQueryKeyIsFree(*message, *match.route, match, *key); !free.ok()) {
+      return free;
     }
     if (absl::Status set = SetFieldPath(message, *key, *value); !set.ok()) {
       return set;
@@ -240,7 +277,7 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequestMessage(const RouteMatch& m
     if (route.body == "*") {
       return absl::InvalidArgumentError("this endpoint takes its fields in the body, not the URL");
     }
-    if (absl::Status applied = ApplyQuery(request.get(), query_string); !applied.ok()) {
+    if (absl::Status applied = ApplyQuery(request.get(), query_string, match); !applied.ok()) {
       return applied;
     }
   }

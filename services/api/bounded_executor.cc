@@ -5,6 +5,9 @@
 namespace confide {
 
 BoundedExecutor::BoundedExecutor(int threads, size_t queue_capacity) : capacity_(queue_capacity) {
+  if (threads < 1) {
+    threads = 1;  // a pool with no workers would accept tasks that never run
+  }
   workers_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     workers_.emplace_back([this] { WorkLoop(); });
@@ -31,11 +34,15 @@ void BoundedExecutor::Shutdown() {
     stopping_ = true;
   }
   ready_.notify_all();
-  for (std::thread& worker : workers_) {
-    if (worker.joinable()) {
-      worker.join();
+  std::call_once(joined_, [this] {
+    for (std::thread& worker : workers_) {
+      if (worker.get_id() == std::this_thread::get_id()) {
+        worker.detach();  // joining ourselves would throw; the loop ends after this task
+      } else if (worker.joinable()) {
+        worker.join();
+      }
     }
-  }
+  });
 }
 
 size_t BoundedExecutor::QueueDepth() const {

@@ -22,7 +22,8 @@ class BoundedExecutor {
 
   // Queues `task`; false when the queue is full or the executor is stopping.
   bool TrySubmit(std::function<void()> task);
-  // Runs every queued task, then joins the workers. Idempotent.
+  // Runs every queued task, then joins the workers. Idempotent and safe from any thread,
+  // including a worker (which is then left to finish on its own).
   void Shutdown();
   // Tasks waiting (not running).
   size_t QueueDepth() const;
@@ -35,6 +36,7 @@ class BoundedExecutor {
   std::condition_variable ready_;
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;
+  std::once_flag joined_;
   std::vector<std::thread> workers_;
 };
 

@@ -14,6 +14,7 @@ namespace confide {
 namespace {
 
 constexpr std::string_view kMe = "me";
+constexpr size_t kMaxClientIdLength = 64;
 
 absl::Status ClientNotFound() { return absl::NotFoundError("client not found"); }
 
@@ -35,6 +36,11 @@ RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::M
       std::string target = method.target_client(request);
       if (target == kMe) {
         target = who.client_id;
+      }
+      // Ids are UUIDs; anything far longer cannot exist and must not reach storage or the audit
+      // trail.
+      if (target.size() > kMaxClientIdLength) {
+        return ClientNotFound();
       }
       if (target.empty()) {
         // Let validation name the missing field; with nothing to name it is simply not found.

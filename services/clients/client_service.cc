@@ -99,7 +99,16 @@ absl::StatusOr<v1::Client> ClientService::Create(const v1::CreateClientRequest& 
       return earlier.status();
     }
     if (earlier->has_value()) {
-      // A retried create returns the first result instead of a second client.
+      // A retried create returns the first result instead of a second client — but only to a
+      // caller who may read it: a guessed request id must not reveal someone else's client.
+      absl::StatusOr<std::optional<ClientAccessFacts>> facts =
+          clients.FindAccessFacts(who.clinic_id, **earlier);
+      if (!facts.ok()) {
+        return facts.status();
+      }
+      if (!facts->has_value() || Decide(who, Action::kReadClient, &**facts) != Decision::kAllow) {
+        return absl::AlreadyExistsError("request_id was already used for another request");
+      }
       scope.audit.client_id = **earlier;
       scope.audit.resource = absl::StrCat("clients/", **earlier);
       absl::StatusOr<ClientRecord> record = Load(scope, **earlier);
@@ -128,6 +137,9 @@ absl::StatusOr<v1::Client> ClientService::Create(const v1::CreateClientRequest& 
   scope.client_id = client.id();
   scope.audit.client_id = client.id();
   scope.audit.resource = absl::StrCat("clients/", client.id());
+  if (absl::Status born = ValidateBirthDateNotInFuture(client, "client", scope.now); !born.ok()) {
+    return born;
+  }
   if (absl::Status inserted = clients.Insert(record, request.request_id()); !inserted.ok()) {
     return inserted;
   }
@@ -215,6 +227,10 @@ absl::StatusOr<v1::Client> ClientService::Update(const v1::UpdateClientRequest& 
   FieldMaskUtil::MergeMessageTo(request.client(), request.update_mask(), options, &updated.client);
   if (absl::Status valid = ValidateClientFields(updated.client, "client"); !valid.ok()) {
     return valid;
+  }
+  if (absl::Status born = ValidateBirthDateNotInFuture(updated.client, "client", scope.now);
+      !born.ok()) {
+    return born;
   }
   if (!IsAllowedStatusChange(old_status, updated.client.status())) {
     return InvalidField("client.status",

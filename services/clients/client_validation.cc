@@ -146,6 +146,20 @@ absl::Status ValidateClientFields(const v1::Client& client, std::string_view pre
   return check.Result();
 }
 
+absl::Status ValidateBirthDateNotInFuture(const v1::Client& client, std::string_view prefix,
+                                          absl::Time now) {
+  absl::CivilDay born;
+  if (client.date_of_birth().empty() || !absl::ParseCivilTime(client.date_of_birth(), &born)) {
+    return absl::OkStatus();  // emptiness and format are ValidateClientFields' job
+  }
+  if (born > absl::ToCivilDay(now, absl::UTCTimeZone())) {
+    Checker check(prefix);
+    check.Fail("date_of_birth", "must not be in the future");
+    return check.Result();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateCreateClient(const v1::CreateClientRequest& request) {
   Checker check;
   if (!request.has_client()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "confide/v1/clients.pb.h"
 
 namespace confide {
@@ -8,6 +9,10 @@ namespace confide {
 // Checks the fields a caller may set on a client record. `prefix` is the field path of the
 // record in the request ("client"), so errors name the field as the caller sent it.
 absl::Status ValidateClientFields(const v1::Client& client, std::string_view prefix);
+
+// Refuses a date of birth after `now`'s UTC date (a typo, not a person).
+absl::Status ValidateBirthDateNotInFuture(const v1::Client& client, std::string_view prefix,
+                                          absl::Time now);
 
 absl::Status ValidateCreateClient(const v1::CreateClientRequest& request);
 absl::Status ValidateGetClient(const v1::GetClientRequest& request);

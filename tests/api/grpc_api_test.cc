@@ -237,9 +237,7 @@ TEST_F(GrpcApiTest, HealthCheckReportsServing) {
 }
 
 // The audit trail ties an event to its request by request id, so every call needs its own.
-// DISABLED: adapters/grpc/grpc_server.cc makes the fallback id from the reactor's address
-// ("grpc-<this>"), which the allocator hands to later calls; enable once it uses an IdGenerator.
-TEST_F(GrpcApiTest, DISABLED_CallsWithoutRequestIdAreAuditedUnderDistinctRequestIds) {
+TEST_F(GrpcApiTest, CallsWithoutRequestIdAreAuditedUnderDistinctRequestIds) {
   const std::string sam = TokenOf(kSamEmail);
   const nlohmann::json created = CreateClient(sam);
   ASSERT_TRUE(created.is_object());
@@ -260,9 +258,8 @@ TEST_F(GrpcApiTest, DISABLED_CallsWithoutRequestIdAreAuditedUnderDistinctRequest
 
 // A caller's x-request-id lands in the JSON log and the audit trail, so gRPC applies REST's rule
 // (1-64 of [A-Za-z0-9_-]) and replaces anything else.
-// DISABLED: adapters/grpc/grpc_server.cc only checks the length; enable once it checks the
 // characters as adapters/http/http_server.cc's IsValidRequestId does.
-TEST_F(GrpcApiTest, DISABLED_RequestIdWithUnsafeCharactersIsReplaced) {
+TEST_F(GrpcApiTest, RequestIdWithUnsafeCharactersIsReplaced) {
   const std::string sam = TokenOf(kSamEmail);
   const nlohmann::json created = CreateClient(sam);
   ASSERT_TRUE(created.is_object());

@@ -14,9 +14,7 @@ class FakeSecretGenerator final : public SecretGenerator {
  public:
   std::string NewSessionToken() override { return "token-" + std::to_string(++next_); }
 
-  std::string Digest(std::string_view token) const override {
-    return "d:" + std::string(token);
-  }
+  std::string Digest(std::string_view token) const override { return "d:" + std::string(token); }
 
  private:
   std::atomic<int> next_{0};

@@ -162,10 +162,9 @@ class InMemoryClientRepository final : public ClientRepository {
       return false;
     }
     if (!query.care_team_user_id.empty() &&
-        std::none_of(client.care_team().begin(), client.care_team().end(),
-                     [&](const v1::CareTeamMember& m) {
-                       return m.user_id() == query.care_team_user_id;
-                     })) {
+        std::none_of(
+            client.care_team().begin(), client.care_team().end(),
+            [&](const v1::CareTeamMember& m) { return m.user_id() == query.care_team_user_id; })) {
       return false;
     }
     if (query.status == v1::CLIENT_STATUS_UNSPECIFIED

@@ -52,9 +52,9 @@ TEST_F(HttpRuleRouterTest, EveryClientRpcHasItsAnnotatedRoute) {
 
 TEST_F(HttpRuleRouterTest, UnknownPathAndWrongMethodAreTold) {
   EXPECT_EQ(RpcFor("GET", "/v1/nothing"), "");
-  EXPECT_FALSE(router_.PathExists("/v1/nothing"));
+  EXPECT_EQ(router_.AllowedMethods("/v1/nothing"), "");
   EXPECT_EQ(RpcFor("DELETE", "/v1/clients/abc"), "");
-  EXPECT_TRUE(router_.PathExists("/v1/clients/abc"));
+  EXPECT_EQ(router_.AllowedMethods("/v1/clients/abc"), "GET, PATCH");
 }
 
 TEST_F(HttpRuleRouterTest, BodyFieldPathVariableAndQueryBuildTheRequest) {
@@ -75,8 +75,8 @@ TEST_F(HttpRuleRouterTest, BodyFieldPathVariableAndQueryBuildTheRequest) {
 TEST_F(HttpRuleRouterTest, QueryParametersSetScalarsAndEnumsByName) {
   std::optional<RouteMatch> match = router_.Match("GET", "/v1/clients");
   ASSERT_TRUE(match.has_value());
-  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> message = BuildRequestMessage(
-      *match, "", "pageSize=3&status=CLIENT_STATUS_ACTIVE&page_token=abc", {});
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> message =
+      BuildRequestMessage(*match, "", "pageSize=3&status=CLIENT_STATUS_ACTIVE&page_token=abc", {});
   ASSERT_TRUE(message.ok()) << message.status();
   const auto& request = static_cast<const v1::ListClientsRequest&>(**message);
   EXPECT_EQ(request.page_size(), 3);
@@ -138,6 +138,29 @@ TEST(HttpStatusMappingTest, CanonicalCodesMapAsDesignSays) {
 TEST(StatusToJsonTest, CarriesCodeMessageAndDetails) {
   absl::Status status = absl::NotFoundError("client not found");
   EXPECT_EQ(StatusToJson(status), R"({"code":5,"message":"client not found"})");
+}
+
+}  // namespace
+}  // namespace confide::http
+
+namespace confide::http {
+namespace {
+
+TEST_F(HttpRuleRouterTest, QueryCannotOverrideThePathOrFillTheBody) {
+  std::optional<RouteMatch> get = router_.Match("GET", "/v1/clients/jo");
+  ASSERT_TRUE(get.has_value());
+  auto retarget = BuildRequestMessage(*get, "", "clientId=riley", {});
+  ASSERT_FALSE(retarget.ok());
+  EXPECT_EQ(retarget.status().code(), absl::StatusCode::kInvalidArgument);
+
+  std::optional<RouteMatch> create = router_.Match("POST", "/v1/clients");
+  ASSERT_TRUE(create.has_value());
+  EXPECT_FALSE(BuildRequestMessage(*create, "{}", "client.legalGivenName=X", {}).ok());
+  // A field outside the body is fine: the idempotency key of a create.
+  auto with_request_id =
+      BuildRequestMessage(*create, R"({"legalGivenName":"A"})", "requestId=r-1", {});
+  ASSERT_TRUE(with_request_id.ok()) << with_request_id.status();
+  EXPECT_EQ(static_cast<const v1::CreateClientRequest&>(**with_request_id).request_id(), "r-1");
 }
 
 }  // namespace

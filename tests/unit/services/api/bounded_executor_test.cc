@@ -78,16 +78,17 @@ TEST(BoundedExecutorTest, RefusesAtOnceWhenTheQueueIsFull) {
 
 TEST(BoundedExecutorTest, AcceptsAgainOnceTheQueueHasRoom) {
   BoundedExecutor executor(1, 1);
-  std::atomic<int> ran{0};
+  std::promise<void> queued_ran;
   {
     BlockedWorker blocked(executor);
-    ASSERT_TRUE(executor.TrySubmit([&] { ++ran; }));
-    ASSERT_FALSE(executor.TrySubmit([&] { ++ran; }));
+    ASSERT_TRUE(executor.TrySubmit([&] { queued_ran.set_value(); }));
+    ASSERT_FALSE(executor.TrySubmit([] {}));
   }
-  std::promise<void> later;
-  EXPECT_TRUE(executor.TrySubmit([&] { later.set_value(); }));
-  later.get_future().wait();
-  EXPECT_EQ(ran.load(), 1);
+  queued_ran.get_future().wait();
+
+  std::promise<void> later_ran;
+  ASSERT_TRUE(executor.TrySubmit([&] { later_ran.set_value(); }));
+  later_ran.get_future().wait();
 }
 
 TEST(BoundedExecutorTest, ShutdownRunsTasksStillQueued) {

@@ -16,7 +16,8 @@ using ::testing::HasSubstr;
 
 google::rpc::BadRequest BadRequestOf(const absl::Status& status) {
   google::rpc::BadRequest details;
-  std::optional<absl::Cord> payload = status.GetPayload(std::string(kBadRequestPayloadUrl));
+  // An absl::optional: Debian's abseil does not alias it to std::optional.
+  auto payload = status.GetPayload(std::string(kBadRequestPayloadUrl));
   EXPECT_TRUE(payload.has_value());
   if (payload.has_value()) {
     EXPECT_TRUE(details.ParseFromString(std::string(*payload)));

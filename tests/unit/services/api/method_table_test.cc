@@ -1,6 +1,8 @@
 #include "services/api/method_table.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "confide/v1/auth.pb.h"
@@ -93,13 +95,12 @@ TEST(MethodTableTest, ServicesRegisterEveryRpcOfTheirProtoService) {
   for (const MethodSpec* spec : table.All()) {
     names.push_back(spec->full_name);
   }
-  EXPECT_THAT(names, UnorderedElementsAre("confide.v1.ClientService.CreateClient",
-                                          "confide.v1.ClientService.GetClient",
-                                          "confide.v1.ClientService.ListClients",
-                                          "confide.v1.ClientService.UpdateClient",
-                                          "confide.v1.ClientService.ArchiveClient",
-                                          "confide.v1.AuthService.Login",
-                                          "confide.v1.AuthService.Logout"));
+  EXPECT_THAT(names,
+              UnorderedElementsAre(
+                  "confide.v1.ClientService.CreateClient", "confide.v1.ClientService.GetClient",
+                  "confide.v1.ClientService.ListClients", "confide.v1.ClientService.UpdateClient",
+                  "confide.v1.ClientService.ArchiveClient", "confide.v1.AuthService.Login",
+                  "confide.v1.AuthService.Logout"));
 }
 
 // Only Login may run without a session; writes get a write transaction.
@@ -128,8 +129,7 @@ using MethodTableDeathTest = ::testing::Test;
 TEST_F(MethodTableDeathTest, RegisteringAnRpcThatDoesNotExistAborts) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   MethodTable table;
-  EXPECT_DEATH(table.Add(GetClientDefinition("confide.v1.ClientService.GetClinet")),
-               "no such RPC");
+  EXPECT_DEATH(table.Add(GetClientDefinition("confide.v1.ClientService.GetClinet")), "no such RPC");
 }
 
 TEST_F(MethodTableDeathTest, RegisteringWithTheWrongRequestTypeAborts) {

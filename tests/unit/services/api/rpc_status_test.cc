@@ -62,18 +62,28 @@ TEST(ToRpcStatusTest, BadRequestPayloadBecomesDetailWithSameTypeUrlAndBytes) {
 }
 
 TEST(ToRpcStatusTest, EveryPayloadBecomesADetail) {
-  absl::Status status = absl::UnauthenticatedError("a second factor is required");
-  google::rpc::ErrorInfo info;
-  info.set_reason("MFA_REQUIRED");
-  info.set_domain("confide.test");
-  status.SetPayload("type.googleapis.com/google.rpc.ErrorInfo",
-                    absl::Cord(info.SerializeAsString()));
+  absl::Status status = InvalidField("client.status", "care moves forward");
+  google::rpc::LocalizedMessage localized;
+  localized.set_locale("en-GB");
+  localized.set_message("Care moves forward.");
+  status.SetPayload("type.googleapis.com/google.rpc.LocalizedMessage",
+                    absl::Cord(localized.SerializeAsString()));
 
   const google::rpc::Status out = ToRpcStatus(status);
-  ASSERT_EQ(out.details_size(), 1);
-  google::rpc::ErrorInfo unpacked;
-  ASSERT_TRUE(out.details(0).UnpackTo(&unpacked));
-  EXPECT_EQ(unpacked.reason(), "MFA_REQUIRED");
+  ASSERT_EQ(out.details_size(), 2);
+  int bad_requests = 0;
+  int localized_messages = 0;
+  for (const google::protobuf::Any& detail : out.details()) {
+    google::rpc::LocalizedMessage unpacked;
+    if (detail.Is<google::rpc::BadRequest>()) {
+      ++bad_requests;
+    } else if (detail.UnpackTo(&unpacked)) {
+      ++localized_messages;
+      EXPECT_EQ(unpacked.message(), "Care moves forward.");
+    }
+  }
+  EXPECT_EQ(bad_requests, 1);
+  EXPECT_EQ(localized_messages, 1);
 }
 
 }  // namespace

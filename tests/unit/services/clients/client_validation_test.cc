@@ -44,7 +44,8 @@ v1::CreateClientRequest CreateRequest(v1::Client client) {
 
 // The google.rpc.BadRequest riding on `status`, or nullopt when there is none.
 std::optional<google::rpc::BadRequest> BadRequestOf(const absl::Status& status) {
-  std::optional<absl::Cord> payload = status.GetPayload(std::string(kBadRequestPayloadUrl));
+  // An absl::optional: Debian's abseil does not alias it to std::optional.
+  auto payload = status.GetPayload(std::string(kBadRequestPayloadUrl));
   if (!payload.has_value()) {
     return std::nullopt;
   }
@@ -125,11 +126,11 @@ TEST(ValidateCreateClientTest, OtherTextFieldsHaveTheirLengthLimits) {
   client.mutable_emergency_contact()->set_name(std::string(201, 'n'));
   client.mutable_emergency_contact()->set_relationship(std::string(201, 'r'));
   client.set_referral_source(std::string(201, 'f'));
-  EXPECT_THAT(CreateViolations(client),
-              UnorderedElementsAre("client.pronouns", "client.discreet_contact.safe_times_to_call",
-                                   "client.emergency_contact.name",
-                                   "client.emergency_contact.relationship",
-                                   "client.referral_source"));
+  EXPECT_THAT(
+      CreateViolations(client),
+      UnorderedElementsAre("client.pronouns", "client.discreet_contact.safe_times_to_call",
+                           "client.emergency_contact.name", "client.emergency_contact.relationship",
+                           "client.referral_source"));
 }
 
 TEST(ValidateCreateClientTest, DateOfBirthThatIsNotOnTheCalendarIsRefused) {
@@ -156,11 +157,20 @@ TEST(ValidateCreateClientTest, DateOfBirthMustBeStrictYyyyMmDdOnTheCalendar) {
     bool accepted;
   } kCases[] = {
       {"", true},  // optional
-      {"2024-02-29", true},    {"2000-12-31", true},  {"1900-01-01", true},
-      {"2023-02-29", false},   {"1990-13-01", false}, {"1990-00-10", false},
-      {"1990-04-31", false},   {"1899-12-31", false}, {"05/01/1990", false},
-      {"1990/01/05", false},   {"19900105", false},   {"1990-01-05T00:00", false},
-      {" 1990-01-05", false},  {"+990-01-05", false},
+      {"2024-02-29", true},
+      {"2000-12-31", true},
+      {"1900-01-01", true},
+      {"2023-02-29", false},
+      {"1990-13-01", false},
+      {"1990-00-10", false},
+      {"1990-04-31", false},
+      {"1899-12-31", false},
+      {"05/01/1990", false},
+      {"1990/01/05", false},
+      {"19900105", false},
+      {"1990-01-05T00:00", false},
+      {" 1990-01-05", false},
+      {"+990-01-05", false},
   };
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.date);
@@ -264,9 +274,8 @@ TEST(ValidateCreateClientTest, UnknownEnumNumbersAreRefused) {
 }
 
 TEST(ValidateCreateClientTest, NewClientMayStartAsEnquiryIntakeOrActive) {
-  for (v1::ClientStatus status :
-       {v1::CLIENT_STATUS_UNSPECIFIED, v1::CLIENT_STATUS_ENQUIRY, v1::CLIENT_STATUS_INTAKE,
-        v1::CLIENT_STATUS_ACTIVE}) {
+  for (v1::ClientStatus status : {v1::CLIENT_STATUS_UNSPECIFIED, v1::CLIENT_STATUS_ENQUIRY,
+                                  v1::CLIENT_STATUS_INTAKE, v1::CLIENT_STATUS_ACTIVE}) {
     SCOPED_TRACE(v1::ClientStatus_Name(status));
     v1::Client client = ValidClient();
     client.set_status(status);
@@ -300,9 +309,8 @@ TEST(ValidateCreateClientTest, EveryProblemIsReportedInOneAnswerAndNamedInTheMes
   client.set_date_of_birth("2024-02-30");
   client.set_email("not-an-email");
   const absl::Status status = ValidateCreateClient(CreateRequest(client));
-  EXPECT_THAT(ViolatedFields(status),
-              UnorderedElementsAre("client.legal_given_name", "client.date_of_birth",
-                                   "client.email"));
+  EXPECT_THAT(ViolatedFields(status), UnorderedElementsAre("client.legal_given_name",
+                                                           "client.date_of_birth", "client.email"));
   EXPECT_THAT(status.message(), HasSubstr("client.legal_given_name"));
   EXPECT_THAT(status.message(), HasSubstr("client.date_of_birth"));
   EXPECT_THAT(status.message(), HasSubstr("client.email"));
@@ -447,8 +455,7 @@ INSTANTIATE_TEST_SUITE_P(
         StatusChangeCase{kEnquiry, kEnquiry, true}, StatusChangeCase{kActive, kActive, true},
         StatusChangeCase{kDischarged, kDischarged, true},
         // A discharged client may come back to active care, but not to earlier steps.
-        StatusChangeCase{kDischarged, kActive, true},
-        StatusChangeCase{kDischarged, kIntake, false},
+        StatusChangeCase{kDischarged, kActive, true}, StatusChangeCase{kDischarged, kIntake, false},
         StatusChangeCase{kDischarged, kEnquiry, false},
         // Otherwise care does not move backwards.
         StatusChangeCase{kIntake, kEnquiry, false}, StatusChangeCase{kActive, kIntake, false},
@@ -460,6 +467,24 @@ INSTANTIATE_TEST_SUITE_P(
         // UNSPECIFIED is not a state of care.
         StatusChangeCase{kUnspecified, kActive, false},
         StatusChangeCase{kActive, kUnspecified, false}));
+
+}  // namespace
+}  // namespace confide
+
+namespace confide {
+namespace {
+
+TEST(BirthDateTest, FutureBirthDateIsRefusedAndTodayIsAccepted) {
+  const absl::Time now =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 25, 12, 0, 0), absl::UTCTimeZone());
+  v1::Client client;
+  client.set_date_of_birth("2026-11-26");
+  absl::Status future = ValidateBirthDateNotInFuture(client, "client", now);
+  EXPECT_EQ(future.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(future.message().find("client.date_of_birth"), std::string::npos);
+  client.set_date_of_birth("2026-11-25");
+  EXPECT_TRUE(ValidateBirthDateNotInFuture(client, "client", now).ok());
+}
 
 }  // namespace
 }  // namespace confide

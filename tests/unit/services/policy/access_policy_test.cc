@@ -90,8 +90,8 @@ const std::vector<DecideCase>& Cases() {
        Decision::kNotFound},
       {"clinician off care team cannot archive client", kAlex, Action::kArchiveClient, kJoFacts,
        Decision::kNotFound},
-      {"clinician of other clinic cannot see client even when listed on care team",
-       kOtherTherapist, Action::kReadClient, kJoFacts, Decision::kNotFound},
+      {"clinician of other clinic cannot see client even when listed on care team", kOtherTherapist,
+       Action::kReadClient, kJoFacts, Decision::kNotFound},
       {"clinician with no clinic cannot see client of no clinic",
        Staff("sam", "", v1::ROLE_CLINICIAN), Action::kReadClient,
        ClientAccessFacts{.clinic_id = "", .client_id = "c", .care_team_user_ids = {"sam"}},
@@ -125,8 +125,7 @@ const std::vector<DecideCase>& Cases() {
        Action::kReadClient, kJoFacts, Decision::kNotFound},
 
       // Auditors and partners see no client record.
-      {"auditor cannot see client", kAuditorA, Action::kReadClient, kJoFacts,
-       Decision::kNotFound},
+      {"auditor cannot see client", kAuditorA, Action::kReadClient, kJoFacts, Decision::kNotFound},
       {"auditor cannot archive client", kAuditorA, Action::kArchiveClient, kJoFacts,
        Decision::kNotFound},
       {"partner cannot see client", kKimPartner, Action::kReadClient, kJoFacts,
@@ -152,8 +151,8 @@ const std::vector<DecideCase>& Cases() {
        Decision::kPermissionDenied},
       {"clinician read without a client finds nothing", kSam, Action::kReadClient, std::nullopt,
        Decision::kNotFound},
-      {"admin update without a client finds nothing", kAdminA, Action::kUpdateClient,
-       std::nullopt, Decision::kNotFound},
+      {"admin update without a client finds nothing", kAdminA, Action::kUpdateClient, std::nullopt,
+       Decision::kNotFound},
 
       // A principal without identity is nobody.
       {"empty principal cannot list clients", Principal{}, Action::kListClients, std::nullopt,
