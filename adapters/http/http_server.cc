@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -226,10 +227,34 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWrite(beast::error_code ec, std::size_t) {
     const bool close = ec || !response_->keep_alive();
     response_.reset();
-    if (close) {
+    if (ec) {
       return Close();
     }
+    if (close) {
+      return Linger();
+    }
     ReadRequest();
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which can destroy the
+  // error response (e.g. 413) before the client reads it. So: send FIN, then read and discard
+  // what the client is still sending, for a bounded time and amount.
+  void Linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    DiscardInput();
+  }
+
+  void DiscardInput() {
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                              self->discarded_ += bytes;
+                              if (ec || self->discarded_ > kMaxLingerBytes) {
+                                return self->Close();
+                              }
+                              self->DiscardInput();
+                            });
   }
 
   void Close() {
@@ -247,6 +272,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string rpc_name_;
   // The Allow header of a 405 answer.
   std::string allow_;
+  static constexpr std::chrono::seconds kLingerTime{2};
+  static constexpr std::size_t kMaxLingerBytes = 8 * 1024 * 1024;
+  std::array<char, 16 * 1024> discard_{};
+  std::size_t discarded_ = 0;
   bool keep_alive_ = false;
   unsigned version_ = 11;
   Clock::time_point started_;
