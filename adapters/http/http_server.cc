@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -40,6 +41,7 @@ struct HttpServer::Shared {
   asio::io_context io{};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{};
   tcp::acceptor acceptor{io};
+  std::atomic<int> open_sessions{0};
 };
 
 namespace {
@@ -60,7 +62,12 @@ bool IsJsonContentType(std::string_view value) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
+    ++shared_->open_sessions;
+  }
+  ~Session() { --shared_->open_sessions; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void Run() {
     asio::dispatch(stream_.get_executor(),
@@ -281,13 +288,23 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_;
 };
 
-void Accept(std::shared_ptr<HttpServer::Shared> shared) {
+void Accept(const std::shared_ptr<HttpServer::Shared>& shared) {
   shared->acceptor.async_accept(
       asio::make_strand(shared->io), [shared](beast::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted || !shared->acceptor.is_open()) {
           return;
         }
-        if (!ec) {
+        if (ec) {
+          // Out of descriptors (EMFILE) and the like: retrying at once would spin a core.
+          auto timer = std::make_shared<asio::steady_timer>(shared->io);
+          timer->expires_after(std::chrono::milliseconds(100));
+          timer->async_wait([shared, timer](beast::error_code) { Accept(shared); });
+          return;
+        }
+        if (shared->open_sessions.load() >= shared->options.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
           std::make_shared<Session>(std::move(socket), shared)->Run();
         }
         Accept(shared);

@@ -25,6 +25,9 @@ struct HttpServerOptions {
   int io_threads = 2;
   size_t body_limit = 1024 * 1024;
   size_t header_limit = 16 * 1024;
+  // Open connections beyond this are closed at once, so idle or slow clients cannot exhaust
+  // file descriptors and memory.
+  int max_connections = 1024;
   // A slow or silent client cannot hold a connection longer than this per request.
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};

@@ -1,5 +1,7 @@
 #include "adapters/http/request_transcoder.h"
 
+#include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -10,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/api/field_errors.h"
 #include "services/api/rpc_status.h"
+#include "services/common/text_checks.h"
 
 namespace confide::http {
 namespace {
@@ -83,6 +86,10 @@ absl::Status SetScalar(Message* message, const FieldDescriptor* field, const std
   };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
+      // Protobuf strings are UTF-8 by contract; the gRPC parser enforces it, so REST does too.
+      if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(text)) {
+        return bad("UTF-8 text");
+      }
       repeated ? reflection->AddString(message, field, text)
                : reflection->SetString(message, field, text);
       return absl::OkStatus();
@@ -159,10 +166,48 @@ absl::Status JsonParseError(std::string_view parser_message) {
       "request body does not match the request: check field names, types and enum values");
 }
 
+// protobuf accepts a field under its proto name and its JSON name, so {"legalGivenName":"A",
+// "legal_given_name":"B"} is a duplicate key in disguise that the pre-check cannot see: the
+// caller meant one value and protobuf silently keeps the other.
+absl::Status CheckNoFieldGivenTwice(const nlohmann::json& value, const Descriptor* type) {
+  if (!value.is_object() || type->well_known_type() != Descriptor::WELLKNOWNTYPE_UNSPECIFIED) {
+    return absl::OkStatus();
+  }
+  std::set<const FieldDescriptor*> seen;
+  for (const auto& [key, child] : value.items()) {
+    const FieldDescriptor* field = FindField(type, key);
+    if (field == nullptr) {
+      continue;  // protobuf's parser names unknown fields
+    }
+    if (!seen.insert(field).second) {
+      return InvalidField(field->name(), "is given twice, under two spellings of its name");
+    }
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) {
+      continue;
+    }
+    if (field->is_repeated() && child.is_array()) {
+      for (const nlohmann::json& element : child) {
+        if (absl::Status s = CheckNoFieldGivenTwice(element, field->message_type()); !s.ok()) {
+          return s;
+        }
+      }
+    } else if (absl::Status s = CheckNoFieldGivenTwice(child, field->message_type()); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseJsonInto(std::string_view body, Message* target,
                            const JsonPrecheckLimits& limits) {
   if (absl::Status precheck = PrecheckJson(body, limits); !precheck.ok()) {
     return precheck;
+  }
+  // The pre-check passed, so this parse cannot fail or recurse deeper than the limit.
+  const nlohmann::json document = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (absl::Status aliases = CheckNoFieldGivenTwice(document, target->GetDescriptor());
+      !aliases.ok()) {
+    return aliases;
   }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;

@@ -117,8 +117,14 @@ absl::StatusOr<bool> MigrationsApplied(soci::session& sql, Dialect dialect) {
     std::set<std::string> applied;
     try {
       applied = AppliedNames(sql);
-    } catch (const soci::soci_error&) {
-      return false;  // no schema_migrations table yet
+    } catch (const soci::soci_error& e) {
+      // Only a missing table means "not migrated"; anything else (a lost connection) is an
+      // outage and must say so.
+      const std::string what = e.what();
+      if (what.find("schema_migrations") == std::string::npos) {
+        throw;
+      }
+      return false;
     }
     for (const Migration* m : MigrationsOf(dialect)) {
       if (applied.count(m->name) == 0) {

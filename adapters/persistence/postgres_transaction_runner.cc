@@ -64,15 +64,23 @@ absl::Status PostgresTransactionRunner::Run(TransactionMode mode,
 absl::Status PostgresTransactionRunner::RunOnce(soci::session& sql, TransactionMode mode,
                                                 absl::FunctionRef<absl::Status(UnitOfWork&)> work,
                                                 bool& retry) {
-  try {
-    if (!sql.is_connected()) {
+  if (!sql.is_connected()) {
+    try {
       sql.reconnect();
       sql << "SET synchronous_commit = on";
+    } catch (const std::exception&) {
+      return absl::UnavailableError("the database is unavailable; retry shortly");
     }
+  }
+  try {
     sql << "BEGIN";
     SociUnitOfWork uow(sql);
     absl::Status status = work(uow);
     sql << (status.ok() ? "COMMIT" : "ROLLBACK");
+    if (status.code() == absl::StatusCode::kInternal && !sql.is_connected()) {
+      // A repository saw the connection die mid-request: that is an outage, not a bug.
+      return absl::UnavailableError("the database is unavailable; retry shortly");
+    }
     return status;
   } catch (const std::exception& e) {
     try {
@@ -92,6 +100,9 @@ absl::Status PostgresTransactionRunner::RunOnce(soci::session& sql, TransactionM
     }
     retry = IsRetryable(e);
     (void)mode;
+    if (!sql.is_connected()) {
+      return absl::UnavailableError("the database is unavailable; retry shortly");
+    }
     return StatusFromException(e, "postgresql transaction");
   }
 }

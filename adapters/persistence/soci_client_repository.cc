@@ -253,6 +253,8 @@ absl::StatusOr<std::vector<ClientRecord>> SociClientRepository::List(const Clien
                 only_client = query.only_client_id, after = query.after_id;
     std::string name_like = query.name_prefix.empty() ? "" : LikePrefix(query.name_prefix);
     int status = query.status;
+    int exclude_archived = query.exclude_archived ? 1 : 0;
+    int archived = v1::CLIENT_STATUS_ARCHIVED;
     int limit = query.limit;
     ClientRow row;
     soci::statement st(sql_);
@@ -261,6 +263,8 @@ absl::StatusOr<std::vector<ClientRecord>> SociClientRepository::List(const Clien
     st.exchange(soci::use(after, "after_id"));
     st.exchange(soci::use(status, "status1"));
     st.exchange(soci::use(status, "status2"));
+    st.exchange(soci::use(exclude_archived, "exclude_archived"));
+    st.exchange(soci::use(archived, "archived"));
     st.exchange(soci::use(team_user, "team1"));
     st.exchange(soci::use(team_user, "team2"));
     st.exchange(soci::use(only_client, "only1"));
@@ -273,7 +277,8 @@ absl::StatusOr<std::vector<ClientRecord>> SociClientRepository::List(const Clien
     st.alloc();
     st.prepare(absl::StrCat("SELECT ", kColumns,
                             " FROM clients c WHERE c.clinic_id = :clinic_id AND c.id > :after_id"
-                            " AND ((:status1 = 0 AND c.status <> 5) OR c.status = :status2)"
+                            " AND (:status1 = 0 OR c.status = :status2)"
+                            " AND (:exclude_archived = 0 OR c.status <> :archived)"
                             " AND (:team1 = '' OR EXISTS (SELECT 1 FROM care_team_members m"
                             "      WHERE m.client_id = c.id AND m.user_id = :team2))"
                             " AND (:only1 = '' OR c.id = :only2)"

@@ -48,6 +48,11 @@ absl::Status StatusFromException(const std::exception& e, std::string_view conte
   if (state == "23505") {
     return absl::AlreadyExistsError("a record with this identity already exists");
   }
+  // Class 22 (data exception): a value the column cannot hold. Validation should have caught it;
+  // this keeps a miss from turning into a 500.
+  if (state.size() == 5 && state.compare(0, 2, "22") == 0) {
+    return absl::InvalidArgumentError("a value in the request cannot be stored");
+  }
   if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
     if (lite->result() == SQLITE_CONSTRAINT &&
         absl::StrContains(e.what(), "UNIQUE constraint failed")) {

@@ -154,9 +154,18 @@ void SqliteTransactionRunner::CommitGroup(std::vector<WriteJob*>& group) {
     return;
   }
   SociUnitOfWork uow(sql);
-  for (WriteJob* job : group) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+  for (size_t i = 0; i < group.size(); ++i) {
     // Each transaction of the group is a savepoint: one that fails is undone alone.
-    job->result = uow.Atomically([&] { return job->work(uow); });
+    group[i]->result = uow.Atomically([&] { return group[i]->work(uow); });
+    // SQLITE_FULL, IOERR or NOMEM roll back the whole group; running on would commit the rest
+    // one by one in autocommit while the group reports failure. Fail them all instead.
+    if (sqlite_api::sqlite3_get_autocommit(backend->conn_) != 0) {
+      for (WriteJob* job : group) {
+        job->result = absl::UnavailableError("the database could not commit; retry shortly");
+      }
+      return;
+    }
   }
   try {
     sql << "COMMIT";

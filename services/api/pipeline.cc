@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "services/audit/ports/audit_log.h"
 #include "services/clients/ports/client_repository.h"
+#include "services/common/text_checks.h"
 
 namespace confide {
 namespace {
 
 constexpr std::string_view kMe = "me";
-constexpr size_t kMaxClientIdLength = 64;
 
 absl::Status ClientNotFound() { return absl::NotFoundError("client not found"); }
 
@@ -37,11 +37,6 @@ RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::M
       if (target == kMe) {
         target = who.client_id;
       }
-      // Ids are UUIDs; anything far longer cannot exist and must not reach storage or the audit
-      // trail.
-      if (target.size() > kMaxClientIdLength) {
-        return ClientNotFound();
-      }
       if (target.empty()) {
         // Let validation name the missing field; with nothing to name it is simply not found.
         if (method.validate) {
@@ -49,6 +44,10 @@ RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::M
             return valid;
           }
         }
+        return ClientNotFound();
+      }
+      // Ids are UUIDs: anything else cannot exist, and must not reach storage or the audit trail.
+      if (!IsUuidText(target)) {
         return ClientNotFound();
       }
       scope.client_id = target;

@@ -1,5 +1,8 @@
 #include "services/auth/auth_service.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -7,6 +10,7 @@
 #include "services/api/field_errors.h"
 #include "services/auth/ports/session_repository.h"
 #include "services/auth/ports/user_repository.h"
+#include "services/common/text_checks.h"
 #include "services/common/timestamps.h"
 
 namespace confide {
@@ -21,10 +25,12 @@ absl::Status WrongCredentials() {
 
 absl::Status ValidateLogin(const v1::LoginRequest& request) {
   std::vector<FieldViolation> violations;
-  if (request.email().empty() || request.email().size() > 254) {
+  if (request.email().empty() || request.email().size() > 254 ||
+      !HasNoControlCharacters(request.email()) || !IsValidUtf8(request.email())) {
     violations.push_back({"email", "is required (at most 254 characters)"});
   }
-  if (request.password().empty() || request.password().size() > kMaxPasswordLength) {
+  if (request.password().empty() || request.password().size() > kMaxPasswordLength ||
+      !IsValidUtf8(request.password())) {
     violations.push_back({"password", "is required (at most 256 characters)"});
   }
   return InvalidFields(violations);
@@ -37,9 +43,21 @@ bool IsStaff(v1::Role role) {
 }  // namespace
 
 AuthService::AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGenerator& ids,
-                         SessionLifetimes lifetimes)
-    : hasher_(hasher), secrets_(secrets), ids_(ids), lifetimes_(lifetimes) {
-  dummy_hash_ = hasher_.Hash(secrets_.NewSessionToken()).value_or("");
+                         SessionLifetimes lifetimes, SignInLimits limits)
+    : hasher_(hasher),
+      secrets_(secrets),
+      ids_(ids),
+      lifetimes_(lifetimes),
+      max_wait_(limits.max_wait),
+      sign_in_slots_(std::max(1, limits.max_concurrent)) {
+  absl::StatusOr<std::string> dummy = hasher_.Hash(secrets_.NewSessionToken());
+  if (!dummy.ok()) {
+    // Without a dummy hash, unknown emails would answer instantly and reveal which exist.
+    std::fprintf(stderr, "auth: cannot compute the dummy password hash: %s\n",
+                 dummy.status().ToString().c_str());
+    std::abort();
+  }
+  dummy_hash_ = *std::move(dummy);
 }
 
 absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request, PrepareScope& scope) {
@@ -58,6 +76,13 @@ absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request, Prepar
     return read;
   }
   // Hashing happens here, outside any transaction, so a sign-in never holds the SQLite writer.
+  if (!sign_in_slots_.try_acquire_for(absl::ToChronoMilliseconds(max_wait_))) {
+    return absl::ResourceExhaustedError("too many sign-ins at once; retry in a few seconds");
+  }
+  struct SlotRelease {
+    std::counting_semaphore<>& slots;
+    ~SlotRelease() { slots.release(); }
+  } release{sign_in_slots_};
   if (!account.has_value()) {
     hasher_.Verify(request.password(), dummy_hash_);
     return WrongCredentials();

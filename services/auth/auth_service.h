@@ -1,5 +1,6 @@
 #pragma once
 
+#include <semaphore>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,13 +19,21 @@ struct SessionLifetimes {
   absl::Duration patient = absl::Hours(24 * 30);
 };
 
+// How many password checks may run at once, and how long a sign-in waits for a turn before it
+// is told to retry. argon2id is slow and memory-hungry on purpose; without this a flood of
+// sign-ins would occupy every executor worker and starve clinical requests.
+struct SignInLimits {
+  int max_concurrent = 2;
+  absl::Duration max_wait = absl::Seconds(2);
+};
+
 // Sign-in and sign-out.
 class AuthService {
  public:
   // Hashes a throwaway password once, so unknown emails cost the same verification time as
   // known ones and sign-in timing does not reveal which accounts exist.
   AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGenerator& ids,
-              SessionLifetimes lifetimes);
+              SessionLifetimes lifetimes, SignInLimits limits = {});
 
   // Looks the account up and checks the password, outside any transaction (argon2id is slow on
   // purpose); leaves the user id for Login.
@@ -43,6 +52,8 @@ class AuthService {
   IdGenerator& ids_;
   SessionLifetimes lifetimes_;
   std::string dummy_hash_;
+  absl::Duration max_wait_;
+  std::counting_semaphore<> sign_in_slots_;
 };
 
 }  // namespace confide

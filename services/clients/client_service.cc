@@ -12,6 +12,7 @@
 #include "services/api/field_errors.h"
 #include "services/clients/client_validation.h"
 #include "services/clients/ports/client_repository.h"
+#include "services/common/text_checks.h"
 #include "services/common/timestamps.h"
 
 namespace confide {
@@ -28,6 +29,18 @@ std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
 v1::Client Present(const ClientRecord& record) {
   v1::Client client = record.client;
   client.set_etag(EtagOf(record.version));
+  return client;
+}
+
+// Admins manage the practice, not care (DESIGN.md "Who uses it"): they see demographics and
+// contact details, never why the client came.
+v1::Client PresentFor(const Principal& who, const ClientRecord& record) {
+  v1::Client client = Present(record);
+  if (who.role == v1::ROLE_ADMIN) {
+    client.clear_presenting_concern();
+    client.clear_presenting_concern_other();
+    client.clear_referral_source();
+  }
   return client;
 }
 
@@ -60,7 +73,11 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
       decoded.size() == std::string_view(kPageTokenPrefix).size()) {
     return InvalidField("page_token", "is not a token from a previous ListClients response");
   }
-  return decoded.substr(std::string_view(kPageTokenPrefix).size());
+  std::string last_id = decoded.substr(std::string_view(kPageTokenPrefix).size());
+  if (!IsUuidText(last_id)) {
+    return InvalidField("page_token", "is not a token from a previous ListClients response");
+  }
+  return last_id;
 }
 
 // Fields UpdateClient may change; everything else is output only or has its own RPC.
@@ -86,6 +103,38 @@ bool IsUpdatablePath(const std::string& path) {
   return false;
 }
 
+// Returns the client an earlier create with this request id made, or nullopt when there was
+// none. A retried create returns the first result instead of a second client — but only to a
+// caller who may read it: a guessed request id must not reveal someone else's client.
+absl::StatusOr<std::optional<v1::Client>> ReplayCreate(RequestScope& scope,
+                                                       const std::string& request_id) {
+  const Principal& who = *scope.principal;
+  ClientRepository& clients = scope.uow.clients();
+  absl::StatusOr<std::optional<std::string>> earlier =
+      clients.FindByCreateRequestId(who.clinic_id, request_id);
+  if (!earlier.ok()) {
+    return earlier.status();
+  }
+  if (!earlier->has_value()) {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::optional<ClientAccessFacts>> facts =
+      clients.FindAccessFacts(who.clinic_id, **earlier);
+  if (!facts.ok()) {
+    return facts.status();
+  }
+  if (!facts->has_value() || Decide(who, Action::kReadClient, &**facts) != Decision::kAllow) {
+    return absl::AlreadyExistsError("request_id was already used for another request");
+  }
+  scope.audit.client_id = **earlier;
+  scope.audit.resource = absl::StrCat("clients/", **earlier);
+  absl::StatusOr<ClientRecord> record = Load(scope, **earlier);
+  if (!record.ok()) {
+    return record.status();
+  }
+  return PresentFor(who, *record);
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Client> ClientService::Create(const v1::CreateClientRequest& request,
@@ -93,29 +142,12 @@ absl::StatusOr<v1::Client> ClientService::Create(const v1::CreateClientRequest& 
   const Principal& who = *scope.principal;
   ClientRepository& clients = scope.uow.clients();
   if (!request.request_id().empty()) {
-    absl::StatusOr<std::optional<std::string>> earlier =
-        clients.FindByCreateRequestId(who.clinic_id, request.request_id());
-    if (!earlier.ok()) {
-      return earlier.status();
+    absl::StatusOr<std::optional<v1::Client>> replay = ReplayCreate(scope, request.request_id());
+    if (!replay.ok()) {
+      return replay.status();
     }
-    if (earlier->has_value()) {
-      // A retried create returns the first result instead of a second client — but only to a
-      // caller who may read it: a guessed request id must not reveal someone else's client.
-      absl::StatusOr<std::optional<ClientAccessFacts>> facts =
-          clients.FindAccessFacts(who.clinic_id, **earlier);
-      if (!facts.ok()) {
-        return facts.status();
-      }
-      if (!facts->has_value() || Decide(who, Action::kReadClient, &**facts) != Decision::kAllow) {
-        return absl::AlreadyExistsError("request_id was already used for another request");
-      }
-      scope.audit.client_id = **earlier;
-      scope.audit.resource = absl::StrCat("clients/", **earlier);
-      absl::StatusOr<ClientRecord> record = Load(scope, **earlier);
-      if (!record.ok()) {
-        return record.status();
-      }
-      return Present(*record);
+    if (replay->has_value()) {
+      return **std::move(replay);
     }
   }
   ClientRecord record;
@@ -140,14 +172,27 @@ absl::StatusOr<v1::Client> ClientService::Create(const v1::CreateClientRequest& 
   if (absl::Status born = ValidateBirthDateNotInFuture(client, "client", scope.now); !born.ok()) {
     return born;
   }
-  if (absl::Status inserted = clients.Insert(record, request.request_id()); !inserted.ok()) {
+  absl::Status inserted =
+      scope.uow.Atomically([&] { return clients.Insert(record, request.request_id()); });
+  if (inserted.code() == absl::StatusCode::kAlreadyExists && !request.request_id().empty()) {
+    // Two retries of one create raced (PostgreSQL, several servers): the loser replays the
+    // winner's result instead of failing.
+    absl::StatusOr<std::optional<v1::Client>> replay = ReplayCreate(scope, request.request_id());
+    if (!replay.ok()) {
+      return replay.status();
+    }
+    if (replay->has_value()) {
+      return **std::move(replay);
+    }
+  }
+  if (!inserted.ok()) {
     return inserted;
   }
   absl::StatusOr<ClientRecord> stored = Load(scope, client.id());
   if (!stored.ok()) {
     return stored.status();
   }
-  return Present(*stored);
+  return PresentFor(who, *stored);
 }
 
 absl::StatusOr<v1::Client> ClientService::Get(const v1::GetClientRequest&, RequestScope& scope) {
@@ -155,7 +200,7 @@ absl::StatusOr<v1::Client> ClientService::Get(const v1::GetClientRequest&, Reque
   if (!record.ok()) {
     return record.status();
   }
-  return Present(*record);
+  return PresentFor(*scope.principal, *record);
 }
 
 absl::StatusOr<v1::ListClientsResponse> ClientService::List(const v1::ListClientsRequest& request,
@@ -164,6 +209,9 @@ absl::StatusOr<v1::ListClientsResponse> ClientService::List(const v1::ListClient
   ClientQuery query;
   query.clinic_id = who.clinic_id;
   query.status = request.status();
+  // Archived records are kept for the legal record but stay out of everyday lists unless asked
+  // for by status.
+  query.exclude_archived = request.status() == v1::CLIENT_STATUS_UNSPECIFIED;
   query.name_prefix = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.name_prefix()));
   query.limit = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   if (who.role == v1::ROLE_CLINICIAN) {
@@ -186,7 +234,7 @@ absl::StatusOr<v1::ListClientsResponse> ClientService::List(const v1::ListClient
   }
   v1::ListClientsResponse response;
   for (int i = 0; i < static_cast<int>(rows->size()) && i < page_size; ++i) {
-    *response.add_clients() = Present((*rows)[i]);
+    *response.add_clients() = PresentFor(who, (*rows)[i]);
   }
   if (static_cast<int>(rows->size()) > page_size) {
     response.set_next_page_token(EncodePageToken((*rows)[page_size - 1].client.id()));

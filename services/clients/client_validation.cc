@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/api/field_errors.h"
+#include "services/common/text_checks.h"
 
 namespace confide {
 namespace {
@@ -22,17 +23,27 @@ class Checker {
  public:
   explicit Checker(std::string_view prefix = "") : prefix_(prefix) {}
 
+  // One violation per field: the first problem found is the one to fix first.
   void Fail(std::string_view field, std::string_view why) {
-    violations_.push_back({Path(field), std::string(why)});
+    std::string path = Path(field);
+    for (const FieldViolation& existing : violations_) {
+      if (existing.field == path) {
+        return;
+      }
+    }
+    violations_.push_back({std::move(path), std::string(why)});
   }
   // A checker for a nested message whose problems land in this one.
   Checker Nested(std::string_view field) const { return Checker(Path(field)); }
   void Absorb(const Checker& nested) {
     violations_.insert(violations_.end(), nested.violations_.begin(), nested.violations_.end());
   }
+  // Every free-text field goes through here: a length cap, UTF-8 and no control characters.
   void MaxLength(std::string_view field, const std::string& value, size_t max) {
     if (value.size() > max) {
       Fail(field, absl::StrCat("must be at most ", max, " characters"));
+    } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
+      Fail(field, "must be UTF-8 text without control characters");
     }
   }
   void Required(std::string_view field, const std::string& value) {
@@ -88,6 +99,9 @@ void CheckClient(const v1::Client& client, Checker& check) {
   check.MaxLength("legal_family_name", client.legal_family_name(), kMaxNameLength);
   check.MaxLength("preferred_name", client.preferred_name(), kMaxNameLength);
   check.MaxLength("pronouns", client.pronouns(), 50);
+  check.MaxLength("date_of_birth", client.date_of_birth(), 10);
+  check.MaxLength("email", client.email(), 254);
+  check.MaxLength("phone", client.phone(), 32);
   if (!client.date_of_birth().empty() && !IsCalendarDate(client.date_of_birth())) {
     check.Fail("date_of_birth", "must be a real calendar date written YYYY-MM-DD");
   }
@@ -106,6 +120,7 @@ void CheckClient(const v1::Client& client, Checker& check) {
   check.MaxLength("emergency_contact.name", client.emergency_contact().name(), kMaxNameLength);
   check.MaxLength("emergency_contact.relationship", client.emergency_contact().relationship(),
                   kMaxShortText);
+  check.MaxLength("emergency_contact.phone", client.emergency_contact().phone(), 32);
   if (!client.emergency_contact().phone().empty() && !IsPhone(client.emergency_contact().phone())) {
     check.Fail("emergency_contact.phone",
                "must be 5 to 15 digits, optionally with spaces, +, -, ( and )");

@@ -167,9 +167,10 @@ class InMemoryClientRepository final : public ClientRepository {
             [&](const v1::CareTeamMember& m) { return m.user_id() == query.care_team_user_id; })) {
       return false;
     }
-    if (query.status == v1::CLIENT_STATUS_UNSPECIFIED
-            ? client.status() == v1::CLIENT_STATUS_ARCHIVED
-            : client.status() != query.status) {
+    if (query.status != v1::CLIENT_STATUS_UNSPECIFIED && client.status() != query.status) {
+      return false;
+    }
+    if (query.exclude_archived && client.status() == v1::CLIENT_STATUS_ARCHIVED) {
       return false;
     }
     if (query.name_prefix.empty()) {

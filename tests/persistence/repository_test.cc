@@ -528,7 +528,7 @@ TEST_F(RepositoryTest, ListWithStatusReturnsOnlyClientsInThatStatus) {
   EXPECT_THAT(IdsOf(*archived), ElementsAre(ClientId(3)));
 }
 
-TEST_F(RepositoryTest, ListWithUnspecifiedStatusLeavesOutArchivedClients) {
+TEST_F(RepositoryTest, ListExcludingArchivedLeavesOutArchivedClients) {
   ASSERT_TRUE(
       InsertClients({NewClient(ClientId(1), kClinicA, "A", "A", v1::CLIENT_STATUS_ENQUIRY),
                      NewClient(ClientId(2), kClinicA, "B", "B", v1::CLIENT_STATUS_ARCHIVED),
@@ -536,7 +536,9 @@ TEST_F(RepositoryTest, ListWithUnspecifiedStatusLeavesOutArchivedClients) {
                      NewClient(ClientId(4), kClinicA, "D", "D", v1::CLIENT_STATUS_INTAKE)}));
 
   absl::StatusOr<std::vector<ClientRecord>> listed =
-      ListClients({.clinic_id = kClinicA, .status = v1::CLIENT_STATUS_UNSPECIFIED});
+      ListClients({.clinic_id = kClinicA,
+                   .status = v1::CLIENT_STATUS_UNSPECIFIED,
+                   .exclude_archived = true});
 
   ASSERT_TRUE(listed.ok()) << listed.status();
   EXPECT_THAT(IdsOf(*listed), ElementsAre(ClientId(1), ClientId(3), ClientId(4)));

@@ -30,8 +30,10 @@ struct ClientQuery {
   std::string clinic_id;
   // When set, only clients whose care team includes this user.
   std::string care_team_user_id;
-  // UNSPECIFIED means every status except ARCHIVED.
+  // Only this status; UNSPECIFIED means any.
   v1::ClientStatus status = v1::CLIENT_STATUS_UNSPECIFIED;
+  // Leave out archived clients.
+  bool exclude_archived = false;
   // When set, only this client (a patient listing her own record).
   std::string only_client_id;
   // Lowercase name prefix; empty matches all.

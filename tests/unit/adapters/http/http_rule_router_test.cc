@@ -165,3 +165,30 @@ TEST_F(HttpRuleRouterTest, QueryCannotOverrideThePathOrFillTheBody) {
 
 }  // namespace
 }  // namespace confide::http
+
+namespace confide::http {
+namespace {
+
+// Two spellings of one field are a duplicate key that the JSON pre-check cannot see.
+TEST_F(HttpRuleRouterTest, FieldGivenUnderBothItsNamesIsRefused) {
+  std::optional<RouteMatch> create = router_.Match("POST", "/v1/clients");
+  ASSERT_TRUE(create.has_value());
+  auto top = BuildRequestMessage(
+      *create, R"({"legalGivenName":"Alice","legal_given_name":"Mallory"})", "", {});
+  ASSERT_FALSE(top.ok());
+  EXPECT_NE(top.status().message().find("legal_given_name"), std::string::npos);
+  auto nested = BuildRequestMessage(
+      *create, R"({"discreetContact":{"voicemailOk":true,"voicemail_ok":false}})", "", {});
+  EXPECT_FALSE(nested.ok());
+}
+
+TEST_F(HttpRuleRouterTest, InvalidUtf8InUrlValuesIsRefused) {
+  std::optional<RouteMatch> list = router_.Match("GET", "/v1/clients");
+  ASSERT_TRUE(list.has_value());
+  auto message = BuildRequestMessage(*list, "", "namePrefix=%FF", {});
+  ASSERT_FALSE(message.ok());
+  EXPECT_EQ(message.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace confide::http

@@ -50,6 +50,8 @@ constexpr char kPassword[] = "demo-Confide-2026";
 constexpr char kClinicA[] = "clinic-a";
 constexpr char kClinicB[] = "clinic-b";
 constexpr char kRequestId[] = "req-7";
+constexpr char kJoId[] = "00000000-0000-7000-8000-00000000c001";
+constexpr char kCaseyId[] = "00000000-0000-7000-8000-00000000c003";
 constexpr char kSourceAddress[] = "198.51.100.7";
 
 constexpr char kLogin[] = "confide.v1.AuthService.Login";
@@ -111,12 +113,9 @@ class PipelineTest : public ::testing::Test {
         v1::Role role;
         const char* client_id;
       } kUsers[] = {
-          {"sam", kClinicA, v1::ROLE_CLINICIAN, ""},
-          {"alex", kClinicA, v1::ROLE_CLINICIAN, ""},
-          {"admin", kClinicA, v1::ROLE_ADMIN, ""},
-          {"auditor", kClinicA, v1::ROLE_AUDITOR, ""},
-          {"jo", kClinicA, v1::ROLE_PATIENT, "client-jo"},
-          {"other", kClinicB, v1::ROLE_CLINICIAN, ""},
+          {"sam", kClinicA, v1::ROLE_CLINICIAN, ""}, {"alex", kClinicA, v1::ROLE_CLINICIAN, ""},
+          {"admin", kClinicA, v1::ROLE_ADMIN, ""},   {"auditor", kClinicA, v1::ROLE_AUDITOR, ""},
+          {"jo", kClinicA, v1::ROLE_PATIENT, kJoId}, {"other", kClinicB, v1::ROLE_CLINICIAN, ""},
       };
       for (const auto& u : kUsers) {
         UserRecord user{.password_hash = "h:" + std::string(kPassword)};
@@ -129,8 +128,8 @@ class PipelineTest : public ::testing::Test {
           return s;
         }
       }
-      for (const auto& [id, clinic, clinician] : {std::tuple{"client-jo", kClinicA, "sam"},
-                                                  std::tuple{"client-casey", kClinicB, "other"}}) {
+      for (const auto& [id, clinic, clinician] :
+           {std::tuple{kJoId, kClinicA, "sam"}, std::tuple{kCaseyId, kClinicB, "other"}}) {
         ClientRecord record{.clinic_id = clinic, .client = NewClient(id)};
         record.client.set_id(id);
         record.client.set_status(v1::CLIENT_STATUS_ACTIVE);
@@ -268,29 +267,28 @@ class PipelineTest : public ::testing::Test {
 
 // No clinic is known without a session, so there is nothing an audit event could belong to.
 TEST_F(PipelineTest, RequestWithoutTokenIsUnauthenticatedAndWritesNoAuditEvent) {
-  EXPECT_EQ(GetClient("", "client-jo").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(GetClient("", kJoId).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(db_.AuditEvents(), IsEmpty());
 }
 
 TEST_F(PipelineTest, RequestWithUnknownTokenIsUnauthenticated) {
   SignIn("sam");
-  EXPECT_EQ(GetClient("tok-made-up", "client-jo").status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(GetClient("tok-made-up", kJoId).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(db_.AuditEvents(), IsEmpty());
 }
 
 TEST_F(PipelineTest, SessionIsUnauthenticatedFromItsExpiryTime) {
   const std::string token = SignIn("sam", absl::Hours(1));
   clock_.Advance(absl::Hours(1) - absl::Seconds(1));
-  EXPECT_TRUE(GetClient(token, "client-jo").ok());
+  EXPECT_TRUE(GetClient(token, kJoId).ok());
 
   clock_.Advance(absl::Seconds(1));
-  EXPECT_EQ(GetClient(token, "client-jo").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(GetClient(token, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(PipelineTest, RevokedSessionIsUnauthenticated) {
   const std::string token = SignIn("sam", absl::Hours(1), kNow - absl::Minutes(1));
-  EXPECT_EQ(GetClient(token, "client-jo").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(GetClient(token, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(PipelineTest, LoginReturnsATokenThatAuthenticatesLaterRequests) {
@@ -299,9 +297,9 @@ TEST_F(PipelineTest, LoginReturnsATokenThatAuthenticatesLaterRequests) {
   EXPECT_EQ(login->user().id(), "sam");
   EXPECT_FALSE(login->session_token().empty());
 
-  absl::StatusOr<v1::Client> jo = GetClient(login->session_token(), "client-jo");
+  absl::StatusOr<v1::Client> jo = GetClient(login->session_token(), kJoId);
   ASSERT_TRUE(jo.ok()) << jo.status();
-  EXPECT_EQ(jo->id(), "client-jo");
+  EXPECT_EQ(jo->id(), kJoId);
   EXPECT_EQ(LastAuditEvent().actor_user_id, "sam");
 }
 
@@ -326,7 +324,7 @@ TEST_F(PipelineTest, StaffSessionFromLoginEndsAfterEightHours) {
   EXPECT_EQ(FromTimestamp(login->expire_time()), kNow + absl::Hours(8));
 
   clock_.Advance(absl::Hours(8));
-  EXPECT_EQ(GetClient(login->session_token(), "client-jo").status().code(),
+  EXPECT_EQ(GetClient(login->session_token(), kJoId).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 
@@ -376,7 +374,7 @@ TEST_F(PipelineTest, LogoutRevokesTheSession) {
   const std::string& token = login->session_token();
 
   EXPECT_TRUE(Call<google::protobuf::Empty>(kLogout, v1::LogoutRequest(), token).ok());
-  EXPECT_EQ(GetClient(token, "client-jo").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(GetClient(token, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 // --- Authorization and audit ----------------------------------------------------------------
@@ -415,21 +413,21 @@ TEST_F(PipelineTest, SuccessfulCreateIsAuditedWithTheNewClient) {
 }
 
 TEST_F(PipelineTest, ClinicianNotOnCareTeamGetsNotFoundAndTheDenialIsAudited) {
-  EXPECT_EQ(GetClient(SignIn("alex"), "client-jo").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(GetClient(SignIn("alex"), kJoId).status().code(), absl::StatusCode::kNotFound);
 
   const AuditEvent event = LastAuditEvent();
   EXPECT_EQ(event.action, kGetClient);
   EXPECT_EQ(event.outcome, "denied");
   EXPECT_EQ(event.status_code, "NOT_FOUND");
   EXPECT_EQ(event.actor_user_id, "alex");
-  EXPECT_EQ(event.client_id, "client-jo");
-  EXPECT_EQ(event.resource, "clients/client-jo");
+  EXPECT_EQ(event.client_id, kJoId);
+  EXPECT_EQ(event.resource, std::string("clients/") + kJoId);
 }
 
 // A caller must not learn that a record exists by the way she is turned away.
 TEST_F(PipelineTest, RecordOffCareTeamLooksExactlyLikeOneThatDoesNotExist) {
   const std::string alex = SignIn("alex");
-  const absl::Status hidden = GetClient(alex, "client-jo").status();
+  const absl::Status hidden = GetClient(alex, kJoId).status();
   const absl::Status missing = GetClient(alex, "client-does-not-exist").status();
   EXPECT_EQ(hidden.code(), missing.code());
   EXPECT_EQ(hidden.message(), missing.message());
@@ -437,36 +435,36 @@ TEST_F(PipelineTest, RecordOffCareTeamLooksExactlyLikeOneThatDoesNotExist) {
 
 TEST_F(PipelineTest, ClientOfAnotherClinicIsNotFound) {
   const std::string sam = SignIn("sam");
-  EXPECT_EQ(GetClient(sam, "client-casey").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(GetClient(SignIn("other"), "client-jo").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(GetClient(sam, kCaseyId).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(GetClient(SignIn("other"), kJoId).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(PipelineTest, UpdateOfAnotherClinicsClientIsNotFoundAndChangesNothing) {
   const std::string sam = SignIn("sam");
-  EXPECT_EQ(UpdatePreferredName(sam, "client-casey", "v1", "Changed").status().code(),
+  EXPECT_EQ(UpdatePreferredName(sam, kCaseyId, "v1", "Changed").status().code(),
             absl::StatusCode::kNotFound);
-  ASSERT_TRUE(StoredClient("client-casey").has_value());
-  EXPECT_EQ(StoredClient("client-casey")->client.preferred_name(), "");
-  EXPECT_EQ(StoredClient("client-casey")->version, 1);
+  ASSERT_TRUE(StoredClient(kCaseyId).has_value());
+  EXPECT_EQ(StoredClient(kCaseyId)->client.preferred_name(), "");
+  EXPECT_EQ(StoredClient(kCaseyId)->version, 1);
 }
 
 TEST_F(PipelineTest, AdminReadsButMayNotUpdateAClientOfHerClinic) {
   const std::string admin = SignIn("admin");
-  absl::StatusOr<v1::Client> jo = GetClient(admin, "client-jo");
+  absl::StatusOr<v1::Client> jo = GetClient(admin, kJoId);
   ASSERT_TRUE(jo.ok()) << jo.status();
 
-  EXPECT_EQ(UpdatePreferredName(admin, "client-jo", jo->etag(), "Joey").status().code(),
+  EXPECT_EQ(UpdatePreferredName(admin, kJoId, jo->etag(), "Joey").status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(LastAuditEvent().outcome, "denied");
-  EXPECT_EQ(StoredClient("client-jo")->client.preferred_name(), "");
+  EXPECT_EQ(StoredClient(kJoId)->client.preferred_name(), "");
 }
 
 TEST_F(PipelineTest, MeResolvesToThePatientsOwnClient) {
   absl::StatusOr<v1::Client> me = GetClient(SignIn("jo"), "me");
   ASSERT_TRUE(me.ok()) << me.status();
-  EXPECT_EQ(me->id(), "client-jo");
-  EXPECT_EQ(LastAuditEvent().client_id, "client-jo");
-  EXPECT_EQ(LastAuditEvent().resource, "clients/client-jo");
+  EXPECT_EQ(me->id(), kJoId);
+  EXPECT_EQ(LastAuditEvent().client_id, kJoId);
+  EXPECT_EQ(LastAuditEvent().resource, std::string("clients/") + kJoId);
 }
 
 TEST_F(PipelineTest, MeForAClinicianIsNotFound) {
@@ -480,7 +478,7 @@ TEST_F(PipelineTest, PatientListSeesOnlyHerOwnRecord) {
   absl::StatusOr<v1::ListClientsResponse> list = ListClients(SignIn("jo"), {});
   ASSERT_TRUE(list.ok()) << list.status();
   ASSERT_THAT(list->clients(), SizeIs(1));
-  EXPECT_EQ(list->clients(0).id(), "client-jo");
+  EXPECT_EQ(list->clients(0).id(), kJoId);
 }
 
 TEST_F(PipelineTest, AuditorMayNotListClientsAndTheDenialIsAudited) {
@@ -545,10 +543,10 @@ TEST_F(PipelineTest, HandlerThatWritesThenFailsLeavesOnlyItsAuditEvent) {
 
 TEST_F(PipelineTest, UpdateThatMakesTheRecordInvalidIsRefusedAndChangesNothing) {
   const std::string sam = SignIn("sam");
-  absl::StatusOr<v1::Client> jo = GetClient(sam, "client-jo");
+  absl::StatusOr<v1::Client> jo = GetClient(sam, kJoId);
   ASSERT_TRUE(jo.ok()) << jo.status();
   v1::UpdateClientRequest request;
-  request.mutable_client()->set_id("client-jo");
+  request.mutable_client()->set_id(kJoId);
   request.mutable_client()->set_etag(jo->etag());
   request.mutable_client()->set_email("not-an-email");
   request.mutable_update_mask()->add_paths("email");
@@ -556,32 +554,32 @@ TEST_F(PipelineTest, UpdateThatMakesTheRecordInvalidIsRefusedAndChangesNothing) 
   const absl::Status status = Call<v1::Client>(kUpdateClient, request, sam).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("client.email"));
-  EXPECT_EQ(StoredClient("client-jo")->client.email(), "");
-  EXPECT_EQ(StoredClient("client-jo")->version, 1);
+  EXPECT_EQ(StoredClient(kJoId)->client.email(), "");
+  EXPECT_EQ(StoredClient(kJoId)->version, 1);
 }
 
 TEST_F(PipelineTest, UpdateWithCurrentEtagChangesTheFieldAndTheEtag) {
   const std::string sam = SignIn("sam");
-  absl::StatusOr<v1::Client> jo = GetClient(sam, "client-jo");
+  absl::StatusOr<v1::Client> jo = GetClient(sam, kJoId);
   ASSERT_TRUE(jo.ok()) << jo.status();
 
-  absl::StatusOr<v1::Client> updated = UpdatePreferredName(sam, "client-jo", jo->etag(), "Joey");
+  absl::StatusOr<v1::Client> updated = UpdatePreferredName(sam, kJoId, jo->etag(), "Joey");
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->preferred_name(), "Joey");
   EXPECT_NE(updated->etag(), jo->etag());
-  EXPECT_EQ(StoredClient("client-jo")->client.preferred_name(), "Joey");
+  EXPECT_EQ(StoredClient(kJoId)->client.preferred_name(), "Joey");
 }
 
 // Two clinicians editing at once: the second save must not silently overwrite the first.
 TEST_F(PipelineTest, UpdateWithStaleEtagIsAbortedAndKeepsTheFirstEdit) {
   const std::string sam = SignIn("sam");
-  absl::StatusOr<v1::Client> jo = GetClient(sam, "client-jo");
+  absl::StatusOr<v1::Client> jo = GetClient(sam, kJoId);
   ASSERT_TRUE(jo.ok()) << jo.status();
-  ASSERT_TRUE(UpdatePreferredName(sam, "client-jo", jo->etag(), "Joey").ok());
+  ASSERT_TRUE(UpdatePreferredName(sam, kJoId, jo->etag(), "Joey").ok());
 
-  EXPECT_EQ(UpdatePreferredName(sam, "client-jo", jo->etag(), "Jojo").status().code(),
+  EXPECT_EQ(UpdatePreferredName(sam, kJoId, jo->etag(), "Jojo").status().code(),
             absl::StatusCode::kAborted);
-  EXPECT_EQ(StoredClient("client-jo")->client.preferred_name(), "Joey");
+  EXPECT_EQ(StoredClient(kJoId)->client.preferred_name(), "Joey");
 }
 
 // A phone that lost the first answer retries; the clinic must not get a duplicate client.
@@ -681,7 +679,7 @@ TEST_F(PipelineTest, PageTokenNotFromAListResponseIsInvalidArgument) {
 TEST_F(PipelineTest, DispatchRunsTheRequestOnAWorkerAndAnswersOnce) {
   const std::string sam = SignIn("sam");
   auto request = std::make_unique<v1::GetClientRequest>();
-  request->set_client_id("client-jo");
+  request->set_client_id(kJoId);
   std::promise<std::pair<RpcResult, std::thread::id>> answered;
   std::future<std::pair<RpcResult, std::thread::id>> answer = answered.get_future();
 
@@ -691,7 +689,7 @@ TEST_F(PipelineTest, DispatchRunsTheRequestOnAWorkerAndAnswersOnce) {
                      });
   auto [result, thread] = answer.get();
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(dynamic_cast<const v1::Client&>(**result).id(), "client-jo");
+  EXPECT_EQ(dynamic_cast<const v1::Client&>(**result).id(), kJoId);
   EXPECT_NE(thread, std::this_thread::get_id());
 }
 
@@ -704,7 +702,7 @@ TEST_F(PipelineTest, DispatchAnswersResourceExhaustedAtOnceWhenTheQueueIsFull) {
   const std::string sam = SignIn("sam");
   auto request = [] {
     auto r = std::make_unique<v1::GetClientRequest>();
-    r->set_client_id("client-jo");
+    r->set_client_id(kJoId);
     return r;
   };
   std::promise<RpcResult> running_answered;

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string_view>
+
+namespace confide {
+
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+// PostgreSQL refuses anything else, so it is checked before a value reaches storage.
+bool IsValidUtf8(std::string_view text);
+
+// True when `text` holds no C0 control character (U+0000-U+001F) or DEL: names, phone numbers
+// and ids never need them, and PostgreSQL cannot store NUL at all.
+bool HasNoControlCharacters(std::string_view text);
+
+// True for a lowercase or uppercase 8-4-4-4-12 hex UUID, the shape of every record id.
+bool IsUuidText(std::string_view text);
+
+}  // namespace confide
