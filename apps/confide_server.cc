@@ -138,9 +138,13 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info(R"({{"msg":"stopping","signal":{}}})", signal_number);
-  // Drain: stop taking new work, finish what is queued, then close the transports.
-  rest.StopAccepting();
+  // Drain: stop taking new work and tell the load balancer (/readyz 503), let calls in flight
+  // finish (bounded), run what is queued, then close the transports.
+  rest.BeginDrain();
   grpc.Shutdown(std::chrono::seconds(10));
+  if (!rest.WaitForConnectionsToClose(std::chrono::seconds(5))) {
+    spdlog::warn(R"({"msg":"closing idle or slow REST connections at shutdown"})");
+  }
   executor.Shutdown();
   rest.Stop();
   spdlog::info(R"({"msg":"stopped"})");

@@ -4,7 +4,9 @@
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -20,6 +22,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+
+namespace {
+class Session;
+}  // namespace
 
 struct HttpServer::Shared {
   Shared(HttpServerOptions options_in, Pipeline& pipeline_in, const HttpRuleRouter& router_in,
@@ -42,6 +48,12 @@ struct HttpServer::Shared {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{};
   tcp::acceptor acceptor{io};
   std::atomic<int> open_sessions{0};
+  // Set on SIGTERM: /readyz answers 503 so a load balancer stops sending, and every response
+  // closes its connection.
+  std::atomic<bool> draining{false};
+  // Live sessions, so a drain can close the idle keep-alive ones at once.
+  std::mutex sessions_mu;
+  std::vector<std::weak_ptr<Session>> sessions;
 };
 
 namespace {
@@ -70,12 +82,35 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   void Run() {
+    {
+      std::lock_guard<std::mutex> lock(shared_->sessions_mu);
+      auto& sessions = shared_->sessions;
+      if (sessions.size() > 64 &&
+          sessions.size() > 2 * static_cast<size_t>(shared_->open_sessions)) {
+        std::erase_if(sessions, [](const std::weak_ptr<Session>& s) { return s.expired(); });
+      }
+      sessions.push_back(weak_from_this());
+    }
     asio::dispatch(stream_.get_executor(),
                    beast::bind_front_handler(&Session::ReadRequest, shared_from_this()));
   }
 
+  // On drain: a connection waiting for its next request is closed now; one in the middle of a
+  // request closes after answering it.
+  void CloseIfIdle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) {
+        self->Close();
+      }
+    });
+  }
+
  private:
   void ReadRequest() {
+    if (shared_->draining.load()) {
+      return Close();
+    }
+    idle_ = true;
     parser_.emplace();
     parser_->body_limit(shared_->options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
@@ -85,6 +120,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
+    idle_ = false;
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
       return Close();
@@ -177,6 +213,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void CheckReadiness() {
+    if (shared_->draining.load()) {
+      return SendStatus(absl::UnavailableError("the server is shutting down"));
+    }
     auto self = shared_from_this();
     bool queued = shared_->executor.TrySubmit([self] {
       absl::Status ready = self->shared_->readiness();
@@ -216,7 +255,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (http_status == 429 || http_status == 503) {
       response->set(bhttp::field::retry_after, "1");
     }
-    response->keep_alive(keep_alive_);
+    response->keep_alive(keep_alive_ && !shared_->draining.load());
     response->body() = std::move(body);
     response->prepare_payload();
     const double millis =
@@ -283,6 +322,7 @@ class Session : public std::enable_shared_from_this<Session> {
   static constexpr std::size_t kMaxLingerBytes = 8 * 1024 * 1024;
   std::array<char, 16 * 1024> discard_{};
   std::size_t discarded_ = 0;
+  bool idle_ = false;
   bool keep_alive_ = false;
   unsigned version_ = 11;
   Clock::time_point started_;
@@ -357,6 +397,34 @@ void HttpServer::StopAccepting() {
     beast::error_code ignored;
     shared->acceptor.close(ignored);
   });
+}
+
+void HttpServer::BeginDrain() {
+  shared_->draining.store(true);
+  StopAccepting();
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard<std::mutex> lock(shared_->sessions_mu);
+    for (const std::weak_ptr<Session>& weak : shared_->sessions) {
+      if (auto session = weak.lock()) {
+        live.push_back(std::move(session));
+      }
+    }
+  }
+  for (const std::shared_ptr<Session>& session : live) {
+    session->CloseIfIdle();
+  }
+}
+
+bool HttpServer::WaitForConnectionsToClose(std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (shared_->open_sessions.load() > 0) {
+    if (std::chrono::steady_clock::now() >= until) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 void HttpServer::Stop() {

@@ -49,6 +49,11 @@ class HttpServer {
   uint16_t port() const;
   // Stops accepting new connections; requests in flight still complete.
   void StopAccepting();
+  // Graceful stop, step one: stop accepting, answer /readyz with 503, close each connection
+  // after its current response.
+  void BeginDrain();
+  // Waits until every connection has closed or `deadline` passed; true when all closed.
+  bool WaitForConnectionsToClose(std::chrono::milliseconds deadline);
   // Closes everything and joins the I/O threads.
   void Stop();
 

@@ -45,6 +45,11 @@ void BoundedExecutor::Shutdown() {
   });
 }
 
+bool BoundedExecutor::stopping() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stopping_;
+}
+
 size_t BoundedExecutor::QueueDepth() const {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.size();

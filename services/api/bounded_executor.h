@@ -27,6 +27,8 @@ class BoundedExecutor {
   void Shutdown();
   // Tasks waiting (not running).
   size_t QueueDepth() const;
+  // True once Shutdown began: a refused task means "going away", not "busy".
+  bool stopping() const;
 
  private:
   void WorkLoop();

@@ -93,7 +93,9 @@ void Pipeline::Dispatch(const MethodSpec& method,
     pending->done(Execute(method, *pending->request, pending->call));
   });
   if (!queued) {
-    done(absl::ResourceExhaustedError("the server is busy; retry after a short wait"));
+    done(executor_.stopping()
+             ? absl::UnavailableError("the server is shutting down; retry on another server")
+             : absl::ResourceExhaustedError("the server is busy; retry after a short wait"));
   }
 }
 
