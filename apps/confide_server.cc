@@ -59,16 +59,34 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (!config_path.empty()) {
-    if (absl::Status s = app::ApplyConfigFile(config_path, config); !s.ok()) Fatal(s.ToString());
+    if (absl::Status s = app::ApplyConfigFile(config_path, config); !s.ok()) {
+      Fatal(s.ToString());
+    }
   }
-  if (absl::Status s = app::ApplyEnvironment(config); !s.ok()) Fatal(s.ToString());
-  if (!database_url.empty()) config.database_url = database_url;
-  if (!rest_address.empty()) config.rest_address = rest_address;
-  if (!grpc_address.empty()) config.grpc_address = grpc_address;
-  if (rest_port >= 0) config.rest_port = rest_port;
-  if (grpc_port >= 0) config.grpc_port = grpc_port;
-  if (!ports_file.empty()) config.ports_file = ports_file;
-  if (absl::Status s = app::ValidateConfig(config); !s.ok()) Fatal(s.ToString());
+  if (absl::Status s = app::ApplyEnvironment(config); !s.ok()) {
+    Fatal(s.ToString());
+  }
+  if (!database_url.empty()) {
+    config.database_url = database_url;
+  }
+  if (!rest_address.empty()) {
+    config.rest_address = rest_address;
+  }
+  if (!grpc_address.empty()) {
+    config.grpc_address = grpc_address;
+  }
+  if (rest_port >= 0) {
+    config.rest_port = rest_port;
+  }
+  if (grpc_port >= 0) {
+    config.grpc_port = grpc_port;
+  }
+  if (!ports_file.empty()) {
+    config.ports_file = ports_file;
+  }
+  if (absl::Status s = app::ValidateConfig(config); !s.ok()) {
+    Fatal(s.ToString());
+  }
 
   spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","event":%v})",
                       spdlog::pattern_time_type::utc);
@@ -90,10 +108,14 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<std::unique_ptr<persistence::Database>> database = persistence::Database::Open(
       {.url = config.database_url, .connections = config.database_connections});
-  if (!database.ok()) Fatal(database.status().ToString());
+  if (!database.ok()) {
+    Fatal(database.status().ToString());
+  }
   if (config.migrate_on_start) {
     absl::StatusOr<std::vector<std::string>> applied = (*database)->Migrate();
-    if (!applied.ok()) Fatal(applied.status().ToString());
+    if (!applied.ok()) {
+      Fatal(applied.status().ToString());
+    }
     for (const std::string& name : *applied) {
       spdlog::info(R"({{"msg":"migration applied","name":"{}"}})", name);
     }
@@ -112,21 +134,27 @@ int main(int argc, char** argv) {
   Pipeline pipeline(methods, authenticator, (*database)->transactions(), executor, clock, ids);
 
   absl::StatusOr<http::HttpRuleRouter> router = http::HttpRuleRouter::Build(methods);
-  if (!router.ok()) Fatal(router.status().ToString());
+  if (!router.ok()) {
+    Fatal(router.status().ToString());
+  }
   http::HttpServer rest(
       http::HttpServerOptions{.address = config.rest_address,
                               .port = static_cast<uint16_t>(config.rest_port),
                               .io_threads = config.io_threads,
                               .body_limit = static_cast<size_t>(config.body_limit_bytes)},
       pipeline, *router, executor, [&database] { return (*database)->CheckReady(); }, ids);
-  if (absl::Status s = rest.Start(); !s.ok()) Fatal(s.ToString());
+  if (absl::Status s = rest.Start(); !s.ok()) {
+    Fatal(s.ToString());
+  }
   grpc_adapter::GrpcServer grpc(
       grpc_adapter::GrpcServerOptions{
           .address = config.grpc_address,
           .port = static_cast<uint16_t>(config.grpc_port),
           .max_message_bytes = static_cast<size_t>(config.body_limit_bytes)},
       pipeline, ids);
-  if (absl::Status s = grpc.Start(); !s.ok()) Fatal(s.ToString());
+  if (absl::Status s = grpc.Start(); !s.ok()) {
+    Fatal(s.ToString());
+  }
 
   spdlog::info(R"({{"msg":"listening","rest":"{}:{}","grpc":"{}:{}","database":"{}"}})",
                config.rest_address, rest.port(), config.grpc_address, grpc.port(),

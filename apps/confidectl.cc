@@ -33,16 +33,26 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (!config_path.empty()) {
-    if (absl::Status s = app::ApplyConfigFile(config_path, config); !s.ok()) return Fail(s);
+    if (absl::Status s = app::ApplyConfigFile(config_path, config); !s.ok()) {
+      return Fail(s);
+    }
   }
-  if (absl::Status s = app::ApplyEnvironment(config); !s.ok()) return Fail(s);
-  if (!database_url.empty()) config.database_url = database_url;
+  if (absl::Status s = app::ApplyEnvironment(config); !s.ok()) {
+    return Fail(s);
+  }
+  if (!database_url.empty()) {
+    config.database_url = database_url;
+  }
 
   absl::StatusOr<std::unique_ptr<persistence::Database>> database =
       persistence::Database::Open({.url = config.database_url, .connections = 1});
-  if (!database.ok()) return Fail(database.status());
+  if (!database.ok()) {
+    return Fail(database.status());
+  }
   absl::StatusOr<std::vector<std::string>> applied = (*database)->Migrate();
-  if (!applied.ok()) return Fail(applied.status());
+  if (!applied.ok()) {
+    return Fail(applied.status());
+  }
   for (const std::string& name : *applied) {
     std::printf("applied migration %s\n", name.c_str());
   }
@@ -57,7 +67,9 @@ int main(int argc, char** argv) {
                      .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
     absl::StatusOr<DemoLoadResult> loaded =
         LoadDemoClinic((*database)->transactions(), hasher, clock);
-    if (!loaded.ok()) return Fail(loaded.status());
+    if (!loaded.ok()) {
+      return Fail(loaded.status());
+    }
     std::printf(*loaded == DemoLoadResult::kLoaded ? "demo clinic loaded\n"
                                                    : "demo clinic already loaded\n");
   }

@@ -61,7 +61,7 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
       {"rest.port", integer("rest.port", c.rest_port, 0, 65535)},
       {"rest.io_threads", integer("rest.io_threads", c.io_threads, 1, 64)},
       {"rest.body_limit_bytes",
-       integer("rest.body_limit_bytes", c.body_limit_bytes, 1024, 64 * 1024 * 1024)},
+       integer("rest.body_limit_bytes", c.body_limit_bytes, 1024, int64_t{64} * 1024 * 1024)},
       {"grpc.address", text(c.grpc_address)},
       {"grpc.port", integer("grpc.port", c.grpc_port, 0, 65535)},
       {"server.workers", integer("server.workers", c.workers, 1, 256)},
@@ -70,12 +70,12 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
       {"server.ports_file", text(c.ports_file)},
       {"server.log_level", text(c.log_level)},
       {"auth.argon2_memory_kib",
-       integer("auth.argon2_memory_kib", c.argon2_memory_kib, 8, 4 * 1024 * 1024)},
+       integer("auth.argon2_memory_kib", c.argon2_memory_kib, 8, int64_t{4} * 1024 * 1024)},
       {"auth.argon2_time_cost", integer("auth.argon2_time_cost", c.argon2_time_cost, 1, 100)},
       {"auth.staff_session_hours",
-       integer("auth.staff_session_hours", c.staff_session_hours, 1, 24 * 7)},
+       integer("auth.staff_session_hours", c.staff_session_hours, 1, int64_t{24} * 7)},
       {"auth.patient_session_hours",
-       integer("auth.patient_session_hours", c.patient_session_hours, 1, 24 * 365)},
+       integer("auth.patient_session_hours", c.patient_session_hours, 1, int64_t{24} * 365)},
   };
 }
 

@@ -19,7 +19,7 @@ struct ServerConfig {
   int io_threads = 2;
   int workers = 8;
   int queue_capacity = 1024;
-  int64_t body_limit_bytes = 1024 * 1024;
+  int64_t body_limit_bytes = int64_t{1024} * 1024;
   // argon2id cost; OWASP's minimum is 19 MiB, t=2.
   int argon2_memory_kib = 65536;
   int argon2_time_cost = 3;

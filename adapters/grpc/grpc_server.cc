@@ -49,7 +49,8 @@ std::string PeerAddress(const std::string& peer) {
 }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      static_cast<std::string>(status.message()),
                       ToRpcStatus(status).SerializeAsString());
 }
 

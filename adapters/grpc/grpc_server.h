@@ -19,7 +19,7 @@ struct GrpcServerOptions {
   std::string address = "127.0.0.1";
   // 0 picks a free port (tests); port() tells which.
   uint16_t port = 50051;
-  size_t max_message_bytes = 1024 * 1024;
+  size_t max_message_bytes = size_t{1024} * 1024;
 };
 
 class GenericRpcService;

@@ -319,8 +319,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // The Allow header of a 405 answer.
   std::string allow_;
   static constexpr std::chrono::seconds kLingerTime{2};
-  static constexpr std::size_t kMaxLingerBytes = 8 * 1024 * 1024;
-  std::array<char, 16 * 1024> discard_{};
+  static constexpr std::size_t kMaxLingerBytes = std::size_t{8} * 1024 * 1024;
+  std::array<char, std::size_t{16} * 1024> discard_{};
   std::size_t discarded_ = 0;
   bool idle_ = false;
   bool keep_alive_ = false;
@@ -371,9 +371,15 @@ absl::Status HttpServer::Start() {
   tcp::endpoint endpoint(address, shared_->options.port);
   tcp::acceptor& acceptor = shared_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) {
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  }
+  if (!ec) {
+    acceptor.bind(endpoint, ec);
+  }
+  if (!ec) {
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
   if (ec) {
     return absl::FailedPreconditionError(absl::StrCat("cannot listen for REST on ",
                                                       shared_->options.address, ":",

@@ -23,8 +23,8 @@ struct HttpServerOptions {
   // 0 picks a free port (tests); port() tells which.
   uint16_t port = 8080;
   int io_threads = 2;
-  size_t body_limit = 1024 * 1024;
-  size_t header_limit = 16 * 1024;
+  size_t body_limit = size_t{1024} * 1024;
+  size_t header_limit = size_t{16} * 1024;
   // Open connections beyond this are closed at once, so idle or slow clients cannot exhaust
   // file descriptors and memory.
   int max_connections = 1024;

@@ -95,20 +95,26 @@ absl::Status SetScalar(Message* message, const FieldDescriptor* field, const std
       return absl::OkStatus();
     case FieldDescriptor::CPPTYPE_INT32: {
       int32_t value = 0;
-      if (!absl::SimpleAtoi(text, &value)) return bad("a 32-bit integer");
+      if (!absl::SimpleAtoi(text, &value)) {
+        return bad("a 32-bit integer");
+      }
       repeated ? reflection->AddInt32(message, field, value)
                : reflection->SetInt32(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_INT64: {
       int64_t value = 0;
-      if (!absl::SimpleAtoi(text, &value)) return bad("an integer");
+      if (!absl::SimpleAtoi(text, &value)) {
+        return bad("an integer");
+      }
       repeated ? reflection->AddInt64(message, field, value)
                : reflection->SetInt64(message, field, value);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_BOOL: {
-      if (text != "true" && text != "false") return bad("true or false");
+      if (text != "true" && text != "false") {
+        return bad("true or false");
+      }
       repeated ? reflection->AddBool(message, field, text == "true")
                : reflection->SetBool(message, field, text == "true");
       return absl::OkStatus();
@@ -116,7 +122,9 @@ absl::Status SetScalar(Message* message, const FieldDescriptor* field, const std
     case FieldDescriptor::CPPTYPE_ENUM: {
       const google::protobuf::EnumValueDescriptor* value =
           field->enum_type()->FindValueByName(text);
-      if (value == nullptr) return bad("one of the enum's value names");
+      if (value == nullptr) {
+        return bad("one of the enum's value names");
+      }
       repeated ? reflection->AddEnum(message, field, value)
                : reflection->SetEnum(message, field, value);
       return absl::OkStatus();
@@ -270,7 +278,9 @@ absl::Status ApplyQuery(Message* message, std::string_view query, const RouteMat
     std::string raw_value(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
     for (std::string* part : {&raw_key, &raw_value}) {
       for (char& c : *part) {
-        if (c == '+') c = ' ';
+        if (c == '+') {
+          c = ' ';
+        }
       }
     }
     std::optional<std::string> key = PercentDecode(raw_key);

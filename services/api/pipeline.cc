@@ -88,14 +88,16 @@ void Pipeline::Dispatch(const MethodSpec& method,
     CallContext call;
     std::function<void(RpcResult)> done;
   };
-  auto pending = std::make_shared<Pending>(Pending{std::move(request), std::move(call), done});
+  auto pending =
+      std::make_shared<Pending>(Pending{std::move(request), std::move(call), std::move(done)});
   bool queued = executor_.TrySubmit([this, &method, pending] {
     pending->done(Execute(method, *pending->request, pending->call));
   });
   if (!queued) {
-    done(executor_.stopping()
-             ? absl::UnavailableError("the server is shutting down; retry on another server")
-             : absl::ResourceExhaustedError("the server is busy; retry after a short wait"));
+    pending->done(
+        executor_.stopping()
+            ? absl::UnavailableError("the server is shutting down; retry on another server")
+            : absl::ResourceExhaustedError("the server is busy; retry after a short wait"));
   }
 }
 

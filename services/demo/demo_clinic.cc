@@ -50,7 +50,7 @@ const std::vector<DemoUser>& DemoUsers() {
 
 ClientRecord DemoClient(const char* clinic_id, const char* id, const char* given,
                         const char* family, v1::PresentingConcern concern, v1::ClientStatus status,
-                        std::vector<const char*> care_team, absl::Time now) {
+                        const std::vector<const char*>& care_team, absl::Time now) {
   ClientRecord record;
   record.clinic_id = clinic_id;
   record.version = 1;

@@ -538,10 +538,8 @@ TEST_F(RepositoryTest, ListExcludingArchivedLeavesOutArchivedClients) {
                      NewClient(ClientId(3), kClinicA, "C", "C", v1::CLIENT_STATUS_DISCHARGED),
                      NewClient(ClientId(4), kClinicA, "D", "D", v1::CLIENT_STATUS_INTAKE)}));
 
-  absl::StatusOr<std::vector<ClientRecord>> listed =
-      ListClients({.clinic_id = kClinicA,
-                   .status = v1::CLIENT_STATUS_UNSPECIFIED,
-                   .exclude_archived = true});
+  absl::StatusOr<std::vector<ClientRecord>> listed = ListClients(
+      {.clinic_id = kClinicA, .status = v1::CLIENT_STATUS_UNSPECIFIED, .exclude_archived = true});
 
   ASSERT_TRUE(listed.ok()) << listed.status();
   EXPECT_THAT(IdsOf(*listed), ElementsAre(ClientId(1), ClientId(3), ClientId(4)));
