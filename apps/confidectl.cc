@@ -1,9 +1,10 @@
-// confidectl: the administrator's command line (migrations, demo data).
+// confidectl: the administrator's command line (migrations, demo data, a gRPC probe).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "adapters/crypto/argon2_password_hasher.h"
 #include "adapters/persistence/database.h"
+#include "apps/grpc_get_client.h"
 #include "apps/server_config.h"
 #include "services/common/system_clock.h"
 #include "services/demo/demo_clinic.h"
@@ -30,8 +31,18 @@ int main(int argc, char** argv) {
   demo->require_subcommand(1);
   CLI::App* demo_load = demo->add_subcommand(
       "load", "create the documented demo clinic (refuses a database with real clinics)");
+  CLI::App* grpc = cli.add_subcommand("grpc", "call a running server over gRPC");
+  grpc->require_subcommand(1);
+  CLI::App* get_client = grpc->add_subcommand("get-client", "print one client (GetClient) as JSON");
+  std::string grpc_address = "127.0.0.1:50051", token, client_id = "me";
+  get_client->add_option("--address", grpc_address, "host:port of confide-server's gRPC");
+  get_client->add_option("--token", token, "session token from Login")->required();
+  get_client->add_option("--client-id", client_id, "client id, or `me` for a patient");
   CLI11_PARSE(cli, argc, argv);
 
+  if (get_client->parsed()) {
+    return app::GetClientOverGrpc(grpc_address, token, client_id);
+  }
   if (!config_path.empty()) {
     if (absl::Status s = app::ApplyConfigFile(config_path, config); !s.ok()) {
       return Fail(s);
