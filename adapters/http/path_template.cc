@@ -1,22 +1,17 @@
 #include "adapters/http/path_template.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
 
 namespace confide::http {
 namespace {
 
-std::vector<std::string_view> Split(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) {
-      slash = path.size();
-    }
-    parts.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
+// Segments between '/', empty ones included (they make a template invalid and a path unmatched).
+std::vector<std::string> Split(std::string_view path) {
+  return absl::StrSplit(std::string(path), '/');
 }
 
 int HexValue(char c) {
@@ -71,7 +66,8 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(std::string_view text) {
     result.verb_ = std::string(path.substr(colon + 1));
     path = path.substr(0, colon);
   }
-  for (std::string_view part : Split(path)) {
+  for (const std::string& part_text : Split(path)) {
+    std::string_view part = part_text;
     if (part.empty()) {
       return absl::InvalidArgumentError("path template has an empty segment");
     }
@@ -109,7 +105,7 @@ std::optional<std::map<std::string, std::string>> PathTemplate::Match(std::strin
     }
     path.remove_suffix(suffix.size());
   }
-  std::vector<std::string_view> parts = Split(path);
+  std::vector<std::string> parts = Split(path);
   if (parts.size() != segments_.size()) {
     return std::nullopt;
   }

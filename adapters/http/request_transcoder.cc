@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
@@ -63,17 +64,7 @@ Message* ResolveParent(Message* root, const std::vector<std::string>& steps,
 }
 
 std::vector<std::string> SplitPath(std::string_view path) {
-  std::vector<std::string> steps;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t dot = path.find('.', start);
-    if (dot == std::string_view::npos) {
-      dot = path.size();
-    }
-    steps.emplace_back(path.substr(start, dot - start));
-    start = dot + 1;
-  }
-  return steps;
+  return absl::StrSplit(std::string(path), '.');
 }
 
 // Sets a scalar field from text (a path variable or query value).
