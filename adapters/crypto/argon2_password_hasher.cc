@@ -105,4 +105,12 @@ bool Argon2PasswordHasher::Verify(std::string_view password, std::string_view en
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
+bool Argon2PasswordHasher::NeedsRehash(std::string_view encoded_hash) const {
+  // PHC string: $argon2id$v=19$m=<memory>,t=<time>,p=<lanes>$<salt>$<tag>
+  const std::string expected =
+      absl::StrCat("$argon2id$v=", ARGON2_VERSION_NUMBER, "$m=", params_.memory_kib,
+                   ",t=", params_.time_cost, ",p=", params_.parallelism, "$");
+  return encoded_hash.substr(0, expected.size()) != expected;
+}
+
 }  // namespace confide

@@ -32,6 +32,7 @@ class Argon2PasswordHasher final : public PasswordHasher {
 
   absl::StatusOr<std::string> Hash(std::string_view password) override;
   bool Verify(std::string_view password, std::string_view encoded_hash) override;
+  bool NeedsRehash(std::string_view encoded_hash) const override;
 
  private:
   class Slot;  // Holds one of the max_concurrent hashing slots for its lifetime.

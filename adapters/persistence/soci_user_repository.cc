@@ -69,4 +69,20 @@ absl::Status SociUserRepository::Insert(const UserRecord& record, absl::Time now
   }
 }
 
+absl::Status SociUserRepository::UpdatePasswordHash(std::string_view user_id,
+                                                    std::string_view password_hash) {
+  try {
+    std::string id(user_id), hash(password_hash);
+    soci::statement st = (sql_.prepare << "UPDATE users SET password_hash = :hash WHERE id = :id",
+                          soci::use(hash), soci::use(id));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return absl::NotFoundError("no such account");
+    }
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return StatusFromException(e, "users.update_password_hash");
+  }
+}
+
 }  // namespace confide::persistence

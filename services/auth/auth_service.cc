@@ -36,6 +36,13 @@ absl::Status ValidateLogin(const v1::LoginRequest& request) {
   return InvalidFields(violations);
 }
 
+// What VerifyPassword hands to Login.
+struct VerifiedSignIn {
+  std::string user_id;
+  // Set when the stored hash was made with other costs and must be replaced.
+  std::string new_password_hash;
+};
+
 bool IsStaff(v1::Role role) {
   return role == v1::ROLE_ADMIN || role == v1::ROLE_CLINICIAN || role == v1::ROLE_AUDITOR;
 }
@@ -93,17 +100,25 @@ absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request, Prepar
   if (!hasher_.Verify(request.password(), account->password_hash) || !account->active) {
     return WrongCredentials();
   }
-  scope.prepared = account->user.id();
+  VerifiedSignIn verified{.user_id = account->user.id(), .new_password_hash = {}};
+  if (hasher_.NeedsRehash(account->password_hash)) {
+    // Made under an older cost setting: replace it now that the password is known to be right.
+    absl::StatusOr<std::string> rehashed = hasher_.Hash(request.password());
+    if (rehashed.ok()) {
+      verified.new_password_hash = *std::move(rehashed);
+    }
+  }
+  scope.prepared = std::move(verified);
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest&, RequestScope& scope) {
-  const auto* user_id = std::any_cast<std::string>(scope.prepared);
-  if (user_id == nullptr) {
+  const auto* verified = std::any_cast<VerifiedSignIn>(scope.prepared);
+  if (verified == nullptr) {
     return absl::InternalError("sign-in was not verified");
   }
   // Read again inside the write transaction: the account may have been deactivated meanwhile.
-  absl::StatusOr<std::optional<UserRecord>> found = scope.uow.users().FindById(*user_id);
+  absl::StatusOr<std::optional<UserRecord>> found = scope.uow.users().FindById(verified->user_id);
   if (!found.ok()) {
     return found.status();
   }
@@ -111,6 +126,13 @@ absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest&, Re
     return WrongCredentials();
   }
   const UserRecord& account = **found;
+  if (!verified->new_password_hash.empty()) {
+    if (absl::Status s =
+            scope.uow.users().UpdatePasswordHash(account.user.id(), verified->new_password_hash);
+        !s.ok()) {
+      return s;
+    }
+  }
   SessionRecord session;
   session.id = ids_.NewId();
   const std::string token = secrets_.NewSessionToken();

@@ -17,7 +17,13 @@ class FakePasswordHasher final : public PasswordHasher {
   }
 
   bool Verify(std::string_view password, std::string_view encoded_hash) override {
-    return encoded_hash == "h:" + std::string(password);
+    return encoded_hash == "h:" + std::string(password) ||
+           encoded_hash == "old:" + std::string(password);
+  }
+
+  // Hashes from an "older setting" are written "old:" + password.
+  bool NeedsRehash(std::string_view encoded_hash) const override {
+    return encoded_hash.substr(0, 2) != "h:";
   }
 };
 

@@ -217,6 +217,15 @@ class InMemoryUserRepository final : public UserRepository {
     }
     return absl::OkStatus();
   }
+  absl::Status UpdatePasswordHash(std::string_view user_id,
+                                  std::string_view password_hash) override {
+    auto it = db_.users.find(std::string(user_id));
+    if (it == db_.users.end()) {
+      return absl::NotFoundError("no such user");
+    }
+    it->second.password_hash = std::string(password_hash);
+    return absl::OkStatus();
+  }
 
  private:
   InMemoryDatabase& db_;

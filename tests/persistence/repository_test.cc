@@ -356,6 +356,21 @@ TEST_F(RepositoryTest, UserWithTakenEmailInAnyCaseIsRefusedAsAlreadyExists) {
   EXPECT_EQ(inserted.code(), absl::StatusCode::kAlreadyExists) << inserted;
 }
 
+TEST_F(RepositoryTest, PasswordHashIsReplacedAndUnknownUserIsNotFound) {
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                return uow.users().UpdatePasswordHash(kAlice, "$argon2id$v=19$new");
+              }).ok());
+  absl::StatusOr<std::optional<UserRecord>> alice =
+      Read([&](UnitOfWork& uow) { return uow.users().FindById(kAlice); });
+  ASSERT_TRUE(alice.ok() && alice->has_value());
+  EXPECT_EQ((*alice)->password_hash, "$argon2id$v=19$new");
+
+  absl::Status missing = Write([&](UnitOfWork& uow) {
+    return uow.users().UpdatePasswordHash("00000000-0000-7000-8000-000000000999", "x");
+  });
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(RepositoryTest, InsertedSessionIsFoundByTokenDigest) {
   const SessionRecord session{.id = "00000000-0000-7000-8000-000000000301",
                               .token_digest = "5f2b9c0e4d",

@@ -27,6 +27,9 @@ class UserRepository {
   virtual absl::StatusOr<std::optional<UserRecord>> FindById(std::string_view user_id) = 0;
   // Stores a new account; ALREADY_EXISTS when the email is taken.
   virtual absl::Status Insert(const UserRecord& record, absl::Time now) = 0;
+  // Replaces the password hash of an existing account; NOT_FOUND when there is none.
+  virtual absl::Status UpdatePasswordHash(std::string_view user_id,
+                                          std::string_view password_hash) = 0;
 };
 
 }  // namespace confide

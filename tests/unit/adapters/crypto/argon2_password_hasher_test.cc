@@ -114,4 +114,17 @@ TEST(Argon2PasswordHasherDeathTest, InvalidParamsStopTheServerAtConstruction) {
 }
 
 }  // namespace
+namespace {
+
+TEST(Argon2RehashTest, HashFromOtherCostsNeedsRehashAndOwnHashDoesNot) {
+  Argon2PasswordHasher cheap({.time_cost = 1, .memory_kib = 1024});
+  Argon2PasswordHasher stronger({.time_cost = 2, .memory_kib = 2048});
+  absl::StatusOr<std::string> hash = cheap.Hash("correct horse");
+  ASSERT_TRUE(hash.ok());
+  EXPECT_FALSE(cheap.NeedsRehash(*hash));
+  EXPECT_TRUE(stronger.NeedsRehash(*hash));
+  EXPECT_TRUE(cheap.NeedsRehash("not a hash"));
+}
+
+}  // namespace
 }  // namespace confide
