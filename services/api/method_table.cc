@@ -28,6 +28,10 @@ void MethodTable::Insert(MethodSpec spec, const google::protobuf::Descriptor* re
   if (!spec.is_public && !spec.action.has_value() && spec.target_client) {
     FailRegistration(spec.full_name, "a method that targets a client needs an action");
   }
+  if (spec.prepare && !spec.is_public) {
+    // It runs before authentication: on a session-bound method it would work for anyone.
+    FailRegistration(spec.full_name, "only public methods may have a prepare step");
+  }
   spec.descriptor = method;
   std::string name = spec.full_name;
   if (!methods_.emplace(std::move(name), std::move(spec)).second) {

@@ -69,7 +69,8 @@ RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::M
       return Refusal(decision);
     }
   }
-  if (method.validate) {
+  // A method with a prepare step was validated before it (Pipeline::Run).
+  if (method.validate && !method.prepare) {
     if (absl::Status valid = method.validate(request); !valid.ok()) {
       return valid;
     }
