@@ -1,6 +1,7 @@
 -- wrk -s get_client.lua: GET a random client of $BENCH_FIXTURES/ids.txt with the token in
 -- $BENCH_FIXTURES/token.txt (written by bench/rest_bench).
 local dir = os.getenv("BENCH_FIXTURES") or "."
+dofile((os.getenv("BENCH_DIR") or "bench") .. "/report.lua")
 local reqs = {}
 
 init = function()
@@ -15,10 +16,4 @@ request = function()
   return reqs[math.random(#reqs)]
 end
 
-done = function(summary, latency, _)
-  local e = summary.errors
-  io.write(string.format("RESULT req/s=%.0f p50_ms=%.2f p99_ms=%.2f requests=%d non2xx=%d errors=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, summary.requests, e.status,
-    e.connect + e.read + e.write + e.timeout))
-end
+done = function(summary, latency, _) report(summary, latency) end

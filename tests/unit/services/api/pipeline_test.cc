@@ -368,32 +368,28 @@ TEST_F(PipelineTest, InactiveAccountCannotSignInEvenWithTheRightPassword) {
   EXPECT_EQ(status.message(), Login("sam@demo.confide.test", "guess-1234").status().message());
 }
 
+// An account whose password hash was made under an older cost setting ("old:" to the fake).
+void SeedAccountWithOldHash(InMemoryTransactionRunner& db, const std::string& id) {
+  ASSERT_TRUE(db.Seed([&](UnitOfWork& uow) {
+                  UserRecord user{.password_hash = "old:" + std::string(kPassword)};
+                  user.user.set_id(id);
+                  user.user.set_clinic_id(kClinicA);
+                  user.user.set_email(id + "@demo.confide.test");
+                  user.user.set_role(v1::ROLE_CLINICIAN);
+                  return uow.users().Insert(user, kNow);
+                }).ok());
+}
+
 // After the argon2 cost setting changes, each account's hash is replaced at its next sign-in.
 TEST_F(PipelineTest, SignInReplacesAHashMadeWithOlderSettings) {
-  ASSERT_TRUE(db_.Seed([](UnitOfWork& uow) {
-                   UserRecord user{.password_hash = "old:" + std::string(kPassword)};
-                   user.user.set_id("veteran");
-                   user.user.set_clinic_id(kClinicA);
-                   user.user.set_email("veteran@demo.confide.test");
-                   user.user.set_role(v1::ROLE_CLINICIAN);
-                   return uow.users().Insert(user, kNow);
-                 })
-                  .ok());
+  SeedAccountWithOldHash(db_, "veteran");
   ASSERT_TRUE(Login("veteran@demo.confide.test", kPassword).ok());
   EXPECT_EQ(db_.Committed().users.at("veteran").password_hash, "h:" + std::string(kPassword));
   EXPECT_TRUE(Login("veteran@demo.confide.test", kPassword).ok());
 }
 
 TEST_F(PipelineTest, FailedSignInLeavesAnOldHashAlone) {
-  ASSERT_TRUE(db_.Seed([](UnitOfWork& uow) {
-                   UserRecord user{.password_hash = "old:" + std::string(kPassword)};
-                   user.user.set_id("veteran");
-                   user.user.set_clinic_id(kClinicA);
-                   user.user.set_email("veteran@demo.confide.test");
-                   user.user.set_role(v1::ROLE_CLINICIAN);
-                   return uow.users().Insert(user, kNow);
-                 })
-                  .ok());
+  SeedAccountWithOldHash(db_, "veteran");
   EXPECT_FALSE(Login("veteran@demo.confide.test", "guess-1234").ok());
   EXPECT_EQ(db_.Committed().users.at("veteran").password_hash, "old:" + std::string(kPassword));
 }
