@@ -44,9 +44,6 @@ struct HttpServer::Shared {
   BoundedExecutor& executor;
   std::function<absl::Status()> readiness;
   IdGenerator& ids;
-  asio::io_context io{};
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{};
-  tcp::acceptor acceptor{io};
   std::atomic<int> open_sessions{0};
   // Set on SIGTERM: /readyz answers 503 so a load balancer stops sending, and every response
   // closes its connection.
@@ -54,6 +51,11 @@ struct HttpServer::Shared {
   // Live sessions, so a drain can close the idle keep-alive ones at once.
   std::mutex sessions_mu;
   std::vector<std::weak_ptr<Session>> sessions;
+  // Declared after what sessions touch: destroying the io_context destroys the handlers still
+  // queued in it, and with them the last sessions, which update the counters above.
+  asio::io_context io{};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{};
+  tcp::acceptor acceptor{io};
 };
 
 namespace {
@@ -73,8 +75,10 @@ bool IsJsonContentType(std::string_view value) {
 // request, a timeout before every read and write.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {
+  // `shared` outlives every session: it owns the io_context that runs (and, when destroyed,
+  // frees) them.
+  Session(tcp::socket socket, HttpServer::Shared& shared)
+      : stream_(std::move(socket)), shared_(&shared) {
     ++shared_->open_sessions;
   }
   ~Session() { --shared_->open_sessions; }
@@ -310,7 +314,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
-  std::shared_ptr<HttpServer::Shared> shared_;
+  HttpServer::Shared* shared_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Response> response_;
@@ -328,20 +332,20 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_;
 };
 
-void Accept(const std::shared_ptr<HttpServer::Shared>& shared) {
-  shared->acceptor.async_accept(
-      asio::make_strand(shared->io), [shared](beast::error_code ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !shared->acceptor.is_open()) {
+void Accept(HttpServer::Shared& shared) {
+  shared.acceptor.async_accept(
+      asio::make_strand(shared.io), [&shared](beast::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !shared.acceptor.is_open()) {
           return;
         }
         if (ec) {
           // Out of descriptors (EMFILE) and the like: retrying at once would spin a core.
-          auto timer = std::make_shared<asio::steady_timer>(shared->io);
+          auto timer = std::make_shared<asio::steady_timer>(shared.io);
           timer->expires_after(std::chrono::milliseconds(100));
-          timer->async_wait([shared, timer](beast::error_code) { Accept(shared); });
+          timer->async_wait([&shared, timer](beast::error_code) { Accept(shared); });
           return;
         }
-        if (shared->open_sessions.load() >= shared->options.max_connections) {
+        if (shared.open_sessions.load() >= shared.options.max_connections) {
           beast::error_code ignored;
           socket.close(ignored);
         } else {
@@ -356,7 +360,7 @@ void Accept(const std::shared_ptr<HttpServer::Shared>& shared) {
 HttpServer::HttpServer(HttpServerOptions options, Pipeline& pipeline, const HttpRuleRouter& router,
                        BoundedExecutor& executor, std::function<absl::Status()> readiness,
                        IdGenerator& ids)
-    : shared_(std::make_shared<Shared>(std::move(options), pipeline, router, executor,
+    : shared_(std::make_unique<Shared>(std::move(options), pipeline, router, executor,
                                        std::move(readiness), ids)) {}
 
 HttpServer::~HttpServer() { Stop(); }
@@ -386,9 +390,9 @@ absl::Status HttpServer::Start() {
                                                       shared_->options.port, ": ", ec.message()));
   }
   shared_->work.emplace(shared_->io.get_executor());
-  Accept(shared_);
+  Accept(*shared_);
   for (int i = 0; i < shared_->options.io_threads; ++i) {
-    threads_.emplace_back([shared = shared_] { shared->io.run(); });
+    threads_.emplace_back([shared = shared_.get()] { shared->io.run(); });
   }
   return absl::OkStatus();
 }
@@ -399,7 +403,7 @@ uint16_t HttpServer::port() const {
 }
 
 void HttpServer::StopAccepting() {
-  asio::post(shared_->io, [shared = shared_] {
+  asio::post(shared_->io, [shared = shared_.get()] {
     beast::error_code ignored;
     shared->acceptor.close(ignored);
   });

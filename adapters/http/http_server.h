@@ -61,7 +61,7 @@ class HttpServer {
   struct Shared;
 
  private:
-  std::shared_ptr<Shared> shared_;
+  std::unique_ptr<Shared> shared_;
   std::vector<std::thread> threads_;
 };
 
