@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
+#include "services/api/bearer_token.h"
 #include "services/api/request_id.h"
 #include "services/api/rpc_status.h"
 
@@ -85,11 +86,7 @@ class UnaryCall final : public grpc::ServerGenericBidiReactor {
       return;
     }
     CallContext call;
-    const std::string authorization = Metadata(context_, "authorization");
-    if (authorization.size() > 7 && (authorization.compare(0, 7, "Bearer ") == 0 ||
-                                     authorization.compare(0, 7, "bearer ") == 0)) {
-      call.bearer_token = authorization.substr(7);
-    }
+    call.bearer_token = BearerTokenFrom(Metadata(context_, "authorization"));
     call.request_id = Metadata(context_, "x-request-id");
     if (!IsAcceptableRequestId(call.request_id)) {
       call.request_id = ids_.NewId();

@@ -14,6 +14,7 @@
 #include "adapters/http/beast.h"
 #include "adapters/http/http_status_mapping.h"
 #include "adapters/http/request_transcoder.h"
+#include "services/api/bearer_token.h"
 #include "services/api/request_id.h"
 
 namespace confide::http {
@@ -193,10 +194,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     CallContext call;
     if (auto auth = request.find(bhttp::field::authorization); auth != request.end()) {
-      std::string_view value = View(auth->value());
-      if (value.size() > 7 && absl::EqualsIgnoreCase(std::string(value.substr(0, 7)), "bearer ")) {
-        call.bearer_token = std::string(absl::StripAsciiWhitespace(std::string(value.substr(7))));
-      }
+      call.bearer_token = BearerTokenFrom(View(auth->value()));
     }
     call.request_id = request_id_;
     beast::error_code ignored;
