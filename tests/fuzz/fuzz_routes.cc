@@ -3,27 +3,15 @@
 #include <cstdlib>
 #include <string>
 
-#include "services/auth/auth_service.h"
 #include "services/clients/client_service.h"
-#include "services/common/id_generator.h"
+#include "tests/fakes/fake_id_generator.h"
 
 namespace confide::fuzz {
-namespace {
-
-class CountingIds final : public IdGenerator {
- public:
-  std::string NewId() override { return std::to_string(++next_); }
-
- private:
-  int next_ = 0;
-};
-
-}  // namespace
 
 const http::HttpRuleRouter& Routes() {
   // Built once per process and kept: the fuzzer calls in a loop and the table never changes.
   static const http::HttpRuleRouter* const kRouter = [] {
-    static CountingIds ids;
+    static FakeIdGenerator ids;
     static ClientService clients(ids);
     static MethodTable methods;
     clients.Register(methods);

@@ -7,18 +7,10 @@
 #include "confide/v1/auth.pb.h"
 #include "confide/v1/clients.pb.h"
 #include "services/clients/client_service.h"
-#include "services/common/id_generator.h"
+#include "tests/fakes/fake_id_generator.h"
 
 namespace confide::http {
 namespace {
-
-class CountingIds final : public IdGenerator {
- public:
-  std::string NewId() override { return std::to_string(++next_); }
-
- private:
-  int next_ = 0;
-};
 
 // The routes come from the real protos' annotations through the real method table.
 class HttpRuleRouterTest : public ::testing::Test {
@@ -35,7 +27,7 @@ class HttpRuleRouterTest : public ::testing::Test {
     return match.has_value() ? match->route->method->full_name : "";
   }
 
-  CountingIds ids_;
+  FakeIdGenerator ids_;
   ClientService clients_;
   MethodTable methods_;
   HttpRuleRouter router_;
