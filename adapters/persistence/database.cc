@@ -13,15 +13,15 @@
 namespace confide::persistence {
 namespace {
 
+constexpr int kMaintenanceBusyTimeoutMs = 5000;
+
 // A short-lived session of its own for maintenance, so migrations never share a connection
 // with the runner's transactions.
 std::unique_ptr<soci::session> OpenMaintenanceSession(const DatabaseUrl& url) {
   if (url.dialect == Dialect::kSqlite) {
-    auto sql = std::make_unique<soci::session>(
-        soci::sqlite3, absl::StrCat("db=", url.connect_string, " timeout=5"));
-    *sql << "PRAGMA busy_timeout = 5000";
-    *sql << "PRAGMA foreign_keys = ON";
-    *sql << "PRAGMA journal_mode = WAL";
+    auto sql = std::make_unique<soci::session>();
+    OpenSqliteSession(*sql, url.connect_string, kMaintenanceBusyTimeoutMs,
+                      SqliteConnection::kWriter);
     return sql;
   }
   return std::make_unique<soci::session>(soci::postgresql, url.connect_string);
@@ -47,7 +47,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
                           .pool_size = options.connections,
                           .lease_timeout_ms = options.lease_timeout_ms});
     }
-    return std::unique_ptr<Database>(new Database(*std::move(url), options, std::move(runner)));
+    return std::unique_ptr<Database>(new Database(*std::move(url), std::move(runner)));
   } catch (const std::exception& e) {
     return absl::UnavailableError(e.what());
   }
@@ -75,7 +75,9 @@ absl::Status Database::CheckReady() {
       }
       applied = MigrationsApplied(lease->session(), url_.dialect);
     } else {
-      soci::session sql(soci::sqlite3, absl::StrCat("db=", url_.connect_string, " timeout=5"));
+      soci::session sql;
+      OpenSqliteSession(sql, url_.connect_string, kMaintenanceBusyTimeoutMs,
+                        SqliteConnection::kReader);
       applied = MigrationsApplied(sql, url_.dialect);
     }
     if (!applied.ok()) {

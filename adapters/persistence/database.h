@@ -36,11 +36,10 @@ class Database {
   absl::Status CheckReady();
 
  private:
-  Database(DatabaseUrl url, DatabaseOptions options, std::unique_ptr<TransactionRunner> runner)
-      : url_(std::move(url)), options_(std::move(options)), runner_(std::move(runner)) {}
+  Database(DatabaseUrl url, std::unique_ptr<TransactionRunner> runner)
+      : url_(std::move(url)), runner_(std::move(runner)) {}
 
   DatabaseUrl url_;
-  DatabaseOptions options_;
   std::unique_ptr<TransactionRunner> runner_;
 };
 

@@ -44,7 +44,8 @@ std::unique_ptr<PostgresTransactionRunner::Lease> PostgresTransactionRunner::Try
   return std::make_unique<Lease>(*pool_, position);
 }
 
-absl::Status PostgresTransactionRunner::Run(TransactionMode mode,
+// Both modes run the same way: on PostgreSQL a read's audit event commits with the read.
+absl::Status PostgresTransactionRunner::Run(TransactionMode /*mode*/,
                                             absl::FunctionRef<absl::Status(UnitOfWork&)> work) {
   std::unique_ptr<Lease> lease = TryLease();
   if (lease == nullptr) {
@@ -53,7 +54,7 @@ absl::Status PostgresTransactionRunner::Run(TransactionMode mode,
   absl::Status status;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     bool retry = false;
-    status = RunOnce(lease->session(), mode, work, retry);
+    status = RunOnce(lease->session(), work, retry);
     if (!retry) {
       break;
     }
@@ -61,7 +62,7 @@ absl::Status PostgresTransactionRunner::Run(TransactionMode mode,
   return status;
 }
 
-absl::Status PostgresTransactionRunner::RunOnce(soci::session& sql, TransactionMode mode,
+absl::Status PostgresTransactionRunner::RunOnce(soci::session& sql,
                                                 absl::FunctionRef<absl::Status(UnitOfWork&)> work,
                                                 bool& retry) {
   if (!sql.is_connected()) {
@@ -99,7 +100,6 @@ absl::Status PostgresTransactionRunner::RunOnce(soci::session& sql, TransactionM
       }
     }
     retry = IsRetryable(e);
-    (void)mode;
     if (!sql.is_connected()) {
       return absl::UnavailableError("the database is unavailable; retry shortly");
     }

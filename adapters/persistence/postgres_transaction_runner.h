@@ -56,8 +56,8 @@ class PostgresTransactionRunner final : public TransactionRunner {
   std::unique_ptr<Lease> TryLease();
 
  private:
-  absl::Status RunOnce(soci::session& sql, TransactionMode mode,
-                       absl::FunctionRef<absl::Status(UnitOfWork&)> work, bool& retry);
+  absl::Status RunOnce(soci::session& sql, absl::FunctionRef<absl::Status(UnitOfWork&)> work,
+                       bool& retry);
 
   PostgresOptions options_;
   std::unique_ptr<soci::connection_pool> pool_;

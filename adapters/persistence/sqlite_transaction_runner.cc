@@ -17,14 +17,16 @@ struct SqliteTransactionRunner::WriteJob {
   bool done = false;
 };
 
-namespace {
+namespace {}  // namespace
 
-void Configure(soci::session& sql, const SqliteOptions& options, bool writer) {
+void OpenSqliteSession(soci::session& sql, const std::string& path, int busy_timeout_ms,
+                       SqliteConnection kind) {
+  sql.open(soci::sqlite3, absl::StrCat("db=", path, " timeout=", busy_timeout_ms / 1000 + 1));
   // busy_timeout defaults to 0 and foreign_keys to off in SQLite; WAL lets reads run beside the
   // writer; synchronous=FULL makes every commit durable (clinical data must never be lost).
-  sql << "PRAGMA busy_timeout = " << options.busy_timeout_ms;
+  sql << "PRAGMA busy_timeout = " << busy_timeout_ms;
   sql << "PRAGMA foreign_keys = ON";
-  if (writer) {
+  if (kind == SqliteConnection::kWriter) {
     sql << "PRAGMA journal_mode = WAL";
     sql << "PRAGMA synchronous = FULL";
   } else {
@@ -32,21 +34,14 @@ void Configure(soci::session& sql, const SqliteOptions& options, bool writer) {
   }
 }
 
-std::string ConnectString(const SqliteOptions& options) {
-  return absl::StrCat("db=", options.path, " timeout=", options.busy_timeout_ms / 1000 + 1);
-}
-
-}  // namespace
-
 SqliteTransactionRunner::SqliteTransactionRunner(const SqliteOptions& options) : options_(options) {
   try {
-    writer_ = std::make_unique<soci::session>(soci::sqlite3, ConnectString(options_));
-    Configure(*writer_, options_, /*writer=*/true);
+    writer_ = std::make_unique<soci::session>();
+    OpenSqliteSession(*writer_, options_.path, options_.busy_timeout_ms, SqliteConnection::kWriter);
     readers_ = std::make_unique<soci::connection_pool>(options_.read_connections);
     for (int i = 0; i < options_.read_connections; ++i) {
       soci::session& reader = readers_->at(i);
-      reader.open(soci::sqlite3, ConnectString(options_));
-      Configure(reader, options_, /*writer=*/false);
+      OpenSqliteSession(reader, options_.path, options_.busy_timeout_ms, SqliteConnection::kReader);
     }
   } catch (const std::exception& e) {
     throw std::runtime_error(

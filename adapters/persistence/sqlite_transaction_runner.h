@@ -29,6 +29,14 @@ struct SqliteOptions {
   int max_group_size = 64;
 };
 
+enum class SqliteConnection { kWriter, kReader };
+
+// Opens and configures one SQLite connection the way every Confide connection must be:
+// busy_timeout, foreign_keys, and WAL + synchronous=FULL for writers or query_only for readers.
+// Throws soci::soci_error when the file cannot be opened.
+void OpenSqliteSession(soci::session& sql, const std::string& path, int busy_timeout_ms,
+                       SqliteConnection kind);
+
 // SQLite with one writer thread: it owns the only write connection and commits queued write
 // transactions in groups (each in its own savepoint), so a durable write costs a share of one
 // fsync. Reads run on a pool of read-only connections under WAL; their audit events ride the
@@ -42,9 +50,6 @@ class SqliteTransactionRunner final : public TransactionRunner {
 
   absl::Status Run(TransactionMode mode,
                    absl::FunctionRef<absl::Status(UnitOfWork&)> work) override;
-
-  // The writer's own session, for migrations before serving (not thread-safe with Run).
-  soci::session& WriterSession() { return *writer_; }
 
  private:
   struct WriteJob;

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "nlohmann/json.hpp"
+#include "tests/support/random_hex.h"
 
 extern char** environ;
 
@@ -33,14 +34,6 @@ constexpr std::chrono::seconds kStopTimeout{30};
 constexpr std::chrono::seconds kCommandTimeout{60};
 // How often a bounded wait looks again; not a timing assertion.
 constexpr std::chrono::milliseconds kPollInterval{10};
-
-std::string RandomHex() {
-  std::random_device device;
-  std::mt19937_64 bits((static_cast<uint64_t>(device()) << 32) ^ device());
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(bits()));
-  return hex;
-}
 
 // The environment for every child: the caller's, minus any CONFIDE_* setting that could steer
 // the server away from what the test asks for, plus cheap Argon2 parameters (for confidectl too,
@@ -230,7 +223,7 @@ std::unique_ptr<ScratchDatabase> ScratchDatabase::Create(const std::string& dir,
   }
   const std::string server_url = server_env;
   // Our own hex, never input: safe to splice into DDL, which takes no parameters.
-  const std::string name = "confide_api_" + RandomHex();
+  const std::string name = "confide_api_" + test_support::RandomHex();
   CommandResult created = RunCommand({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", server_url,
                                       "-c", "CREATE DATABASE " + name});
   if (created.exit_code != 0) {

@@ -371,13 +371,18 @@ TEST_F(RepositoryTest, PasswordHashIsReplacedAndUnknownUserIsNotFound) {
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
 }
 
+// A 12-hour session of Alice's, not revoked.
+SessionRecord AlicesSession() {
+  return SessionRecord{.id = "00000000-0000-7000-8000-000000000301",
+                       .token_digest = "5f2b9c0e4d",
+                       .user_id = kAlice,
+                       .clinic_id = kClinicA,
+                       .create_time = kCreateTime,
+                       .expire_time = kCreateTime + absl::Hours(12)};
+}
+
 TEST_F(RepositoryTest, InsertedSessionIsFoundByTokenDigest) {
-  const SessionRecord session{.id = "00000000-0000-7000-8000-000000000301",
-                              .token_digest = "5f2b9c0e4d",
-                              .user_id = kAlice,
-                              .clinic_id = kClinicA,
-                              .create_time = kCreateTime,
-                              .expire_time = kCreateTime + absl::Hours(12)};
+  const SessionRecord session = AlicesSession();
   ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.sessions().Insert(session); }).ok());
 
   absl::StatusOr<std::optional<SessionRecord>> found =
@@ -399,12 +404,7 @@ TEST_F(RepositoryTest, InsertedSessionIsFoundByTokenDigest) {
 }
 
 TEST_F(RepositoryTest, RevokingASessionTwiceKeepsTheFirstRevokeTime) {
-  const SessionRecord session{.id = "00000000-0000-7000-8000-000000000301",
-                              .token_digest = "5f2b9c0e4d",
-                              .user_id = kAlice,
-                              .clinic_id = kClinicA,
-                              .create_time = kCreateTime,
-                              .expire_time = kCreateTime + absl::Hours(12)};
+  const SessionRecord session = AlicesSession();
   ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.sessions().Insert(session); }).ok());
   const absl::Time first = kCreateTime + absl::Minutes(5);
   const absl::Time second = kCreateTime + absl::Minutes(9);

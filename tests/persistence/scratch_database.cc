@@ -11,17 +11,10 @@
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 #include "soci/sqlite3/soci-sqlite3.h"
+#include "tests/support/random_hex.h"
 
 namespace confide::persistence {
 namespace {
-
-std::string RandomHex() {
-  std::random_device device;
-  std::mt19937_64 bits((static_cast<uint64_t>(device()) << 32) ^ device());
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(bits()));
-  return hex;
-}
 
 // The same libpq URI naming another database: postgresql://u:p@host:port/<database>?params.
 std::string WithDatabase(const std::string& server_url, const std::string& database) {
@@ -55,9 +48,9 @@ absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create() {
   const char* dialect_env = std::getenv("CONFIDE_TEST_DATABASE");
   const std::string dialect = dialect_env == nullptr ? "sqlite" : dialect_env;
   if (dialect == "sqlite") {
-    const std::string path =
-        (std::filesystem::temp_directory_path() / absl::StrCat("confide_t_", RandomHex(), ".db"))
-            .string();
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              absl::StrCat("confide_t_", test_support::RandomHex(), ".db"))
+                                 .string();
     return std::unique_ptr<ScratchDatabase>(
         new ScratchDatabase(Dialect::kSqlite, absl::StrCat("sqlite:", path), "", path));
   }
@@ -73,7 +66,7 @@ absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create() {
         "scripts/start-postgres prints one)");
   }
   const std::string server_url = server_env;
-  const std::string name = absl::StrCat("confide_t_", RandomHex());
+  const std::string name = absl::StrCat("confide_t_", test_support::RandomHex());
   try {
     std::unique_ptr<soci::session> server = OpenPostgresSession(server_url);
     // `name` is our own hex, never input: safe to splice into DDL, which takes no parameters.
