@@ -26,6 +26,8 @@ struct AuditEvent {
   std::string status_code;
   std::string request_id;
   std::string source_address;
+  // Served under a break-glass grant (a clinician outside the care team): flagged for review.
+  bool break_glass = false;
 };
 
 }  // namespace confide

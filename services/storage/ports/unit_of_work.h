@@ -6,9 +6,14 @@
 namespace confide {
 
 class AuditLog;
+class BreakGlassRepository;
+class CareTeamRepository;
 class ClientRepository;
 class ClinicRepository;
+class OneTimeTokenRepository;
+class PartnerLinkRepository;
 class SessionRepository;
+class SignInThrottleRepository;
 class UserRepository;
 
 // The repositories of one transaction. Everything done through one UnitOfWork commits or rolls
@@ -20,6 +25,11 @@ class UnitOfWork {
   virtual ClientRepository& clients() = 0;
   virtual UserRepository& users() = 0;
   virtual SessionRepository& sessions() = 0;
+  virtual SignInThrottleRepository& sign_in_throttle() = 0;
+  virtual OneTimeTokenRepository& one_time_tokens() = 0;
+  virtual CareTeamRepository& care_teams() = 0;
+  virtual PartnerLinkRepository& partner_links() = 0;
+  virtual BreakGlassRepository& break_glass() = 0;
   virtual AuditLog& audit() = 0;
   // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
   // transaction goes on (so a refused request can still record its audit event). Returns
