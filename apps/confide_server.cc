@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
+#include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/argon2_password_hasher.h"
+#include "adapters/crypto/openssl_message_authenticator.h"
 #include "adapters/crypto/openssl_secret_generator.h"
 #include "adapters/crypto/uuid7_id_generator.h"
 #include "adapters/grpc/grpc_server.h"
@@ -18,9 +21,14 @@
 #include "services/api/bounded_executor.h"
 #include "services/api/method_table.h"
 #include "services/api/pipeline.h"
+#include "services/auth/account_service.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/authenticator.h"
+#include "services/break_glass/break_glass_service.h"
+#include "services/care_team/care_team_service.h"
 #include "services/clients/client_service.h"
+#include "services/partners/portal_access_service.h"
+#include "services/staff/staff_service.h"
 #include "services/common/system_clock.h"
 
 namespace {
@@ -48,7 +56,7 @@ int main(int argc, char** argv) {
   CLI::App cli{"Confide practice-management server"};
   std::string config_path;
   cli.add_option("--config", config_path, "TOML configuration file");
-  std::string database_url, rest_address, grpc_address, ports_file;
+  std::string database_url, rest_address, grpc_address, ports_file, master_key_file;
   int rest_port = -1, grpc_port = -1;
   cli.add_option("--database-url", database_url, "sqlite:<path> or postgresql://...");
   cli.add_option("--rest-address", rest_address, "REST listen address");
@@ -56,6 +64,8 @@ int main(int argc, char** argv) {
   cli.add_option("--grpc-address", grpc_address, "gRPC listen address");
   cli.add_option("--grpc-port", grpc_port, "gRPC port (0 = any free port)");
   cli.add_option("--ports-file", ports_file, "write the bound ports here as JSON");
+  cli.add_option("--master-key-file", master_key_file,
+                 "clinic master key (create with `confidectl keygen`)");
   CLI11_PARSE(cli, argc, argv);
 
   if (!config_path.empty()) {
@@ -84,6 +94,9 @@ int main(int argc, char** argv) {
   if (!ports_file.empty()) {
     config.ports_file = ports_file;
   }
+  if (!master_key_file.empty()) {
+    config.master_key_file = master_key_file;
+  }
   if (absl::Status s = app::ValidateConfig(config); !s.ok()) {
     Fatal(s.ToString());
   }
@@ -102,6 +115,13 @@ int main(int argc, char** argv) {
   SystemClock clock;
   Uuid7IdGenerator ids(clock);
   OpenSslSecretGenerator secrets;
+  OpenSslMessageAuthenticator mac;
+  absl::StatusOr<std::string> master_key = LoadMasterKeyFile(config.master_key_file);
+  if (!master_key.ok()) {
+    Fatal(absl::StrCat("master key ", config.master_key_file, ": ", master_key.status().ToString(),
+                       " (create one with `confidectl keygen`)"));
+  }
+  AesGcmSecretBox box(*std::move(master_key));
   Argon2PasswordHasher hasher(
       Argon2Params{.time_cost = static_cast<uint32_t>(config.argon2_time_cost),
                    .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
@@ -124,10 +144,25 @@ int main(int argc, char** argv) {
   MethodTable methods;
   ClientService clients(ids);
   clients.Register(methods);
-  AuthService auth(hasher, secrets, ids,
-                   SessionLifetimes{.staff = absl::Hours(config.staff_session_hours),
-                                    .patient = absl::Hours(config.patient_session_hours)});
+  PasswordChecker passwords(hasher, secrets);
+  AuthService auth(passwords, secrets, ids, box, mac,
+                   SessionPolicy{.staff_absolute = absl::Hours(config.staff_session_hours),
+                                 .staff_idle = absl::Minutes(config.staff_idle_minutes),
+                                 .patient_absolute = absl::Hours(config.patient_session_hours),
+                                 .patient_idle = absl::Minutes(config.patient_idle_minutes)},
+                   LockoutPolicy{.email_threshold = config.lockout_email_threshold,
+                                 .address_threshold = config.lockout_address_threshold});
   auth.Register(methods);
+  AccountService accounts(passwords, secrets, ids, box, mac);
+  accounts.Register(methods);
+  StaffService staff(secrets, ids);
+  staff.Register(methods);
+  CareTeamService care_teams;
+  care_teams.Register(methods);
+  PortalAccessService portal_access(secrets, ids);
+  portal_access.Register(methods);
+  BreakGlassService break_glass(ids, box);
+  break_glass.Register(methods);
 
   BoundedExecutor executor(config.workers, static_cast<size_t>(config.queue_capacity));
   Authenticator authenticator(secrets);

@@ -2,10 +2,19 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "absl/strings/ascii.h"
+#include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/argon2_password_hasher.h"
+#include "adapters/crypto/openssl_message_authenticator.h"
+#include "adapters/crypto/openssl_secret_generator.h"
+#include "adapters/crypto/uuid7_id_generator.h"
 #include "adapters/persistence/database.h"
 #include "apps/grpc_get_client.h"
 #include "apps/server_config.h"
+#include "services/auth/invitations.h"
+#include "services/auth/totp.h"
+#include "services/clinics/ports/clinic_repository.h"
+#include "services/common/base32.h"
 #include "services/common/system_clock.h"
 #include "services/demo/demo_clinic.h"
 
@@ -22,15 +31,28 @@ int main(int argc, char** argv) {
   using namespace confide;
   app::ServerConfig config;
   CLI::App cli{"Confide administration"};
-  std::string config_path, database_url;
+  std::string config_path, database_url, master_key_file;
   cli.add_option("--config", config_path, "TOML configuration file");
   cli.add_option("--database-url", database_url, "sqlite:<path> or postgresql://...");
+  cli.add_option("--master-key-file", master_key_file, "clinic master key file");
   cli.require_subcommand(1);
+  CLI::App* keygen =
+      cli.add_subcommand("keygen", "create a new master key file (mode 0600; never overwrites)");
+  CLI::App* clinic = cli.add_subcommand("clinic", "clinics (platform operator only)");
+  clinic->require_subcommand(1);
+  CLI::App* clinic_create =
+      clinic->add_subcommand("create", "create a clinic and an invitation for its first admin");
+  std::string clinic_name, admin_email, admin_name;
+  clinic_create->add_option("--name", clinic_name, "the clinic's name")->required();
+  clinic_create->add_option("--admin-email", admin_email, "the first admin's email")->required();
+  clinic_create->add_option("--admin-name", admin_name, "the first admin's name")->required();
   CLI::App* migrate = cli.add_subcommand("migrate", "apply pending database migrations");
   CLI::App* demo = cli.add_subcommand("demo", "demo clinic data");
   demo->require_subcommand(1);
   CLI::App* demo_load = demo->add_subcommand(
       "load", "create the documented demo clinic (refuses a database with real clinics)");
+  CLI::App* demo_totp = demo->add_subcommand(
+      "totp-code", "print the current TOTP code of the demo staff accounts' published secret");
   CLI::App* grpc = cli.add_subcommand("grpc", "call a running server over gRPC");
   grpc->require_subcommand(1);
   CLI::App* get_client = grpc->add_subcommand("get-client", "print one client (GetClient) as JSON");
@@ -43,6 +65,14 @@ int main(int argc, char** argv) {
   if (get_client->parsed()) {
     return app::GetClientOverGrpc(grpc_address, token, client_id);
   }
+  if (demo_totp->parsed()) {
+    SystemClock clock;
+    OpenSslMessageAuthenticator mac;
+    std::printf("%s\n", TotpCode(mac, *Base32Decode(kDemoTotpSecretBase32),
+                                  TotpStep(clock.Now()))
+                             .c_str());
+    return 0;
+  }
   if (!config_path.empty()) {
     if (absl::Status s = app::ApplyConfigFile(config_path, config); !s.ok()) {
       return Fail(s);
@@ -53,6 +83,17 @@ int main(int argc, char** argv) {
   }
   if (!database_url.empty()) {
     config.database_url = database_url;
+  }
+  if (!master_key_file.empty()) {
+    config.master_key_file = master_key_file;
+  }
+  if (keygen->parsed()) {
+    if (absl::Status s = WriteNewMasterKeyFile(config.master_key_file); !s.ok()) {
+      return Fail(s);
+    }
+    std::printf("master key written to %s (mode 0600); back it up separately from the database\n",
+                config.master_key_file.c_str());
+    return 0;
   }
 
   absl::StatusOr<std::unique_ptr<persistence::Database>> database =
@@ -76,13 +117,49 @@ int main(int argc, char** argv) {
     Argon2PasswordHasher hasher(
         Argon2Params{.time_cost = static_cast<uint32_t>(config.argon2_time_cost),
                      .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
+    absl::StatusOr<std::string> master_key = LoadMasterKeyFile(config.master_key_file);
+    if (!master_key.ok()) {
+      return Fail(master_key.status());
+    }
+    AesGcmSecretBox box(*std::move(master_key));
     absl::StatusOr<DemoLoadResult> loaded =
-        LoadDemoClinic((*database)->transactions(), hasher, clock);
+        LoadDemoClinic((*database)->transactions(), hasher, box, clock);
     if (!loaded.ok()) {
       return Fail(loaded.status());
     }
     std::printf(*loaded == DemoLoadResult::kLoaded ? "demo clinic loaded\n"
                                                    : "demo clinic already loaded\n");
+  }
+  if (clinic_create->parsed()) {
+    SystemClock clock;
+    Uuid7IdGenerator ids(clock);
+    OpenSslSecretGenerator secrets;
+    const absl::Time now = clock.Now();
+    const std::string clinic_id = ids.NewId();
+    absl::StatusOr<v1::Invitation> invitation;
+    absl::Status created =
+        (*database)->transactions().Run(TransactionMode::kWrite, [&](UnitOfWork& uow) {
+          if (absl::Status s = uow.clinics().Insert(
+                  ClinicRecord{.id = clinic_id, .name = clinic_name, .is_demo = false}, now);
+              !s.ok()) {
+            return s;
+          }
+          OneTimeTokenRecord record;
+          record.purpose = TokenPurpose::kStaffInvitation;
+          record.clinic_id = clinic_id;
+          record.email = absl::AsciiStrToLower(admin_email);
+          record.display_name = admin_name;
+          record.role = v1::ROLE_ADMIN;
+          record.created_by = "confidectl";
+          invitation = IssueOneTimeToken(uow, secrets, ids, std::move(record), now,
+                                         kInvitationLifetime);
+          return invitation.status();
+        });
+    if (!created.ok()) {
+      return Fail(created);
+    }
+    std::printf("clinic %s created\nadmin invitation token (valid 72 h, shown once): %s\n",
+                clinic_id.c_str(), invitation->token().c_str());
   }
   return 0;
 }

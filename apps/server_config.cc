@@ -76,6 +76,15 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
        integer("auth.staff_session_hours", c.staff_session_hours, 1, int64_t{24} * 7)},
       {"auth.patient_session_hours",
        integer("auth.patient_session_hours", c.patient_session_hours, 1, int64_t{24} * 365)},
+      {"auth.staff_idle_minutes",
+       integer("auth.staff_idle_minutes", c.staff_idle_minutes, 1, int64_t{24} * 60)},
+      {"auth.patient_idle_minutes",
+       integer("auth.patient_idle_minutes", c.patient_idle_minutes, 1, int64_t{24} * 60 * 30)},
+      {"auth.lockout_email_threshold",
+       integer("auth.lockout_email_threshold", c.lockout_email_threshold, 1, 1000)},
+      {"auth.lockout_address_threshold",
+       integer("auth.lockout_address_threshold", c.lockout_address_threshold, 1, 100000)},
+      {"auth.master_key_file", text(c.master_key_file)},
   };
 }
 

@@ -24,7 +24,15 @@ struct ServerConfig {
   int argon2_memory_kib = 65536;
   int argon2_time_cost = 3;
   int staff_session_hours = 8;
+  int staff_idle_minutes = 15;
   int patient_session_hours = 24 * 30;
+  int patient_idle_minutes = 30;
+  // Consecutive failed sign-ins before an email, or an address, is locked (with backoff).
+  int lockout_email_threshold = 5;
+  int lockout_address_threshold = 20;
+  // The clinic master key (64 hex characters, mode 0600): seals TOTP secrets and other secrets
+  // at rest. Create it with `confidectl keygen`.
+  std::string master_key_file = "./data/master.key";
   bool migrate_on_start = true;
   // When set, the server writes {"rest":PORT,"grpc":PORT} here once listening (tests use port 0).
   std::string ports_file;

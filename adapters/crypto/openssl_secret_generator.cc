@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -36,6 +38,21 @@ std::string OpenSslSecretGenerator::NewSessionToken() {
   // absl's web-safe alphabet is base64url (RFC 4648 section 5) and omits the padding.
   return absl::WebSafeBase64Escape(
       absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+}
+
+std::string OpenSslSecretGenerator::RandomBytes(size_t count) {
+  std::string bytes(count, '\0');
+  // RAND_bytes takes an int count; no caller asks for gigabytes, so larger requests go in pieces.
+  size_t filled = 0;
+  while (filled < count) {
+    const size_t chunk = std::min<size_t>(count - filled, 1 << 20);
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data() + filled),
+                   static_cast<int>(chunk)) != 1) {
+      AbortOnOpenSslFailure("RAND_bytes");
+    }
+    filled += chunk;
+  }
+  return bytes;
 }
 
 std::string OpenSslSecretGenerator::Digest(std::string_view token) const {

@@ -146,18 +146,20 @@ void LoadCareTeams(soci::session& sql, std::vector<ClientRecord>& records) {
     absl::StrAppend(&placeholders, placeholders.empty() ? "" : ", ", ":id", ids.size());
   }
   std::string client_id, user_id, display_name;
+  int is_primary = 0;
   soci::statement st(sql);
   st.exchange(soci::into(client_id));
   st.exchange(soci::into(user_id));
   st.exchange(soci::into(display_name));
+  st.exchange(soci::into(is_primary));
   for (size_t i = 0; i < ids.size(); ++i) {
     st.exchange(soci::use(ids[i], absl::StrCat("id", i + 1)));
   }
   st.alloc();
-  st.prepare(
-      absl::StrCat("SELECT m.client_id, m.user_id, u.display_name FROM care_team_members m "
-                   "JOIN users u ON u.id = m.user_id WHERE m.client_id IN (",
-                   placeholders, ") ORDER BY m.client_id, m.added_time, m.user_id"));
+  st.prepare(absl::StrCat(
+      "SELECT m.client_id, m.user_id, u.display_name, m.is_primary FROM care_team_members m "
+      "JOIN users u ON u.id = m.user_id WHERE m.client_id IN (",
+      placeholders, ") ORDER BY m.client_id, m.added_time, m.user_id"));
   st.define_and_bind();
   st.execute();
   while (st.fetch()) {
@@ -168,6 +170,7 @@ void LoadCareTeams(soci::session& sql, std::vector<ClientRecord>& records) {
     v1::CareTeamMember* member = it->second->add_care_team();
     member->set_user_id(user_id);
     member->set_display_name(display_name);
+    member->set_primary(is_primary != 0);
   }
 }
 
@@ -198,9 +201,10 @@ absl::Status SociClientRepository::Insert(const ClientRecord& record,
         soci::use(row.create_time), soci::use(row.update_time);
     for (const v1::CareTeamMember& member : record.client.care_team()) {
       std::string user_id = member.user_id();
-      sql_ << "INSERT INTO care_team_members (client_id, user_id, added_time) "
-              "VALUES (:client_id, :user_id, :added_time)",
-          soci::use(row.id), soci::use(user_id), soci::use(row.create_time);
+      int is_primary = member.primary() ? 1 : 0;
+      sql_ << "INSERT INTO care_team_members (client_id, user_id, is_primary, added_time) "
+              "VALUES (:client_id, :user_id, :is_primary, :added_time)",
+          soci::use(row.id), soci::use(user_id), soci::use(is_primary), soci::use(row.create_time);
     }
     return absl::OkStatus();
   } catch (const std::exception& e) {

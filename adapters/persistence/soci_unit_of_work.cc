@@ -14,6 +14,11 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
       clients_(sql),
       users_(sql),
       sessions_(sql),
+      sign_in_throttle_(sql),
+      one_time_tokens_(sql),
+      care_teams_(sql),
+      partner_links_(sql),
+      break_glass_(sql),
       direct_audit_(sql),
       audit_(audit) {}
 

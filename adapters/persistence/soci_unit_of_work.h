@@ -3,9 +3,14 @@
 #include <vector>
 
 #include "adapters/persistence/soci_audit_log.h"
+#include "adapters/persistence/soci_break_glass_repository.h"
+#include "adapters/persistence/soci_care_team_repository.h"
 #include "adapters/persistence/soci_client_repository.h"
 #include "adapters/persistence/soci_clinic_repository.h"
+#include "adapters/persistence/soci_one_time_token_repository.h"
+#include "adapters/persistence/soci_partner_link_repository.h"
 #include "adapters/persistence/soci_session_repository.h"
+#include "adapters/persistence/soci_sign_in_throttle_repository.h"
 #include "adapters/persistence/soci_user_repository.h"
 #include "services/storage/ports/unit_of_work.h"
 
@@ -37,6 +42,11 @@ class SociUnitOfWork final : public UnitOfWork {
   ClientRepository& clients() override { return clients_; }
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
+  SignInThrottleRepository& sign_in_throttle() override { return sign_in_throttle_; }
+  OneTimeTokenRepository& one_time_tokens() override { return one_time_tokens_; }
+  CareTeamRepository& care_teams() override { return care_teams_; }
+  PartnerLinkRepository& partner_links() override { return partner_links_; }
+  BreakGlassRepository& break_glass() override { return break_glass_; }
   AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
   absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
 
@@ -46,6 +56,11 @@ class SociUnitOfWork final : public UnitOfWork {
   SociClientRepository clients_;
   SociUserRepository users_;
   SociSessionRepository sessions_;
+  SociSignInThrottleRepository sign_in_throttle_;
+  SociOneTimeTokenRepository one_time_tokens_;
+  SociCareTeamRepository care_teams_;
+  SociPartnerLinkRepository partner_links_;
+  SociBreakGlassRepository break_glass_;
   SociAuditLog direct_audit_;
   AuditLog* audit_;
   int savepoints_ = 0;

@@ -28,9 +28,9 @@ void MethodTable::Insert(MethodSpec spec, const google::protobuf::Descriptor* re
   if (!spec.is_public && !spec.action.has_value() && spec.target_client) {
     FailRegistration(spec.full_name, "a method that targets a client needs an action");
   }
-  if (spec.prepare && !spec.is_public) {
-    // It runs before authentication: on a session-bound method it would work for anyone.
-    FailRegistration(spec.full_name, "only public methods may have a prepare step");
+  if (spec.prepare && spec.action.has_value()) {
+    // It runs before the policy is asked: on a policy-checked method it would work for anyone.
+    FailRegistration(spec.full_name, "a method with a policy action may not have a prepare step");
   }
   spec.descriptor = method;
   std::string name = spec.full_name;

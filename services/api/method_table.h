@@ -41,11 +41,16 @@ struct RequestScope {
   absl::Time now;
   // What the method's prepare step left for the handler (empty without one).
   const std::any* prepared = nullptr;
+  // Writes that must commit even though the call fails (a failed sign-in counts towards
+  // lockout): run after the handler's own writes are rolled back, in the same transaction.
+  std::function<absl::Status(UnitOfWork&)> record_failure;
 };
 
 // What a prepare step gets: no open transaction (it may run its own read transactions), the
 // audit event it may enrich, and a slot for what the handler needs.
 struct PrepareScope {
+  // The caller, authenticated in a read transaction first; null for public methods.
+  const Principal* principal;
   TransactionRunner& transactions;
   const CallContext& call;
   AuditEvent& audit;
@@ -72,9 +77,10 @@ struct MethodSpec {
   // Checks the request's fields after authorization; null when there is nothing to check.
   std::function<absl::Status(const google::protobuf::Message&)> validate;
   Handler handler;
-  // Optional CPU-heavy work done before the transaction opens (password verification), so it
-  // never holds the SQLite writer or a pooled connection. An error ends the call: it is audited
-  // as a failure and the handler does not run.
+  // Optional CPU-heavy work done before the transaction opens (password hashing), so it never
+  // holds the SQLite writer or a pooled connection. Runs after validation (and, for methods
+  // with a session, after authentication). An error ends the call: it is audited as a failure
+  // and the handler does not run. Only for session-only and public methods (no policy action).
   std::function<absl::Status(const google::protobuf::Message&, PrepareScope&)> prepare;
 };
 

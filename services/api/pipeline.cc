@@ -7,9 +7,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "services/api/error_info.h"
 #include "services/audit/ports/audit_log.h"
+#include "services/auth/ports/session_repository.h"
+#include "services/break_glass/ports/break_glass_repository.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/common/text_checks.h"
+#include "services/partners/ports/partner_link_repository.h"
 
 namespace confide {
 namespace {
@@ -25,12 +29,50 @@ absl::Status Refusal(Decision decision) {
              : absl::PermissionDeniedError("the caller's role may not perform this action");
 }
 
+absl::Status MfaEnrollmentRequired() {
+  return WithErrorInfo(
+      absl::PermissionDeniedError("this staff session has no second factor yet: enrol TOTP with "
+                                  "AuthService.BeginTotpEnrollment and ConfirmTotpEnrollment"),
+      "MFA_ENROLLMENT_REQUIRED");
+}
+
+// Looks up what Decide needs beyond the record: the caller's break-glass grant or partner link.
+absl::StatusOr<CallerRelation> RelationTo(const Principal& who, const ClientAccessFacts& client,
+                                          UnitOfWork& uow, absl::Time now) {
+  CallerRelation relation;
+  if (who.role == v1::ROLE_CLINICIAN && !IsOnCareTeam(who, client)) {
+    absl::StatusOr<std::optional<absl::Time>> until =
+        uow.break_glass().LiveUntil(who.user_id, client.client_id, now);
+    if (!until.ok()) {
+      return until.status();
+    }
+    relation.break_glass_live = until->has_value();
+  }
+  if (who.role == v1::ROLE_PARTNER) {
+    absl::StatusOr<std::optional<PartnerLinkRecord>> link =
+        uow.partner_links().FindLiveOfPartner(who.user_id);
+    if (!link.ok()) {
+      return link.status();
+    }
+    if (link->has_value() && (*link)->client_id == client.client_id &&
+        (*link)->clinic_id == who.clinic_id) {
+      relation.partner_shares = (*link)->shares;
+    }
+  }
+  return relation;
+}
+
 // Resolves the target client, asks the policy, validates and runs the handler. Sets `denied`
 // when the policy refused, so the audit event says so.
 RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::Message& request,
                              RequestScope& scope, bool& denied) {
   if (!method.is_public && method.action.has_value()) {
     const Principal& who = *scope.principal;
+    if (IsStaffRole(who.role) && !who.mfa_verified) {
+      // Before any lookup, so the answer is the same whether or not a record exists.
+      denied = true;
+      return MfaEnrollmentRequired();
+    }
     std::optional<ClientAccessFacts> facts;
     if (method.target_client) {
       std::string target = method.target_client(request);
@@ -63,11 +105,23 @@ RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::M
       }
       facts = **found;
     }
-    Decision decision = Decide(who, *method.action, facts.has_value() ? &*facts : nullptr);
+    CallerRelation relation;
+    if (facts.has_value()) {
+      absl::StatusOr<CallerRelation> related = RelationTo(who, *facts, scope.uow, scope.now);
+      if (!related.ok()) {
+        return related.status();
+      }
+      relation = *related;
+    }
+    Decision decision =
+        Decide(who, *method.action, facts.has_value() ? &*facts : nullptr, relation);
     if (decision != Decision::kAllow) {
       denied = true;
       return Refusal(decision);
     }
+    scope.audit.break_glass =
+        facts.has_value() && *method.action != Action::kBreakGlass &&
+        ServedByBreakGlass(who, *facts, relation);
   }
   // A method with a prepare step was validated before it (Pipeline::Run).
   if (method.validate && !method.prepare) {
@@ -123,7 +177,26 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
   std::any prepared;
   absl::Status prepare_status;
   if (method.prepare) {
-    PrepareScope prepare_scope{.transactions = transactions_,
+    std::optional<Principal> caller;
+    if (!method.is_public) {
+      absl::Status authenticated = transactions_.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
+        absl::StatusOr<Authentication> who =
+            authenticator_.Authenticate(uow, call.bearer_token, now);
+        if (!who.ok()) {
+          return who.status();
+        }
+        caller = std::move(who->principal);
+        return absl::OkStatus();
+      });
+      if (!authenticated.ok()) {
+        return authenticated;
+      }
+      base_event.actor_user_id = caller->user_id;
+      base_event.actor_role = RoleName(caller->role);
+      base_event.clinic_id = caller->clinic_id;
+    }
+    PrepareScope prepare_scope{.principal = caller.has_value() ? &*caller : nullptr,
+                               .transactions = transactions_,
                                .call = call,
                                .audit = base_event,
                                .prepared = prepared,
@@ -136,16 +209,20 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
     }
   }
   RpcResult result = absl::InternalError("handler did not run");
+  std::string touch_session_id;
   absl::Status transaction = transactions_.Run(method.mode, [&](UnitOfWork& uow) -> absl::Status {
     std::optional<Principal> principal;
     if (!method.is_public) {
-      absl::StatusOr<Principal> who = authenticator_.Authenticate(uow, call.bearer_token, now);
+      absl::StatusOr<Authentication> who = authenticator_.Authenticate(uow, call.bearer_token, now);
       if (!who.ok()) {
         // Nothing was touched and no clinic is known: there is nothing to audit.
         result = who.status();
         return absl::OkStatus();
       }
-      principal = *std::move(who);
+      principal = std::move(who->principal);
+      if (who->touch_due) {
+        touch_session_id = principal->session_id;
+      }
     }
     AuditEvent event = base_event;
     event.id = ids_.NewId();
@@ -171,12 +248,25 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
     } else {
       result = prepare_status;
     }
+    if (!work.ok() && scope.record_failure) {
+      if (absl::Status recorded = scope.record_failure(uow); !recorded.ok()) {
+        return recorded;
+      }
+    }
     event.outcome = work.ok() ? "success" : (denied ? "denied" : "failure");
     event.status_code = absl::StatusCodeToString(work.code());
     return uow.audit().Append(event);
   });
   if (!transaction.ok()) {
     return transaction;
+  }
+  if (!touch_session_id.empty()) {
+    // Recorded after the call, in its own small write, so read requests stay on read
+    // connections. A failure only makes the idle timeout count from an older time.
+    transactions_
+        .Run(TransactionMode::kWrite,
+             [&](UnitOfWork& uow) { return uow.sessions().Touch(touch_session_id, now); })
+        .IgnoreError();
   }
   return result;
 }

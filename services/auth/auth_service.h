@@ -1,6 +1,5 @@
 #pragma once
 
-#include <semaphore>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -8,52 +7,60 @@
 #include "confide/v1/auth.pb.h"
 #include "google/protobuf/empty.pb.h"
 #include "services/api/method_table.h"
-#include "services/auth/ports/password_hasher.h"
+#include "services/auth/password_checker.h"
 #include "services/auth/ports/secret_generator.h"
+#include "services/auth/sign_in_throttle.h"
 #include "services/common/id_generator.h"
+#include "services/crypto/ports/message_authenticator.h"
+#include "services/crypto/ports/secret_box.h"
 
 namespace confide {
 
-struct SessionLifetimes {
-  absl::Duration staff = absl::Hours(8);
-  absl::Duration patient = absl::Hours(24 * 30);
+// How long sessions last: an absolute limit from sign-in and an idle limit from the last request.
+// Partners get the patient limits.
+struct SessionPolicy {
+  absl::Duration staff_absolute = absl::Hours(8);
+  absl::Duration staff_idle = absl::Minutes(15);
+  absl::Duration patient_absolute = absl::Hours(24 * 30);
+  absl::Duration patient_idle = absl::Minutes(30);
 };
 
-// How many password checks may run at once, and how long a sign-in waits for a turn before it
-// is told to retry. argon2id is slow and memory-hungry on purpose; without this a flood of
-// sign-ins would occupy every executor worker and starve clinical requests.
-struct SignInLimits {
-  int max_concurrent = 2;
-  absl::Duration max_wait = absl::Seconds(2);
-};
-
-// Sign-in and sign-out.
+// Sign-in (password, then TOTP or a recovery code), sign-out, and the caller's own sessions.
 class AuthService {
  public:
-  // Hashes a throwaway password once, so unknown emails cost the same verification time as
-  // known ones and sign-in timing does not reveal which accounts exist.
-  AuthService(PasswordHasher& hasher, SecretGenerator& secrets, IdGenerator& ids,
-              SessionLifetimes lifetimes, SignInLimits limits = {});
+  AuthService(PasswordChecker& passwords, SecretGenerator& secrets, IdGenerator& ids,
+              const SecretBox& box, const MessageAuthenticator& mac, SessionPolicy sessions,
+              LockoutPolicy lockout);
 
-  // Looks the account up and checks the password, outside any transaction (argon2id is slow on
-  // purpose); leaves the user id for Login.
+  // Checks lockout and the password outside any transaction (argon2id is slow on purpose) and
+  // leaves the outcome for Login.
   absl::Status VerifyPassword(const v1::LoginRequest& request, PrepareScope& scope);
-  // Opens a session for the account VerifyPassword accepted.
+  // Checks the second factor, counts failures towards lockout, and opens a session.
   absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request, RequestScope& scope);
   absl::StatusOr<google::protobuf::Empty> Logout(const v1::LogoutRequest& request,
                                                  RequestScope& scope);
+  absl::StatusOr<v1::ListMySessionsResponse> ListMySessions(const v1::ListMySessionsRequest&,
+                                                            RequestScope& scope);
+  absl::StatusOr<google::protobuf::Empty> RevokeMySession(const v1::RevokeMySessionRequest&,
+                                                          RequestScope& scope);
 
-  // Adds Login and Logout to `table`.
+  // Adds Login, Logout, ListMySessions and RevokeMySession to `table`.
   void Register(MethodTable& table);
 
  private:
-  PasswordHasher& hasher_;
+  PasswordChecker& passwords_;
   SecretGenerator& secrets_;
   IdGenerator& ids_;
-  SessionLifetimes lifetimes_;
-  std::string dummy_hash_;
-  absl::Duration max_wait_;
-  std::counting_semaphore<> sign_in_slots_;
+  const SecretBox& box_;
+  const MessageAuthenticator& mac_;
+  SessionPolicy session_policy_;
+  SignInThrottle throttle_;
 };
+
+// The SecretBox context of a user's enrolled TOTP secret and of one being enrolled.
+std::string TotpSecretContext(std::string_view user_id);
+std::string PendingTotpSecretContext(std::string_view user_id);
+// Recovery codes are compared case-insensitively, ignoring dashes and spaces.
+std::string NormalizeRecoveryCode(std::string_view code);
 
 }  // namespace confide

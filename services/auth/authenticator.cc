@@ -13,11 +13,20 @@ absl::Status Unauthenticated() {
   return absl::UnauthenticatedError("a valid session token is required (Authorization: Bearer)");
 }
 
+bool IsLive(const SessionRecord& session, absl::Time now) {
+  if (session.revoke_time.has_value() || session.expire_time <= now) {
+    return false;
+  }
+  // Sessions made before idle timeouts existed have none.
+  return session.idle_timeout <= absl::ZeroDuration() ||
+         session.last_seen_time + session.idle_timeout > now;
+}
+
 }  // namespace
 
-absl::StatusOr<Principal> Authenticator::Authenticate(UnitOfWork& uow,
-                                                      std::string_view bearer_token,
-                                                      absl::Time now) const {
+absl::StatusOr<Authentication> Authenticator::Authenticate(UnitOfWork& uow,
+                                                           std::string_view bearer_token,
+                                                           absl::Time now) const {
   if (bearer_token.empty() || bearer_token.size() > kMaxTokenLength) {
     return Unauthenticated();
   }
@@ -26,8 +35,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(UnitOfWork& uow,
   if (!session.ok()) {
     return session.status();
   }
-  if (!session->has_value() || (*session)->revoke_time.has_value() ||
-      (*session)->expire_time <= now) {
+  if (!session->has_value() || !IsLive(**session, now)) {
     return Unauthenticated();
   }
   absl::StatusOr<std::optional<UserRecord>> user = uow.users().FindById((*session)->user_id);
@@ -38,11 +46,15 @@ absl::StatusOr<Principal> Authenticator::Authenticate(UnitOfWork& uow,
     return Unauthenticated();
   }
   const v1::User& profile = (*user)->user;
-  return Principal{.user_id = profile.id(),
-                   .clinic_id = profile.clinic_id(),
-                   .role = profile.role(),
-                   .client_id = profile.client_id(),
-                   .session_id = (*session)->id};
+  Authentication result;
+  result.principal = Principal{.user_id = profile.id(),
+                               .clinic_id = profile.clinic_id(),
+                               .role = profile.role(),
+                               .client_id = profile.client_id(),
+                               .session_id = (*session)->id,
+                               .mfa_verified = (*session)->mfa_verified};
+  result.touch_due = now - (*session)->last_seen_time >= kTouchInterval;
+  return result;
 }
 
 }  // namespace confide

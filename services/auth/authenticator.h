@@ -10,15 +10,27 @@
 
 namespace confide {
 
+// A caller established from a live session.
+struct Authentication {
+  Principal principal;
+  // The session's last-seen time is old enough to be worth recording (see kTouchInterval).
+  bool touch_due = false;
+};
+
 // Turns a bearer token into the caller's principal. Every failure is the same UNAUTHENTICATED
 // answer, so a caller learns nothing about which part was wrong.
 class Authenticator {
  public:
+  // Activity is recorded at most this often per session, so reads do not each cost a write; the
+  // idle timeout is therefore enforced to within this interval.
+  static constexpr absl::Duration kTouchInterval = absl::Seconds(30);
+
   explicit Authenticator(const SecretGenerator& secrets) : secrets_(secrets) {}
 
-  // Returns the principal of a live session (not revoked, not expired, account active).
-  absl::StatusOr<Principal> Authenticate(UnitOfWork& uow, std::string_view bearer_token,
-                                         absl::Time now) const;
+  // Returns the principal of a live session: not revoked, before its absolute expiry, used
+  // within its idle timeout, of an active account (and, for partners, a live partner link).
+  absl::StatusOr<Authentication> Authenticate(UnitOfWork& uow, std::string_view bearer_token,
+                                              absl::Time now) const;
 
  private:
   const SecretGenerator& secrets_;

@@ -23,14 +23,15 @@ struct TotpSettings {
 // The RFC 6238 time step containing `t` (floor((t - epoch) / step)).
 int64_t TotpStep(absl::Time t, absl::Duration step = absl::Seconds(30));
 
-// The RFC 4226 HOTP value for counter `step`, zero-padded to `digits` (6..8) digits. `secret` is
-// the raw key bytes (not base32).
+// The RFC 4226 HOTP value for counter `step`, zero-padded to `digits` (6..8; values outside are
+// clamped) digits. `secret` is the raw key bytes (not base32).
 std::string TotpCode(const MessageAuthenticator& mac, std::string_view secret, int64_t step,
                      int digits = 6);
 
 // The step whose code equals `code` among now-drift..now+drift, provided it is greater than
 // `last_used_step` (a code is accepted once: replay refused); nullopt otherwise. Compares in
-// constant time; rejects codes that are not exactly `digits` ASCII digits.
+// constant time; rejects codes that are not exactly `digits` ASCII digits. Also nullopt under
+// unusable settings (digits outside 6..8, a step that is not positive, a negative drift).
 std::optional<int64_t> MatchTotp(const MessageAuthenticator& mac, std::string_view secret,
                                  std::string_view code, absl::Time now, int64_t last_used_step,
                                  const TotpSettings& settings = {});

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/api/field_errors.h"
+#include "services/api/page_token.h"
 #include "services/clients/client_validation.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/common/text_checks.h"
@@ -20,8 +21,6 @@ namespace {
 
 using google::protobuf::util::FieldMaskUtil;
 
-constexpr int kDefaultPageSize = 50;
-constexpr char kPageTokenPrefix[] = "clients:v1:";
 
 // Etags are the record version; callers treat them as opaque strings.
 std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
@@ -59,25 +58,6 @@ absl::StatusOr<ClientRecord> Load(RequestScope& scope, std::string_view client_i
 absl::Status StaleEtag() {
   return absl::AbortedError(
       "etag does not match the stored client: someone changed it; reload and retry");
-}
-
-// Opaque keyset cursor: the last id of the page, so pages stay stable under inserts.
-std::string EncodePageToken(const std::string& last_id) {
-  return absl::WebSafeBase64Escape(absl::StrCat(kPageTokenPrefix, last_id));
-}
-
-absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
-  std::string decoded;
-  if (!absl::WebSafeBase64Unescape(token, &decoded) ||
-      !absl::StartsWith(decoded, kPageTokenPrefix) ||
-      decoded.size() == std::string_view(kPageTokenPrefix).size()) {
-    return InvalidField("page_token", "is not a token from a previous ListClients response");
-  }
-  std::string last_id = decoded.substr(std::string_view(kPageTokenPrefix).size());
-  if (!IsUuidText(last_id)) {
-    return InvalidField("page_token", "is not a token from a previous ListClients response");
-  }
-  return last_id;
 }
 
 // Fields UpdateClient may change; everything else is output only or has its own RPC.
@@ -164,7 +144,9 @@ absl::StatusOr<v1::Client> ClientService::Create(const v1::CreateClientRequest& 
   *client.mutable_create_time() = ToTimestamp(scope.now);
   *client.mutable_update_time() = ToTimestamp(scope.now);
   if (who.role == v1::ROLE_CLINICIAN) {
-    client.add_care_team()->set_user_id(who.user_id);
+    v1::CareTeamMember* creator = client.add_care_team();
+    creator->set_user_id(who.user_id);
+    creator->set_primary(true);
   }
   scope.client_id = client.id();
   scope.audit.client_id = client.id();
@@ -220,7 +202,7 @@ absl::StatusOr<v1::ListClientsResponse> ClientService::List(const v1::ListClient
     query.only_client_id = who.client_id.empty() ? "-" : who.client_id;
   }
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> after = DecodePageToken(request.page_token());
+    absl::StatusOr<std::string> after = DecodePageToken("clients", request.page_token(), "ListClients");
     if (!after.ok()) {
       return after.status();
     }
@@ -237,7 +219,7 @@ absl::StatusOr<v1::ListClientsResponse> ClientService::List(const v1::ListClient
     *response.add_clients() = PresentFor(who, (*rows)[i]);
   }
   if (static_cast<int>(rows->size()) > page_size) {
-    response.set_next_page_token(EncodePageToken((*rows)[page_size - 1].client.id()));
+    response.set_next_page_token(EncodePageToken("clients", (*rows)[page_size - 1].client.id()));
   }
   scope.audit.resource = "clients";
   return response;

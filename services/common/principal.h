@@ -12,10 +12,17 @@ struct Principal {
   std::string user_id;
   std::string clinic_id;
   v1::Role role = v1::ROLE_UNSPECIFIED;
-  // Patients only: the client record the account belongs to.
+  // Patients: the client record the account belongs to. Partners: the client whose partner
+  // they are.
   std::string client_id;
   std::string session_id;
+  // Staff: the session passed the second factor (TOTP or a recovery code).
+  bool mfa_verified = false;
 };
+
+inline bool IsStaffRole(v1::Role role) {
+  return role == v1::ROLE_ADMIN || role == v1::ROLE_CLINICIAN || role == v1::ROLE_AUDITOR;
+}
 
 // The role as the audit trail and logs name it: "clinician", "patient", ...
 inline std::string RoleName(v1::Role role) {

@@ -4,7 +4,12 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "confide/v1/access.pb.h"
+#include "services/auth/auth_service.h"
 #include "services/auth/ports/user_repository.h"
+#include "services/common/base32.h"
+#include "services/partners/ports/partner_link_repository.h"
+#include "services/policy/access_policy.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
 #include "services/common/timestamps.h"
@@ -25,6 +30,8 @@ struct DemoUser {
 constexpr char kSamId[] = "0190d000-0000-7000-8000-00000000a001";
 constexpr char kAlexId[] = "0190d000-0000-7000-8000-00000000a002";
 constexpr char kOtherTherapistId[] = "0190d000-0000-7000-8000-00000000a009";
+constexpr char kKimId[] = "0190d000-0000-7000-8000-00000000a007";
+constexpr char kKimLinkId[] = "0190d000-0000-7000-8000-00000000b001";
 
 const std::vector<DemoUser>& DemoUsers() {
   static const std::vector<DemoUser> kUsers = {
@@ -44,6 +51,8 @@ const std::vector<DemoUser>& DemoUsers() {
        "Other Therapist (demo)", v1::ROLE_CLINICIAN, v1::DISCIPLINE_OTHER, ""},
       {"0190d000-0000-7000-8000-00000000a00a", kOtherClinicId, "casey.patient@demo.confide.test",
        "Casey (demo)", v1::ROLE_PATIENT, v1::DISCIPLINE_UNSPECIFIED, kDemoCaseyClientId},
+      {kKimId, kDemoClinicId, "kim.partner@demo.confide.test", "Kim (demo)", v1::ROLE_PARTNER,
+       v1::DISCIPLINE_UNSPECIFIED, kDemoJoClientId},
   };
   return kUsers;
 }
@@ -71,7 +80,10 @@ ClientRecord DemoClient(const char* clinic_id, const char* id, const char* given
   *c.mutable_create_time() = ToTimestamp(now);
   *c.mutable_update_time() = ToTimestamp(now);
   for (const char* member : care_team) {
-    c.add_care_team()->set_user_id(member);
+    v1::CareTeamMember* added = c.add_care_team();
+    added->set_user_id(member);
+    // The first listed clinician leads the care.
+    added->set_primary(c.care_team_size() == 1);
   }
   return record;
 }
@@ -79,7 +91,8 @@ ClientRecord DemoClient(const char* clinic_id, const char* id, const char* given
 }  // namespace
 
 absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
-                                              PasswordHasher& hasher, const Clock& clock) {
+                                              PasswordHasher& hasher, const SecretBox& box,
+                                              const Clock& clock) {
   absl::StatusOr<std::string> password_hash = hasher.Hash(kDemoPassword);
   if (!password_hash.ok()) {
     return password_hash.status();
@@ -121,6 +134,14 @@ absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
           user.user.set_discipline(demo.discipline);
           user.user.set_client_id(demo.client_id);
           user.password_hash = *password_hash;
+          if (IsStaffRole(demo.role)) {
+            absl::StatusOr<std::string> sealed =
+                box.Seal(*Base32Decode(kDemoTotpSecretBase32), TotpSecretContext(demo.id));
+            if (!sealed.ok()) {
+              return sealed.status();
+            }
+            user.totp_secret_sealed = *std::move(sealed);
+          }
           if (absl::Status s = uow.users().Insert(user, now); !s.ok()) {
             return s;
           }
@@ -139,7 +160,15 @@ absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
             return s;
           }
         }
-        return absl::OkStatus();
+        return uow.partner_links().Insert(
+            PartnerLinkRecord{.id = kKimLinkId,
+                              .clinic_id = kDemoClinicId,
+                              .client_id = kDemoJoClientId,
+                              .partner_user_id = kKimId,
+                              .shares = ShareBit(v1::PARTNER_SHARE_PLAN_SUMMARY),
+                              .create_time = now,
+                              .update_time = now,
+                              .revoke_time = std::nullopt});
       });
   if (!status.ok()) {
     return status;

@@ -2,7 +2,9 @@
 
 #include "absl/status/statusor.h"
 #include "services/auth/ports/password_hasher.h"
+#include "services/auth/ports/secret_generator.h"
 #include "services/common/clock.h"
+#include "services/crypto/ports/secret_box.h"
 #include "services/storage/ports/unit_of_work.h"
 
 namespace confide {
@@ -15,13 +17,17 @@ inline constexpr char kOtherClinicId[] = "0190d000-0000-7000-8000-000000000002";
 inline constexpr char kDemoJoClientId[] = "0190d000-0000-7000-8000-00000000c001";
 inline constexpr char kDemoRileyClientId[] = "0190d000-0000-7000-8000-00000000c002";
 inline constexpr char kDemoCaseyClientId[] = "0190d000-0000-7000-8000-00000000c003";
+// Every demo staff account has enrolled TOTP with this base32 secret (DESIGN.md).
+inline constexpr char kDemoTotpSecretBase32[] = "JBSWY3DPEHPK3PXP";
 
 enum class DemoLoadResult { kLoaded, kAlreadyLoaded };
 
 // Creates the demo clinics, accounts and clients in one transaction. FAILED_PRECONDITION when
 // the database holds any clinic that is not a demo clinic: demo accounts with a published
 // password must never appear beside real records.
+// Staff TOTP secrets are sealed with `box`; Kim's partner link shares Jo's plan summary.
 absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
-                                              PasswordHasher& hasher, const Clock& clock);
+                                              PasswordHasher& hasher, const SecretBox& box,
+                                              const Clock& clock);
 
 }  // namespace confide

@@ -1,18 +1,53 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
 #include "services/clients/ports/client_repository.h"
 #include "services/common/principal.h"
 
 namespace confide {
 
 // What a caller wants to do. One value per kind of access, not per RPC, so new RPCs reuse them.
+// Every RPC except sign-in and the caller's own session management names one.
 enum class Action {
+  // Clinic level (no client record involved).
+  kReadClinic,
   kCreateClient,
   kListClients,
+  kListStaff,
+  kManageStaff,
+  kListBreakGlassGrants,
+  kQueryAudit,
+  // On one client record.
   kReadClient,
   kUpdateClient,
   kArchiveClient,
+  kReadCareTeam,
+  kManageCareTeam,
+  kInviteToPortal,
+  kManagePartners,
+  kReadPartnerView,
+  kBreakGlass,
+  kReadAccessReport,
+  // Clinical content, by what a partner may be shown.
+  kReadPlanSummary,
+  kReadGoals,
+  kReadProgrammeSchedule,
+  kReadProgressSummary,
+  kReadAssessments,
+  kReadJournal,
+  // Session notes and psychotherapy notes: care team only, never patients or partners.
+  kReadNotes,
+  // Writing any clinical content (intake review, plans, programmes, notes).
+  kWriteClinical,
 };
+
+// Whether the action is decided without a client record.
+bool IsClinicLevel(Action action);
+// The action's name as tests and logs show it, e.g. "kReadClient".
+std::string_view ActionName(Action action);
 
 enum class Decision {
   kAllow,
@@ -22,11 +57,41 @@ enum class Decision {
   kPermissionDenied,
 };
 
+// The caller's relationship to one client record beyond the record's own facts, looked up by
+// the pipeline before deciding.
+struct CallerRelation {
+  // A clinician outside the care team holds a live break-glass grant for this client.
+  bool break_glass_live = false;
+  // A partner's live link to this client: the PartnerShare bit set the patient granted.
+  std::optional<uint32_t> partner_shares;
+};
+
+// The bit for a v1::PartnerShare value in a PartnerLinkRecord's set.
+constexpr uint32_t ShareBit(int share) { return 1u << share; }
+
+// Whether `who` is on the client's care team.
+bool IsOnCareTeam(const Principal& who, const ClientAccessFacts& client);
+
+// Whether an allowed request of `who` on this client is served only thanks to a break-glass
+// grant (the audit trail flags such events).
+bool ServedByBreakGlass(const Principal& who, const ClientAccessFacts& client,
+                        const CallerRelation& relation);
+
 // The access policy, a pure function so it can be tested as a table. `client` is null for
-// clinic-level actions (create, list). Rules: the record must be in the caller's clinic;
-// clinicians act on clients whose care team they are on; a patient reads only her own record;
-// admins create, list, read and archive (demographics only, no clinical content); auditors and
-// partners see no client record.
-Decision Decide(const Principal& who, Action action, const ClientAccessFacts* client);
+// clinic-level actions. Rules (docs/security.md has the full table):
+// - tenancy: a record of another clinic is NOT_FOUND for everyone;
+// - staff whose session has not passed the second factor may do nothing;
+// - clinicians: everything clinical for clients whose care team they are on, or under a live
+//   break-glass grant (which gives no care-team management); break-glass itself for clients of
+//   their clinic they are not treating;
+// - admins: staff and care-team management, client demographics (read, create, archive), the
+//   clinic's break-glass list; no clinical content unless also on the care team;
+// - patients: their own record, care team, plan, programmes, journal, assessments, partners and
+//   access report; no notes; never another client (NOT_FOUND);
+// - partners: only their linked client's partner view and the content kinds shared with them;
+//   never notes;
+// - auditors: audit queries and the break-glass list; no client record (NOT_FOUND).
+Decision Decide(const Principal& who, Action action, const ClientAccessFacts* client,
+                const CallerRelation& relation = {});
 
 }  // namespace confide

@@ -29,9 +29,11 @@ void ApiTest::SetUpTestSuite() {
   if (server_ == nullptr) {
     return;
   }
-  for (const char* email :
-       {kSamEmail, kAlexEmail, kAdminEmail, kJoEmail, kRileyEmail, kOtherTherapistEmail}) {
-    HttpResponse login = LogIn(email, kDemoPassword);
+  for (const char* email : {kSamEmail, kAlexEmail, kAdminEmail, kAuditorEmail, kJoEmail,
+                            kRileyEmail, kKimEmail, kOtherTherapistEmail}) {
+    // Each staff account signs in once per suite: a TOTP code is good only once.
+    HttpResponse login = IsDemoStaff(email) ? LogInWithTotp(email, kDemoPassword, DemoTotpCode())
+                                            : LogIn(email, kDemoPassword);
     nlohmann::json body = login.Json();
     if (login.status != 200 || !body.is_object() || !body.contains("sessionToken")) {
       start_error_ = std::string("demo sign-in of ") + email + " failed: HTTP " +
@@ -73,6 +75,29 @@ std::string ApiTest::TokenOf(const std::string& email) {
 
 HttpResponse ApiTest::LogIn(std::string_view email, std::string_view password) {
   return Rest().Post("/v1/auth/login", {{"email", email}, {"password", password}});
+}
+
+HttpResponse ApiTest::LogInWithTotp(std::string_view email, std::string_view password,
+                                    std::string_view totp_code) {
+  return Rest().Post("/v1/auth/login",
+                     {{"email", email}, {"password", password}, {"totpCode", totp_code}});
+}
+
+std::string ApiTest::DemoTotpCode() {
+  CommandResult code = RunCommand({CONFIDE_CTL_BINARY, "demo", "totp-code"});
+  EXPECT_EQ(code.exit_code, 0) << code.output;
+  std::string digits;
+  for (char c : code.output) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    }
+  }
+  return digits;
+}
+
+bool ApiTest::IsDemoStaff(std::string_view email) {
+  return email == kSamEmail || email == kAlexEmail || email == kAdminEmail ||
+         email == kAuditorEmail || email == kOtherTherapistEmail;
 }
 
 std::string ApiTest::Unique() {

@@ -19,12 +19,20 @@ inline constexpr char kDemoPassword[] = "demo-Confide-2026";
 inline constexpr char kSamEmail[] = "sam.therapist@demo.confide.test";
 inline constexpr char kAlexEmail[] = "alex.physio@demo.confide.test";
 inline constexpr char kAdminEmail[] = "admin@demo.confide.test";
+inline constexpr char kAuditorEmail[] = "auditor@demo.confide.test";
 inline constexpr char kJoEmail[] = "jo.patient@demo.confide.test";
+inline constexpr char kKimEmail[] = "kim.partner@demo.confide.test";
+inline constexpr char kCaseyEmail[] = "casey.patient@demo.confide.test";
 inline constexpr char kRileyEmail[] = "riley.patient@demo.confide.test";
 inline constexpr char kOtherTherapistEmail[] = "other.therapist@demo.confide.test";
 inline constexpr char kSamUserId[] = "0190d000-0000-7000-8000-00000000a001";
 inline constexpr char kAlexUserId[] = "0190d000-0000-7000-8000-00000000a002";
 inline constexpr char kOtherTherapistUserId[] = "0190d000-0000-7000-8000-00000000a009";
+inline constexpr char kAdminUserId[] = "0190d000-0000-7000-8000-00000000a003";
+inline constexpr char kKimUserId[] = "0190d000-0000-7000-8000-00000000a007";
+inline constexpr char kKimPartnerLinkId[] = "0190d000-0000-7000-8000-00000000b001";
+// The demo staff accounts' published TOTP secret (DESIGN.md).
+inline constexpr char kDemoTotpSecret[] = "JBSWY3DPEHPK3PXP";
 // Jo's care team is Sam and Alex; Riley's is Sam only; Casey belongs to Other Clinic.
 inline constexpr char kJoClientId[] = "0190d000-0000-7000-8000-00000000c001";
 inline constexpr char kRileyClientId[] = "0190d000-0000-7000-8000-00000000c002";
@@ -50,6 +58,12 @@ class ApiTest : public ::testing::Test {
   static std::string TokenOf(const std::string& email);
   // POST /v1/auth/login.
   static HttpResponse LogIn(std::string_view email, std::string_view password);
+  static HttpResponse LogInWithTotp(std::string_view email, std::string_view password,
+                                    std::string_view totp_code);
+  // The demo secret's current TOTP code (from `confidectl demo totp-code`). A code signs one
+  // account in once: a second sign-in of the same staff account needs the next code.
+  static std::string DemoTotpCode();
+  static bool IsDemoStaff(std::string_view email);
   // Text no other call in this test process returns: for names and request ids.
   static std::string Unique();
   // Creates a client over REST with required names filled in and `fields` on top; fails the

@@ -38,16 +38,25 @@ std::string UpdatePath(const std::string& id, const std::string& mask) {
 // --- Signing in and out ---
 
 TEST_F(ClientsApiTest, LoginReturnsSessionTokenExpiryAndUser) {
-  HttpResponse login = LogIn(kSamEmail, kDemoPassword);
+  HttpResponse login = LogIn(kRileyEmail, kDemoPassword);
 
   ASSERT_EQ(login.status, 200) << login.error << login.body;
   const nlohmann::json body = login.Json();
   EXPECT_FALSE(body.value("sessionToken", "").empty());
   EXPECT_FALSE(body.value("expireTime", "").empty());
   ASSERT_TRUE(body.contains("user"));
-  EXPECT_EQ(body["user"].value("id", ""), kSamUserId);
-  EXPECT_EQ(body["user"].value("email", ""), kSamEmail);
-  EXPECT_EQ(body["user"].value("role", ""), "ROLE_CLINICIAN");
+  EXPECT_EQ(body["user"].value("clientId", ""), kRileyClientId);
+  EXPECT_EQ(body["user"].value("email", ""), kRileyEmail);
+  EXPECT_EQ(body["user"].value("role", ""), "ROLE_PATIENT");
+}
+
+// Staff have enrolled TOTP: the right password alone is not enough.
+TEST_F(ClientsApiTest, StaffLoginWithoutTotpCodeIsAskedForIt) {
+  HttpResponse login = LogIn(kSamEmail, kDemoPassword);
+
+  EXPECT_TRUE(IsErrorAnswer(login, 401, kUnauthenticated));
+  EXPECT_FALSE(login.Json().contains("sessionToken"));
+  EXPECT_NE(login.body.find("MFA_REQUIRED"), std::string::npos) << login.body;
 }
 
 TEST_F(ClientsApiTest, LoginWithWrongPasswordIsUnauthenticated) {
@@ -78,7 +87,7 @@ TEST_F(ClientsApiTest, RequestWithGarbageTokenIsUnauthenticated) {
 }
 
 TEST_F(ClientsApiTest, TokenIsRefusedAfterLogout) {
-  HttpResponse login = LogIn(kAlexEmail, kDemoPassword);
+  HttpResponse login = LogIn(kJoEmail, kDemoPassword);
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token = login.Json()["sessionToken"];
   ASSERT_EQ(Rest().Get("/v1/clients", token).status, 200);
@@ -88,7 +97,7 @@ TEST_F(ClientsApiTest, TokenIsRefusedAfterLogout) {
   ASSERT_EQ(logout.status, 200) << logout.body;
   EXPECT_TRUE(IsErrorAnswer(Rest().Get("/v1/clients", token), 401, kUnauthenticated));
   // The suite's other session of the same account is untouched.
-  EXPECT_EQ(Rest().Get("/v1/clients", TokenOf(kAlexEmail)).status, 200);
+  EXPECT_EQ(Rest().Get("/v1/clients", TokenOf(kJoEmail)).status, 200);
 }
 
 // --- Create, read, list, update, archive ---

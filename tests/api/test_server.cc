@@ -47,6 +47,9 @@ std::vector<std::string> ChildEnvironment() {
   }
   env.emplace_back("CONFIDE_AUTH_ARGON2_MEMORY_KIB=1024");
   env.emplace_back("CONFIDE_AUTH_ARGON2_TIME_COST=1");
+  // Every test signs in from 127.0.0.1: the per-address lockout is tested in unit tests, and
+  // here must not lock the suite out after its deliberate failures.
+  env.emplace_back("CONFIDE_AUTH_LOCKOUT_ADDRESS_THRESHOLD=100000");
   return env;
 }
 
@@ -275,7 +278,14 @@ std::unique_ptr<TestServer> TestServer::Start(std::string* error) {
   }
   const std::string url = server->database_->url();
 
-  CommandResult demo = RunCommand({CONFIDE_CTL_BINARY, "--database-url", url, "demo", "load"});
+  const std::string key_path = server->dir_ + "/master.key";
+  CommandResult keygen = RunCommand({CONFIDE_CTL_BINARY, "--master-key-file", key_path, "keygen"});
+  if (keygen.exit_code != 0) {
+    *error = "confidectl keygen failed: " + keygen.output;
+    return nullptr;
+  }
+  CommandResult demo = RunCommand(
+      {CONFIDE_CTL_BINARY, "--database-url", url, "--master-key-file", key_path, "demo", "load"});
   if (demo.exit_code != 0) {
     *error = "confidectl demo load failed: " + demo.output;
     return nullptr;
@@ -289,7 +299,8 @@ std::unique_ptr<TestServer> TestServer::Start(std::string* error) {
     return nullptr;
   }
   server->pid_ = Spawn({CONFIDE_SERVER_BINARY, "--database-url", url, "--rest-port", "0",
-                        "--grpc-port", "0", "--ports-file", ports_path},
+                        "--grpc-port", "0", "--ports-file", ports_path, "--master-key-file",
+                        key_path},
                        log_fd);
   close(log_fd);
   if (server->pid_ < 0) {

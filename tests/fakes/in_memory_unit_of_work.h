@@ -17,27 +17,14 @@
 #include "absl/time/time.h"
 #include "services/audit/audit_event.h"
 #include "services/audit/ports/audit_log.h"
-#include "services/auth/ports/session_repository.h"
-#include "services/auth/ports/user_repository.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
+#include "services/common/timestamps.h"
 #include "services/storage/ports/unit_of_work.h"
+#include "tests/fakes/in_memory_database.h"
+#include "tests/fakes/in_memory_identity_repositories.h"
 
 namespace confide {
-
-// Everything the in-memory database holds. A plain value, so a transaction or savepoint is a copy
-// and a rollback is an assignment.
-struct InMemoryDatabase {
-  std::map<std::string, ClinicRecord> clinics;
-  // By client id; ids are unique across clinics, and every lookup also checks the clinic.
-  std::map<std::string, ClientRecord> clients;
-  // (clinic id, create request id) → client id.
-  std::map<std::pair<std::string, std::string>, std::string> client_create_requests;
-  std::map<std::string, UserRecord> users;
-  std::map<std::string, SessionRecord> sessions;
-  // In append order.
-  std::vector<AuditEvent> audit_events;
-};
 
 class InMemoryClinicRepository final : public ClinicRepository {
  public:
@@ -82,6 +69,10 @@ class InMemoryClientRepository final : public ClientRepository {
     }
     ClientRecord stored = record;
     stored.version = 1;
+    for (const v1::CareTeamMember& member : record.client.care_team()) {
+      db_.care_team_added_times.insert_or_assign({id, member.user_id()},
+                                                 FromTimestamp(record.client.create_time()));
+    }
     db_.clients.emplace(id, std::move(stored));
     return absl::OkStatus();
   }
@@ -140,7 +131,10 @@ class InMemoryClientRepository final : public ClientRepository {
     if (it->second.version != expected_version) {
       return absl::AbortedError("version moved on");
     }
-    it->second = record;
+    // The care team is not a client field: only CareTeamRepository changes it.
+    ClientRecord stored = record;
+    *stored.client.mutable_care_team() = std::move(*it->second.client.mutable_care_team());
+    it->second = std::move(stored);
     return absl::OkStatus();
   }
 
@@ -188,82 +182,6 @@ class InMemoryClientRepository final : public ClientRepository {
   InMemoryDatabase& db_;
 };
 
-class InMemoryUserRepository final : public UserRepository {
- public:
-  explicit InMemoryUserRepository(InMemoryDatabase& db) : db_(db) {}
-
-  absl::StatusOr<std::optional<UserRecord>> FindByEmail(std::string_view email) override {
-    const std::string wanted = absl::AsciiStrToLower(std::string(email));
-    for (const auto& [id, record] : db_.users) {
-      if (absl::AsciiStrToLower(record.user.email()) == wanted) {
-        return record;
-      }
-    }
-    return std::nullopt;
-  }
-  absl::StatusOr<std::optional<UserRecord>> FindById(std::string_view user_id) override {
-    auto it = db_.users.find(std::string(user_id));
-    if (it == db_.users.end()) {
-      return std::nullopt;
-    }
-    return it->second;
-  }
-  absl::Status Insert(const UserRecord& record, absl::Time) override {
-    if (FindByEmail(record.user.email())->has_value()) {
-      return absl::AlreadyExistsError("email taken");
-    }
-    if (!db_.users.emplace(record.user.id(), record).second) {
-      return absl::AlreadyExistsError("user id exists");
-    }
-    return absl::OkStatus();
-  }
-  absl::Status UpdatePasswordHash(std::string_view user_id,
-                                  std::string_view password_hash) override {
-    auto it = db_.users.find(std::string(user_id));
-    if (it == db_.users.end()) {
-      return absl::NotFoundError("no such user");
-    }
-    it->second.password_hash = std::string(password_hash);
-    return absl::OkStatus();
-  }
-
- private:
-  InMemoryDatabase& db_;
-};
-
-class InMemorySessionRepository final : public SessionRepository {
- public:
-  explicit InMemorySessionRepository(InMemoryDatabase& db) : db_(db) {}
-
-  absl::Status Insert(const SessionRecord& session) override {
-    if (!db_.sessions.emplace(session.id, session).second) {
-      return absl::AlreadyExistsError("session id exists");
-    }
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::optional<SessionRecord>> FindByDigest(std::string_view digest) override {
-    for (const auto& [id, session] : db_.sessions) {
-      if (session.token_digest == digest) {
-        return session;
-      }
-    }
-    return std::nullopt;
-  }
-  absl::Status Revoke(std::string_view session_id, absl::Time when) override {
-    auto it = db_.sessions.find(std::string(session_id));
-    if (it == db_.sessions.end()) {
-      return absl::NotFoundError("session not found");
-    }
-    if (!it->second.revoke_time.has_value()) {
-      it->second.revoke_time = when;
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  InMemoryDatabase& db_;
-};
-
 class InMemoryAuditLog final : public AuditLog {
  public:
   explicit InMemoryAuditLog(InMemoryDatabase& db) : db_(db) {}
@@ -286,6 +204,11 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         clients_(db_),
         users_(db_),
         sessions_(db_),
+        sign_in_throttle_(db_),
+        one_time_tokens_(db_),
+        care_teams_(db_),
+        partner_links_(db_),
+        break_glass_(db_),
         audit_(db_) {}
   InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
   InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
@@ -294,6 +217,11 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   ClientRepository& clients() override { return clients_; }
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
+  SignInThrottleRepository& sign_in_throttle() override { return sign_in_throttle_; }
+  OneTimeTokenRepository& one_time_tokens() override { return one_time_tokens_; }
+  CareTeamRepository& care_teams() override { return care_teams_; }
+  PartnerLinkRepository& partner_links() override { return partner_links_; }
+  BreakGlassRepository& break_glass() override { return break_glass_; }
   AuditLog& audit() override { return audit_; }
 
   // A savepoint is a copy of the transaction's state; an error restores it.
@@ -314,6 +242,11 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryClientRepository clients_;
   InMemoryUserRepository users_;
   InMemorySessionRepository sessions_;
+  InMemorySignInThrottleRepository sign_in_throttle_;
+  InMemoryOneTimeTokenRepository one_time_tokens_;
+  InMemoryCareTeamRepository care_teams_;
+  InMemoryPartnerLinkRepository partner_links_;
+  InMemoryBreakGlassRepository break_glass_;
   InMemoryAuditLog audit_;
 };
 

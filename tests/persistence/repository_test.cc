@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -27,6 +26,7 @@
 #include "services/storage/ports/unit_of_work.h"
 #include "soci/soci.h"
 #include "tests/persistence/scratch_database.h"
+#include "tests/persistence/seed.h"
 
 namespace confide::persistence {
 namespace {
@@ -35,15 +35,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-constexpr char kClinicA[] = "00000000-0000-7000-8000-000000000001";
-constexpr char kClinicB[] = "00000000-0000-7000-8000-000000000002";
-// Clinicians seeded by RepositoryTest: Alice and Bea in clinic A, Cai in clinic B.
-constexpr char kAlice[] = "00000000-0000-7000-8000-000000000101";
-constexpr char kBea[] = "00000000-0000-7000-8000-000000000102";
-constexpr char kCai[] = "00000000-0000-7000-8000-000000000103";
-
-// Microsecond-precise, so a round trip that truncated to milliseconds or seconds would show.
-const absl::Time kCreateTime = absl::FromUnixMicros(1'717'171'717'123'456);
+// kClinicA, kClinicB, kAlice, kBea, kCai and kCreateTime come from seed.h.
 const absl::Time kUpdateTime = absl::FromUnixMicros(1'717'258'117'654'321);
 
 // Client ids sort like their numbers, which keyset pagination relies on.
@@ -165,30 +157,7 @@ class RepositoryTest : public PersistenceTest {
     }
     absl::StatusOr<std::vector<std::string>> applied = db_->Migrate();
     ASSERT_TRUE(applied.ok()) << applied.status();
-    absl::Status seeded = Write([](UnitOfWork& uow) -> absl::Status {
-      for (const ClinicRecord& clinic : {ClinicRecord{.id = kClinicA, .name = "Clinic A"},
-                                         ClinicRecord{.id = kClinicB, .name = "Clinic B"}}) {
-        if (absl::Status s = uow.clinics().Insert(clinic, kCreateTime); !s.ok()) {
-          return s;
-        }
-      }
-      for (const auto& [id, clinic, email, name] :
-           {std::tuple{kAlice, kClinicA, "alice@a.example", "Dr Alice Ng"},
-            std::tuple{kBea, kClinicA, "bea@a.example", "Bea Okafor"},
-            std::tuple{kCai, kClinicB, "cai@b.example", "Cai Jones"}}) {
-        UserRecord user{.password_hash = "$argon2id$fake"};
-        user.user.set_id(id);
-        user.user.set_clinic_id(clinic);
-        user.user.set_email(email);
-        user.user.set_display_name(name);
-        user.user.set_role(v1::ROLE_CLINICIAN);
-        user.user.set_discipline(v1::DISCIPLINE_SEX_THERAPIST);
-        if (absl::Status s = uow.users().Insert(user, kCreateTime); !s.ok()) {
-          return s;
-        }
-      }
-      return absl::OkStatus();
-    });
+    absl::Status seeded = Write(SeedClinicsAndClinicians);
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 

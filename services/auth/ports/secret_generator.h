@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ class SecretGenerator {
   virtual std::string NewSessionToken() = 0;
   // Returns the lowercase hex SHA-256 of `token`.
   virtual std::string Digest(std::string_view token) const = 0;
+  // Returns `count` bytes from a CSPRNG.
+  virtual std::string RandomBytes(size_t count) = 0;
 };
 
 }  // namespace confide

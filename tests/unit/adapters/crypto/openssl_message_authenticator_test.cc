@@ -30,9 +30,10 @@ TEST(OpenSslMessageAuthenticatorTest, MatchesRfc2202TestCase3) {
 }
 
 TEST(OpenSslMessageAuthenticatorTest, MatchesRfc2202TestCase4) {
-  EXPECT_EQ(HexHmacSha1(absl::HexStringToBytes("0102030405060708090a0b0c0d0e0f10111213141516171819"),
-                        std::string(50, '\xcd')),
-            "4c9007f4026250c6bc8414f9bf50c86c2d7235da");
+  EXPECT_EQ(
+      HexHmacSha1(absl::HexStringToBytes("0102030405060708090a0b0c0d0e0f10111213141516171819"),
+                  std::string(50, '\xcd')),
+      "4c9007f4026250c6bc8414f9bf50c86c2d7235da");
 }
 
 TEST(OpenSslMessageAuthenticatorTest, MatchesRfc2202TestCase5) {
@@ -44,9 +45,9 @@ TEST(OpenSslMessageAuthenticatorTest, MatchesRfc2202TestCases6And7WithKeysLonger
   const std::string key(80, '\xaa');
   EXPECT_EQ(HexHmacSha1(key, "Test Using Larger Than Block-Size Key - Hash Key First"),
             "aa4ae5e15272d00e95705637ce8a3b55ed402112");
-  EXPECT_EQ(HexHmacSha1(key,
-                        "Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data"),
-            "e8e99d0f45237d786d6bbaa7965c7808bbff1a91");
+  EXPECT_EQ(
+      HexHmacSha1(key, "Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data"),
+      "e8e99d0f45237d786d6bbaa7965c7808bbff1a91");
 }
 
 TEST(OpenSslMessageAuthenticatorTest, ReturnsTwentyRawBytesEvenForEmptyInputs) {

@@ -10,6 +10,9 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "adapters/crypto/aes_gcm_secret_box.h"
+#include "adapters/crypto/openssl_message_authenticator.h"
+#include "services/auth/password_checker.h"
 #include "services/audit/audit_event.h"
 #include "services/auth/auth_service.h"
 #include "services/clients/client_service.h"
@@ -86,7 +89,10 @@ TEST(MethodTableTest, ServicesRegisterEveryRpcOfTheirProtoService) {
   FakePasswordHasher hasher;
   FakeSecretGenerator secrets;
   ClientService clients(ids);
-  AuthService auth(hasher, secrets, ids, SessionLifetimes{});
+  PasswordChecker passwords(hasher, secrets);
+  AesGcmSecretBox box(std::string(32, 'k'));
+  OpenSslMessageAuthenticator mac;
+  AuthService auth(passwords, secrets, ids, box, mac, SessionPolicy{}, LockoutPolicy{});
   MethodTable table;
   clients.Register(table);
   auth.Register(table);
@@ -100,7 +106,8 @@ TEST(MethodTableTest, ServicesRegisterEveryRpcOfTheirProtoService) {
                   "confide.v1.ClientService.CreateClient", "confide.v1.ClientService.GetClient",
                   "confide.v1.ClientService.ListClients", "confide.v1.ClientService.UpdateClient",
                   "confide.v1.ClientService.ArchiveClient", "confide.v1.AuthService.Login",
-                  "confide.v1.AuthService.Logout"));
+                  "confide.v1.AuthService.Logout", "confide.v1.AuthService.ListMySessions",
+                  "confide.v1.AuthService.RevokeMySession"));
 }
 
 // Only Login may run without a session; writes get a write transaction.
@@ -109,7 +116,10 @@ TEST(MethodTableTest, OnlyLoginIsPublicAndWritesRunInWriteTransactions) {
   FakePasswordHasher hasher;
   FakeSecretGenerator secrets;
   ClientService clients(ids);
-  AuthService auth(hasher, secrets, ids, SessionLifetimes{});
+  PasswordChecker passwords(hasher, secrets);
+  AesGcmSecretBox box(std::string(32, 'k'));
+  OpenSslMessageAuthenticator mac;
+  AuthService auth(passwords, secrets, ids, box, mac, SessionPolicy{}, LockoutPolicy{});
   MethodTable table;
   clients.Register(table);
   auth.Register(table);
@@ -118,7 +128,8 @@ TEST(MethodTableTest, OnlyLoginIsPublicAndWritesRunInWriteTransactions) {
     SCOPED_TRACE(spec->full_name);
     EXPECT_EQ(spec->is_public, spec->full_name == "confide.v1.AuthService.Login");
     const bool reads = spec->full_name == "confide.v1.ClientService.GetClient" ||
-                       spec->full_name == "confide.v1.ClientService.ListClients";
+                       spec->full_name == "confide.v1.ClientService.ListClients" ||
+                       spec->full_name == "confide.v1.AuthService.ListMySessions";
     EXPECT_EQ(spec->mode, reads ? TransactionMode::kRead : TransactionMode::kWrite);
   }
 }

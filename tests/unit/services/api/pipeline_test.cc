@@ -22,11 +22,15 @@
 #include "google/protobuf/empty.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
+#include "adapters/crypto/aes_gcm_secret_box.h"
+#include "adapters/crypto/openssl_message_authenticator.h"
 #include "services/api/bounded_executor.h"
 #include "services/api/field_errors.h"
 #include "services/api/method_table.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/authenticator.h"
+#include "services/auth/password_checker.h"
+#include "services/auth/totp.h"
 #include "services/clients/client_service.h"
 #include "services/common/timestamps.h"
 #include "tests/fakes/fake_clock.h"
@@ -53,6 +57,8 @@ constexpr char kRequestId[] = "req-7";
 constexpr char kJoId[] = "00000000-0000-7000-8000-00000000c001";
 constexpr char kCaseyId[] = "00000000-0000-7000-8000-00000000c003";
 constexpr char kSourceAddress[] = "198.51.100.7";
+// Sam's TOTP secret (raw bytes, RFC 6238's test key).
+constexpr char kTotpSecret[] = "12345678901234567890";
 
 constexpr char kLogin[] = "confide.v1.AuthService.Login";
 constexpr char kLogout[] = "confide.v1.AuthService.Logout";
@@ -124,6 +130,13 @@ class PipelineTest : public ::testing::Test {
         user.user.set_email(std::string(u.id) + "@demo.confide.test");
         user.user.set_role(u.role);
         user.user.set_client_id(u.client_id);
+        if (user.user.id() == "sam") {
+          absl::StatusOr<std::string> sealed = box_.Seal(kTotpSecret, TotpSecretContext("sam"));
+          if (!sealed.ok()) {
+            return sealed.status();
+          }
+          user.totp_secret_sealed = *sealed;
+        }
         if (absl::Status s = uow.users().Insert(user, kNow); !s.ok()) {
           return s;
         }
@@ -158,7 +171,11 @@ class PipelineTest : public ::testing::Test {
                                                  .clinic_id = (*user)->user.clinic_id(),
                                                  .create_time = clock_.Now(),
                                                  .expire_time = clock_.Now() + lifetime,
-                                                 .revoke_time = revoke_time});
+                                                 .revoke_time = revoke_time,
+                                                 .last_seen_time = clock_.Now(),
+                                                 .idle_timeout = absl::ZeroDuration(),
+                                                 .mfa_verified = true,
+                                                 .source_address = kSourceAddress});
     });
     EXPECT_TRUE(stored.ok()) << stored;
     return token;
@@ -191,10 +208,18 @@ class PipelineTest : public ::testing::Test {
     return Call<Response>(pipeline_, method, request, token);
   }
 
+  // Signs in with the current TOTP code of Sam's secret (ignored for accounts without TOTP).
   absl::StatusOr<v1::LoginResponse> Login(const std::string& email, const std::string& password) {
+    return LoginWithCode(email, password, TotpCode(mac_, kTotpSecret, TotpStep(clock_.Now())));
+  }
+
+  absl::StatusOr<v1::LoginResponse> LoginWithCode(const std::string& email,
+                                                  const std::string& password,
+                                                  const std::string& totp_code) {
     v1::LoginRequest request;
     request.set_email(email);
     request.set_password(password);
+    request.set_totp_code(totp_code);
     return Call<v1::LoginResponse>(kLogin, request, "");
   }
 
@@ -256,7 +281,11 @@ class PipelineTest : public ::testing::Test {
   InMemoryTransactionRunner db_;
   MethodTable table_;
   ClientService client_service_{client_ids_};
-  AuthService auth_service_{hasher_, secrets_, session_ids_, SessionLifetimes{}};
+  AesGcmSecretBox box_{std::string(32, 'k')};
+  OpenSslMessageAuthenticator mac_;
+  PasswordChecker passwords_{hasher_, secrets_};
+  AuthService auth_service_{passwords_,   secrets_,        session_ids_,   box_,
+                            mac_,         SessionPolicy{}, LockoutPolicy{}};
   Authenticator authenticator_{secrets_};
   BoundedExecutor executor_{2, 16};
   Pipeline pipeline_{table_, authenticator_, db_, executor_, clock_, event_ids_};

@@ -32,8 +32,8 @@ TEST(Base32Test, EncodesTheRfc4648VectorsWithoutPadding) {
 
 TEST(Base32Test, DecodesTheRfc4648VectorsWithAndWithoutPadding) {
   const Vector padded[] = {
-      {"f", "MY======"},    {"fo", "MZXQ===="},         {"foo", "MZXW6==="},
-      {"foob", "MZXW6YQ="}, {"fooba", "MZXW6YTB"},      {"foobar", "MZXW6YTBOI======"},
+      {"f", "MY======"},    {"fo", "MZXQ===="},    {"foo", "MZXW6==="},
+      {"foob", "MZXW6YQ="}, {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI======"},
   };
   for (const Vector& vector : padded) {
     EXPECT_EQ(Base32Decode(vector.text), std::optional<std::string>(vector.bytes)) << vector.text;

@@ -38,7 +38,8 @@ Principal Staff(std::string user_id, std::string clinic_id, v1::Role role) {
   return Principal{.user_id = std::move(user_id),
                    .clinic_id = std::move(clinic_id),
                    .role = role,
-                   .session_id = "session"};
+                   .session_id = "session",
+                   .mfa_verified = true};
 }
 
 Principal Patient(std::string user_id, std::string clinic_id, std::string client_id) {

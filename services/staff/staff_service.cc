@@ -1,0 +1,242 @@
+#include "services/staff/staff_service.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/api/field_errors.h"
+#include "services/api/page_token.h"
+#include "services/auth/invitations.h"
+#include "services/auth/ports/session_repository.h"
+#include "services/auth/ports/user_repository.h"
+#include "services/clinics/ports/clinic_repository.h"
+#include "services/common/text_checks.h"
+
+namespace confide {
+namespace {
+
+absl::Status StaffNotFound() { return absl::NotFoundError("staff member not found"); }
+
+v1::StaffMember ToStaffMember(const UserRecord& record) {
+  v1::StaffMember member;
+  *member.mutable_user() = record.user;
+  member.set_active(record.active);
+  member.set_mfa_enrolled(!record.totp_secret_sealed.empty());
+  return member;
+}
+
+// The staff account `user_id` of the caller's clinic; NOT_FOUND for anyone else (patients,
+// other clinics, unknown ids).
+absl::StatusOr<UserRecord> FindStaff(UnitOfWork& uow, const Principal& who,
+                                     std::string_view user_id) {
+  if (!IsUuidText(user_id)) {
+    return StaffNotFound();
+  }
+  absl::StatusOr<std::optional<UserRecord>> found = uow.users().FindById(user_id);
+  if (!found.ok()) {
+    return found.status();
+  }
+  if (!found->has_value() || (*found)->user.clinic_id() != who.clinic_id ||
+      !IsStaffRole((*found)->user.role())) {
+    return StaffNotFound();
+  }
+  return **std::move(found);
+}
+
+absl::Status ValidateUserId(std::string_view user_id) {
+  return user_id.empty() ? InvalidField("user_id", "is required") : absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateInviteEmail(std::string_view email, std::string_view field) {
+  const size_t at = email.find('@');
+  if (email.empty() || email.size() > 254 || at == std::string_view::npos || at == 0 ||
+      at + 1 == email.size() || email.find('@', at + 1) != std::string_view::npos ||
+      email.find(' ') != std::string_view::npos || !HasNoControlCharacters(email) ||
+      !IsValidUtf8(email)) {
+    return InvalidField(field, "must be an email address (at most 254 characters)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDisplayName(std::string_view name, std::string_view field, bool required) {
+  if ((required && absl::StripAsciiWhitespace(std::string(name)).empty()) || name.size() > 200 ||
+      !IsValidUtf8(name) || !HasNoControlCharacters(name)) {
+    return InvalidField(field, required ? "is required (at most 200 characters)"
+                                        : "is at most 200 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Clinic> StaffService::GetMyClinic(const v1::GetMyClinicRequest&,
+                                                     RequestScope& scope) {
+  scope.audit.resource = absl::StrCat("clinics/", scope.principal->clinic_id);
+  absl::StatusOr<std::optional<ClinicRecord>> clinic =
+      scope.uow.clinics().Find(scope.principal->clinic_id);
+  if (!clinic.ok()) {
+    return clinic.status();
+  }
+  if (!clinic->has_value()) {
+    return absl::NotFoundError("clinic not found");
+  }
+  v1::Clinic response;
+  response.set_id((*clinic)->id);
+  response.set_name((*clinic)->name);
+  return response;
+}
+
+absl::StatusOr<v1::Invitation> StaffService::InviteStaff(const v1::InviteStaffRequest& request,
+                                                         RequestScope& scope) {
+  OneTimeTokenRecord record;
+  record.purpose = TokenPurpose::kStaffInvitation;
+  record.clinic_id = scope.principal->clinic_id;
+  record.email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
+  record.display_name = std::string(absl::StripAsciiWhitespace(request.display_name()));
+  record.role = request.role();
+  record.discipline =
+      request.role() == v1::ROLE_CLINICIAN ? request.discipline() : v1::DISCIPLINE_UNSPECIFIED;
+  record.created_by = scope.principal->user_id;
+  absl::StatusOr<v1::Invitation> invitation = IssueOneTimeToken(
+      scope.uow, secrets_, ids_, std::move(record), scope.now, kInvitationLifetime);
+  if (invitation.ok()) {
+    scope.audit.resource = absl::StrCat("invitations/", invitation->id());
+  }
+  return invitation;
+}
+
+absl::StatusOr<v1::ListStaffResponse> StaffService::ListStaff(const v1::ListStaffRequest& request,
+                                                              RequestScope& scope) {
+  scope.audit.resource = "staff";
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  UserQuery query;
+  query.clinic_id = scope.principal->clinic_id;
+  query.roles = {v1::ROLE_ADMIN, v1::ROLE_CLINICIAN, v1::ROLE_AUDITOR};
+  query.limit = *page_size + 1;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::string> after = DecodePageToken("staff", request.page_token(), "ListStaff");
+    if (!after.ok()) {
+      return after.status();
+    }
+    query.after_id = *std::move(after);
+  }
+  absl::StatusOr<std::vector<UserRecord>> rows = scope.uow.users().List(query);
+  if (!rows.ok()) {
+    return rows.status();
+  }
+  v1::ListStaffResponse response;
+  for (int i = 0; i < static_cast<int>(rows->size()) && i < *page_size; ++i) {
+    *response.add_staff() = ToStaffMember((*rows)[i]);
+  }
+  if (static_cast<int>(rows->size()) > *page_size) {
+    response.set_next_page_token(EncodePageToken("staff", (*rows)[*page_size - 1].user.id()));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::StaffMember> StaffService::SetActive(std::string_view user_id, bool active,
+                                                        RequestScope& scope) {
+  scope.audit.resource = absl::StrCat("staff/", std::string(user_id));
+  absl::StatusOr<UserRecord> staff = FindStaff(scope.uow, *scope.principal, user_id);
+  if (!staff.ok()) {
+    return staff.status();
+  }
+  if (!active && staff->user.id() == scope.principal->user_id) {
+    // An admin locking herself out could leave the clinic with no one to manage it.
+    return absl::FailedPreconditionError("you cannot deactivate your own account");
+  }
+  if (absl::Status s = scope.uow.users().SetActive(staff->user.id(), active, scope.now); !s.ok()) {
+    return s;
+  }
+  if (!active) {
+    absl::StatusOr<int> revoked =
+        scope.uow.sessions().RevokeAllOfUser(staff->user.id(), "", scope.now);
+    if (!revoked.ok()) {
+      return revoked.status();
+    }
+  }
+  staff->active = active;
+  return ToStaffMember(*staff);
+}
+
+absl::StatusOr<v1::Invitation> StaffService::IssuePasswordReset(
+    const v1::IssueStaffPasswordResetRequest& request, RequestScope& scope) {
+  scope.audit.resource = absl::StrCat("staff/", request.user_id());
+  absl::StatusOr<UserRecord> staff = FindStaff(scope.uow, *scope.principal, request.user_id());
+  if (!staff.ok()) {
+    return staff.status();
+  }
+  OneTimeTokenRecord record;
+  record.purpose = TokenPurpose::kPasswordReset;
+  record.clinic_id = scope.principal->clinic_id;
+  record.user_id = staff->user.id();
+  record.created_by = scope.principal->user_id;
+  return IssueOneTimeToken(scope.uow, secrets_, ids_, std::move(record), scope.now,
+                           kPasswordResetLifetime);
+}
+
+void StaffService::Register(MethodTable& table) {
+  table.Add(MethodDefinition<v1::GetMyClinicRequest, v1::Clinic>{
+      .full_name = "confide.v1.ClinicService.GetMyClinic",
+      .mode = TransactionMode::kRead,
+      .action = Action::kReadClinic,
+      .handler = [this](const auto& r, RequestScope& s) { return GetMyClinic(r, s); }});
+  table.Add(MethodDefinition<v1::InviteStaffRequest, v1::Invitation>{
+      .full_name = "confide.v1.StaffService.InviteStaff",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kManageStaff,
+      .validate =
+          [](const v1::InviteStaffRequest& r) {
+            std::vector<FieldViolation> violations;
+            if (!ValidateInviteEmail(r.email(), "email").ok()) {
+              violations.push_back({"email", "must be an email address (at most 254 characters)"});
+            }
+            if (!ValidateDisplayName(r.display_name(), "display_name", true).ok()) {
+              violations.push_back({"display_name", "is required (at most 200 characters)"});
+            }
+            if (r.role() != v1::ROLE_ADMIN && r.role() != v1::ROLE_CLINICIAN &&
+                r.role() != v1::ROLE_AUDITOR) {
+              violations.push_back({"role", "must be ROLE_ADMIN, ROLE_CLINICIAN or ROLE_AUDITOR"});
+            }
+            if (r.role() == v1::ROLE_CLINICIAN &&
+                (r.discipline() == v1::DISCIPLINE_UNSPECIFIED ||
+                 !v1::Discipline_IsValid(r.discipline()))) {
+              violations.push_back({"discipline", "is required for clinicians"});
+            }
+            return InvalidFields(violations);
+          },
+      .handler = [this](const auto& r, RequestScope& s) { return InviteStaff(r, s); }});
+  table.Add(MethodDefinition<v1::ListStaffRequest, v1::ListStaffResponse>{
+      .full_name = "confide.v1.StaffService.ListStaff",
+      .mode = TransactionMode::kRead,
+      .action = Action::kListStaff,
+      .handler = [this](const auto& r, RequestScope& s) { return ListStaff(r, s); }});
+  table.Add(MethodDefinition<v1::DeactivateStaffRequest, v1::StaffMember>{
+      .full_name = "confide.v1.StaffService.DeactivateStaff",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kManageStaff,
+      .validate = [](const v1::DeactivateStaffRequest& r) { return ValidateUserId(r.user_id()); },
+      .handler = [this](const auto& r,
+                        RequestScope& s) { return SetActive(r.user_id(), false, s); }});
+  table.Add(MethodDefinition<v1::ReactivateStaffRequest, v1::StaffMember>{
+      .full_name = "confide.v1.StaffService.ReactivateStaff",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kManageStaff,
+      .validate = [](const v1::ReactivateStaffRequest& r) { return ValidateUserId(r.user_id()); },
+      .handler = [this](const auto& r,
+                        RequestScope& s) { return SetActive(r.user_id(), true, s); }});
+  table.Add(MethodDefinition<v1::IssueStaffPasswordResetRequest, v1::Invitation>{
+      .full_name = "confide.v1.StaffService.IssueStaffPasswordReset",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kManageStaff,
+      .validate =
+          [](const v1::IssueStaffPasswordResetRequest& r) { return ValidateUserId(r.user_id()); },
+      .handler = [this](const auto& r, RequestScope& s) { return IssuePasswordReset(r, s); }});
+}
+
+}  // namespace confide

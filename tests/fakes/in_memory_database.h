@@ -1,0 +1,50 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "services/audit/audit_event.h"
+#include "services/auth/ports/one_time_token_repository.h"
+#include "services/auth/ports/session_repository.h"
+#include "services/auth/ports/sign_in_throttle_repository.h"
+#include "services/auth/ports/user_repository.h"
+#include "services/break_glass/ports/break_glass_repository.h"
+#include "services/clients/ports/client_repository.h"
+#include "services/clinics/ports/clinic_repository.h"
+#include "services/partners/ports/partner_link_repository.h"
+
+namespace confide {
+
+// Everything the in-memory database holds. A plain value, so a transaction or savepoint is a copy
+// and a rollback is an assignment.
+struct InMemoryDatabase {
+  std::map<std::string, ClinicRecord> clinics;
+  // By client id; ids are unique across clinics, and every lookup also checks the clinic. Each
+  // client's care team (with the primary flag) lives in client.care_team(), in the order members
+  // were added, as the SQL adapters return it.
+  std::map<std::string, ClientRecord> clients;
+  // (client id, user id) → when the member joined the care team. The proto has no such field.
+  std::map<std::pair<std::string, std::string>, absl::Time> care_team_added_times;
+  // (clinic id, create request id) → client id.
+  std::map<std::pair<std::string, std::string>, std::string> client_create_requests;
+  std::map<std::string, UserRecord> users;
+  // (user id, code digest) → when the recovery code was used; nullopt while unused.
+  std::map<std::pair<std::string, std::string>, std::optional<absl::Time>> recovery_codes;
+  std::map<std::string, SessionRecord> sessions;
+  // By throttle key.
+  std::map<std::string, ThrottleRecord> sign_in_throttle;
+  // By token id.
+  std::map<std::string, OneTimeTokenRecord> one_time_tokens;
+  // By link id.
+  std::map<std::string, PartnerLinkRecord> partner_links;
+  // By grant id.
+  std::map<std::string, BreakGlassRecord> break_glass_grants;
+  // In append order.
+  std::vector<AuditEvent> audit_events;
+};
+
+}  // namespace confide
