@@ -27,9 +27,9 @@
 #include "services/break_glass/break_glass_service.h"
 #include "services/care_team/care_team_service.h"
 #include "services/clients/client_service.h"
+#include "services/common/system_clock.h"
 #include "services/partners/portal_access_service.h"
 #include "services/staff/staff_service.h"
-#include "services/common/system_clock.h"
 
 namespace {
 

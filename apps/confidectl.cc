@@ -68,9 +68,8 @@ int main(int argc, char** argv) {
   if (demo_totp->parsed()) {
     SystemClock clock;
     OpenSslMessageAuthenticator mac;
-    std::printf("%s\n", TotpCode(mac, *Base32Decode(kDemoTotpSecretBase32),
-                                  TotpStep(clock.Now()))
-                             .c_str());
+    std::printf("%s\n",
+                TotpCode(mac, *Base32Decode(kDemoTotpSecretBase32), TotpStep(clock.Now())).c_str());
     return 0;
   }
   if (!config_path.empty()) {
@@ -151,8 +150,8 @@ int main(int argc, char** argv) {
           record.display_name = admin_name;
           record.role = v1::ROLE_ADMIN;
           record.created_by = "confidectl";
-          invitation = IssueOneTimeToken(uow, secrets, ids, std::move(record), now,
-                                         kInvitationLifetime);
+          invitation =
+              IssueOneTimeToken(uow, secrets, ids, std::move(record), now, kInvitationLifetime);
           return invitation.status();
         });
     if (!created.ok()) {

@@ -9,8 +9,7 @@
 namespace confide {
 
 // The payload key under which a serialized google.rpc.ErrorInfo rides on an absl::Status.
-inline constexpr std::string_view kErrorInfoPayloadUrl =
-    "type.googleapis.com/google.rpc.ErrorInfo";
+inline constexpr std::string_view kErrorInfoPayloadUrl = "type.googleapis.com/google.rpc.ErrorInfo";
 // The ErrorInfo domain of Confide's own reasons.
 inline constexpr std::string_view kErrorDomain = "confide.health";
 

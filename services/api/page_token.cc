@@ -18,8 +18,8 @@ absl::StatusOr<std::string> DecodePageToken(std::string_view list, std::string_v
   std::string decoded;
   if (token.size() > 512 || !absl::WebSafeBase64Unescape(std::string(token), &decoded) ||
       !absl::StartsWith(decoded, prefix) || !IsUuidText(decoded.substr(prefix.size()))) {
-    return InvalidField("page_token",
-                        absl::StrCat("is not a token from a previous ", std::string(method), " response"));
+    return InvalidField("page_token", absl::StrCat("is not a token from a previous ",
+                                                   std::string(method), " response"));
   }
   return decoded.substr(prefix.size());
 }

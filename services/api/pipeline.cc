@@ -119,9 +119,8 @@ RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::M
       denied = true;
       return Refusal(decision);
     }
-    scope.audit.break_glass =
-        facts.has_value() && *method.action != Action::kBreakGlass &&
-        ServedByBreakGlass(who, *facts, relation);
+    scope.audit.break_glass = facts.has_value() && *method.action != Action::kBreakGlass &&
+                              ServedByBreakGlass(who, *facts, relation);
   }
   // A method with a prepare step was validated before it (Pipeline::Run).
   if (method.validate && !method.prepare) {

@@ -30,12 +30,10 @@ struct PreparedPassword {
   bool current_ok = true;
 };
 
-absl::Status BadToken() {
-  return InvalidField("token", "is invalid, expired or already used");
-}
+absl::Status BadToken() { return InvalidField("token", "is invalid, expired or already used"); }
 
 // Finds a usable token of one of `purposes` and marks it used; BadToken otherwise.
-absl::StatusOr<OneTimeTokenRecord>Redeem(UnitOfWork& uow, const SecretGenerator& secrets,
+absl::StatusOr<OneTimeTokenRecord> Redeem(UnitOfWork& uow, const SecretGenerator& secrets,
                                           std::string_view token,
                                           std::initializer_list<TokenPurpose> purposes,
                                           absl::Time now) {
@@ -148,8 +146,8 @@ absl::StatusOr<google::protobuf::Empty> AccountService::ResetPassword(
   if (prepared == nullptr) {
     return absl::InternalError("password was not prepared");
   }
-  absl::StatusOr<OneTimeTokenRecord> token = Redeem(
-      scope.uow, secrets_, request.token(), {TokenPurpose::kPasswordReset}, scope.now);
+  absl::StatusOr<OneTimeTokenRecord> token =
+      Redeem(scope.uow, secrets_, request.token(), {TokenPurpose::kPasswordReset}, scope.now);
   if (!token.ok()) {
     return token.status();
   }
@@ -286,7 +284,8 @@ absl::StatusOr<v1::ConfirmTotpEnrollmentResponse> AccountService::ConfirmTotpEnr
   v1::ConfirmTotpEnrollmentResponse response;
   std::vector<std::string> digests;
   for (int i = 0; i < kRecoveryCodeCount; ++i) {
-    const std::string code = FormatRecoveryCode(Base32Encode(secrets_.RandomBytes(kRecoveryCodeBytes)));
+    const std::string code =
+        FormatRecoveryCode(Base32Encode(secrets_.RandomBytes(kRecoveryCodeBytes)));
     digests.push_back(secrets_.Digest(NormalizeRecoveryCode(code)));
     response.add_recovery_codes(code);
   }
@@ -351,20 +350,18 @@ void AccountService::Register(MethodTable& table) {
       .full_name = "confide.v1.AuthService.BeginTotpEnrollment",
       .mode = TransactionMode::kWrite,
       .handler = [this](const auto& r, RequestScope& s) { return BeginTotpEnrollment(r, s); }});
-  table.Add(
-      MethodDefinition<v1::ConfirmTotpEnrollmentRequest, v1::ConfirmTotpEnrollmentResponse>{
-          .full_name = "confide.v1.AuthService.ConfirmTotpEnrollment",
-          .mode = TransactionMode::kWrite,
-          .validate =
-              [](const v1::ConfirmTotpEnrollmentRequest& r) {
-                return (r.totp_code().size() == 6 &&
-                        std::all_of(r.totp_code().begin(), r.totp_code().end(),
-                                    [](char c) { return c >= '0' && c <= '9'; }))
-                           ? absl::OkStatus()
-                           : InvalidField("totp_code", "must be 6 digits");
-              },
-          .handler = [this](const auto& r,
-                            RequestScope& s) { return ConfirmTotpEnrollment(r, s); }});
+  table.Add(MethodDefinition<v1::ConfirmTotpEnrollmentRequest, v1::ConfirmTotpEnrollmentResponse>{
+      .full_name = "confide.v1.AuthService.ConfirmTotpEnrollment",
+      .mode = TransactionMode::kWrite,
+      .validate =
+          [](const v1::ConfirmTotpEnrollmentRequest& r) {
+            return (r.totp_code().size() == 6 &&
+                    std::all_of(r.totp_code().begin(), r.totp_code().end(),
+                                [](char c) { return c >= '0' && c <= '9'; }))
+                       ? absl::OkStatus()
+                       : InvalidField("totp_code", "must be 6 digits");
+          },
+      .handler = [this](const auto& r, RequestScope& s) { return ConfirmTotpEnrollment(r, s); }});
 }
 
 }  // namespace confide

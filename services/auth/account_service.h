@@ -37,8 +37,7 @@ class AccountService {
 
  private:
   // Prepare steps: the argon2 work, outside the transaction.
-  absl::Status PrepareChangePassword(const v1::ChangePasswordRequest& request,
-                                     PrepareScope& scope);
+  absl::Status PrepareChangePassword(const v1::ChangePasswordRequest& request, PrepareScope& scope);
   absl::Status HashNewPassword(std::string_view password, PrepareScope& scope);
 
   PasswordChecker& passwords_;

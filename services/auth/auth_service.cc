@@ -23,10 +23,10 @@ absl::Status WrongCredentials() {
 }
 
 absl::Status MfaRequired() {
-  return WithErrorInfo(absl::UnauthenticatedError(
-                           "a code from the authenticator app (totpCode) or a recovery code "
-                           "(recoveryCode) is required"),
-                       "MFA_REQUIRED");
+  return WithErrorInfo(
+      absl::UnauthenticatedError("a code from the authenticator app (totpCode) or a recovery code "
+                                 "(recoveryCode) is required"),
+      "MFA_REQUIRED");
 }
 
 absl::Status MfaCodeInvalid() {
@@ -36,12 +36,11 @@ absl::Status MfaCodeInvalid() {
 }
 
 absl::Status Locked(absl::Duration remaining) {
-  const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(remaining,
-                                                                               absl::Seconds(1))));
-  return WithErrorInfo(
-      absl::ResourceExhaustedError(absl::StrCat(
-          "too many failed sign-ins; try again in ", seconds, " seconds")),
-      "SIGN_IN_LOCKED", {{"retryAfterSeconds", absl::StrCat(seconds)}});
+  const int64_t seconds =
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(remaining, absl::Seconds(1))));
+  return WithErrorInfo(absl::ResourceExhaustedError(absl::StrCat(
+                           "too many failed sign-ins; try again in ", seconds, " seconds")),
+                       "SIGN_IN_LOCKED", {{"retryAfterSeconds", absl::StrCat(seconds)}});
 }
 
 absl::Status ValidateLogin(const v1::LoginRequest& request) {
@@ -327,9 +326,8 @@ absl::StatusOr<google::protobuf::Empty> AuthService::RevokeMySession(
     return live.status();
   }
   // Only the caller's own sessions are found; anyone else's is as if it did not exist.
-  auto mine = std::find_if(live->begin(), live->end(), [&](const SessionRecord& s) {
-    return s.id == request.session_id();
-  });
+  auto mine = std::find_if(live->begin(), live->end(),
+                           [&](const SessionRecord& s) { return s.id == request.session_id(); });
   if (mine == live->end()) {
     return absl::NotFoundError("session not found");
   }

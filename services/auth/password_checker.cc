@@ -23,9 +23,7 @@ absl::Status Busy() {
 
 PasswordChecker::PasswordChecker(PasswordHasher& hasher, SecretGenerator& secrets,
                                  SignInLimits limits)
-    : hasher_(hasher),
-      max_wait_(limits.max_wait),
-      slots_(std::max(1, limits.max_concurrent)) {
+    : hasher_(hasher), max_wait_(limits.max_wait), slots_(std::max(1, limits.max_concurrent)) {
   absl::StatusOr<std::string> dummy = hasher_.Hash(secrets.NewSessionToken());
   if (!dummy.ok()) {
     std::fprintf(stderr, "auth: cannot compute the dummy password hash: %s\n",

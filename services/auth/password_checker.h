@@ -32,7 +32,9 @@ class PasswordChecker {
   absl::StatusOr<bool> Verify(std::string_view password, std::string_view encoded_hash);
   // A new hash of `password`. RESOURCE_EXHAUSTED when no turn came.
   absl::StatusOr<std::string> Hash(std::string_view password);
-  bool NeedsRehash(std::string_view encoded_hash) const { return hasher_.NeedsRehash(encoded_hash); }
+  bool NeedsRehash(std::string_view encoded_hash) const {
+    return hasher_.NeedsRehash(encoded_hash);
+  }
 
  private:
   PasswordHasher& hasher_;

@@ -29,11 +29,12 @@ absl::Status ValidateBreakGlass(const v1::BreakGlassRequest& request) {
   const std::string reason(absl::StripAsciiWhitespace(request.reason()));
   if (reason.size() < 10 || request.reason().size() > 1000 || !IsValidUtf8(request.reason()) ||
       !HasNoControlCharacters(request.reason())) {
-    violations.push_back({"reason", "is required: 10 to 1000 characters saying why access is needed"});
+    violations.push_back(
+        {"reason", "is required: 10 to 1000 characters saying why access is needed"});
   }
   if (request.has_duration()) {
-    const absl::Duration d = absl::Seconds(request.duration().seconds()) +
-                             absl::Nanoseconds(request.duration().nanos());
+    const absl::Duration d =
+        absl::Seconds(request.duration().seconds()) + absl::Nanoseconds(request.duration().nanos());
     if (d < absl::Minutes(1) || d > kMaxDuration) {
       violations.push_back({"duration", "must be between 1 minute and 4 hours"});
     }
@@ -47,8 +48,8 @@ absl::StatusOr<v1::BreakGlassGrant> BreakGlassService::BreakGlass(
     const v1::BreakGlassRequest& request, RequestScope& scope) {
   absl::Duration duration = kDefaultDuration;
   if (request.has_duration()) {
-    duration = absl::Seconds(request.duration().seconds()) +
-               absl::Nanoseconds(request.duration().nanos());
+    duration =
+        absl::Seconds(request.duration().seconds()) + absl::Nanoseconds(request.duration().nanos());
   }
   BreakGlassRecord record;
   record.id = ids_.NewId();
@@ -116,7 +117,8 @@ absl::StatusOr<v1::ListBreakGlassGrantsResponse> BreakGlassService::List(
     grant->set_user_id(record.user_id);
     if (show_reason) {
       // Auditors see that access happened, not the clinical reason for it.
-      absl::StatusOr<std::string> reason = box_.Open(record.reason_sealed, ReasonContext(record.id));
+      absl::StatusOr<std::string> reason =
+          box_.Open(record.reason_sealed, ReasonContext(record.id));
       if (!reason.ok()) {
         return absl::InternalError("a break-glass reason cannot be read");
       }

@@ -75,18 +75,18 @@ absl::StatusOr<v1::ListCareTeamResponse> CareTeamService::Add(
   if (!clinician.ok()) {
     return clinician.status();
   }
-  absl::Status added = scope.uow.care_teams().Add(CareTeamMemberRecord{
-      .client_id = scope.client_id,
-      .user_id = request.user_id(),
-      .is_primary = false,
-      .added_time = scope.now});
+  absl::Status added = scope.uow.care_teams().Add(CareTeamMemberRecord{.client_id = scope.client_id,
+                                                                       .user_id = request.user_id(),
+                                                                       .is_primary = false,
+                                                                       .added_time = scope.now});
   if (!added.ok()) {
     return added.code() == absl::StatusCode::kAlreadyExists
                ? absl::AlreadyExistsError("the clinician is already on the care team")
                : added;
   }
   if (request.primary()) {
-    if (absl::Status primary = scope.uow.care_teams().SetPrimary(scope.client_id, request.user_id());
+    if (absl::Status primary =
+            scope.uow.care_teams().SetPrimary(scope.client_id, request.user_id());
         !primary.ok()) {
       return primary;
     }

@@ -15,8 +15,8 @@ class CareTeamService {
                                                RequestScope& scope);
   absl::StatusOr<v1::ListCareTeamResponse> Remove(const v1::RemoveCareTeamMemberRequest& request,
                                                   RequestScope& scope);
-  absl::StatusOr<v1::ListCareTeamResponse> SetPrimary(
-      const v1::SetPrimaryClinicianRequest& request, RequestScope& scope);
+  absl::StatusOr<v1::ListCareTeamResponse> SetPrimary(const v1::SetPrimaryClinicianRequest& request,
+                                                      RequestScope& scope);
 
   void Register(MethodTable& table);
 };

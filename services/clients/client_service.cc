@@ -21,7 +21,6 @@ namespace {
 
 using google::protobuf::util::FieldMaskUtil;
 
-
 // Etags are the record version; callers treat them as opaque strings.
 std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
 
@@ -202,7 +201,8 @@ absl::StatusOr<v1::ListClientsResponse> ClientService::List(const v1::ListClient
     query.only_client_id = who.client_id.empty() ? "-" : who.client_id;
   }
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> after = DecodePageToken("clients", request.page_token(), "ListClients");
+    absl::StatusOr<std::string> after =
+        DecodePageToken("clients", request.page_token(), "ListClients");
     if (!after.ok()) {
       return after.status();
     }

@@ -7,12 +7,12 @@
 #include "confide/v1/access.pb.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/ports/user_repository.h"
-#include "services/common/base32.h"
-#include "services/partners/ports/partner_link_repository.h"
-#include "services/policy/access_policy.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
+#include "services/common/base32.h"
 #include "services/common/timestamps.h"
+#include "services/partners/ports/partner_link_repository.h"
+#include "services/policy/access_policy.h"
 
 namespace confide {
 namespace {

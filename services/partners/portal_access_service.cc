@@ -191,8 +191,8 @@ absl::StatusOr<v1::PartnerLink> PortalAccessService::UpdateShares(
   return ToPartnerLink(scope.uow, *link);
 }
 
-absl::StatusOr<v1::PartnerLink> PortalAccessService::Revoke(
-    const v1::RevokePartnerRequest& request, RequestScope& scope) {
+absl::StatusOr<v1::PartnerLink> PortalAccessService::Revoke(const v1::RevokePartnerRequest& request,
+                                                            RequestScope& scope) {
   absl::StatusOr<PartnerLinkRecord> link = FindLink(scope, request.partner_link_id());
   if (!link.ok()) {
     return link.status();

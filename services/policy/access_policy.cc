@@ -43,9 +43,7 @@ v1::PartnerShare ShareFor(Action action) {
   }
 }
 
-Decision Allowed(bool allowed) {
-  return allowed ? Decision::kAllow : Decision::kPermissionDenied;
-}
+Decision Allowed(bool allowed) { return allowed ? Decision::kAllow : Decision::kPermissionDenied; }
 
 Decision DecideClinicLevel(const Principal& who, Action action) {
   if (action == Action::kReadClinic) {
@@ -165,31 +163,56 @@ bool IsClinicLevel(Action action) {
 
 std::string_view ActionName(Action action) {
   switch (action) {
-    case Action::kReadClinic: return "kReadClinic";
-    case Action::kCreateClient: return "kCreateClient";
-    case Action::kListClients: return "kListClients";
-    case Action::kListStaff: return "kListStaff";
-    case Action::kManageStaff: return "kManageStaff";
-    case Action::kListBreakGlassGrants: return "kListBreakGlassGrants";
-    case Action::kQueryAudit: return "kQueryAudit";
-    case Action::kReadClient: return "kReadClient";
-    case Action::kUpdateClient: return "kUpdateClient";
-    case Action::kArchiveClient: return "kArchiveClient";
-    case Action::kReadCareTeam: return "kReadCareTeam";
-    case Action::kManageCareTeam: return "kManageCareTeam";
-    case Action::kInviteToPortal: return "kInviteToPortal";
-    case Action::kManagePartners: return "kManagePartners";
-    case Action::kReadPartnerView: return "kReadPartnerView";
-    case Action::kBreakGlass: return "kBreakGlass";
-    case Action::kReadAccessReport: return "kReadAccessReport";
-    case Action::kReadPlanSummary: return "kReadPlanSummary";
-    case Action::kReadGoals: return "kReadGoals";
-    case Action::kReadProgrammeSchedule: return "kReadProgrammeSchedule";
-    case Action::kReadProgressSummary: return "kReadProgressSummary";
-    case Action::kReadAssessments: return "kReadAssessments";
-    case Action::kReadJournal: return "kReadJournal";
-    case Action::kReadNotes: return "kReadNotes";
-    case Action::kWriteClinical: return "kWriteClinical";
+    case Action::kReadClinic:
+      return "kReadClinic";
+    case Action::kCreateClient:
+      return "kCreateClient";
+    case Action::kListClients:
+      return "kListClients";
+    case Action::kListStaff:
+      return "kListStaff";
+    case Action::kManageStaff:
+      return "kManageStaff";
+    case Action::kListBreakGlassGrants:
+      return "kListBreakGlassGrants";
+    case Action::kQueryAudit:
+      return "kQueryAudit";
+    case Action::kReadClient:
+      return "kReadClient";
+    case Action::kUpdateClient:
+      return "kUpdateClient";
+    case Action::kArchiveClient:
+      return "kArchiveClient";
+    case Action::kReadCareTeam:
+      return "kReadCareTeam";
+    case Action::kManageCareTeam:
+      return "kManageCareTeam";
+    case Action::kInviteToPortal:
+      return "kInviteToPortal";
+    case Action::kManagePartners:
+      return "kManagePartners";
+    case Action::kReadPartnerView:
+      return "kReadPartnerView";
+    case Action::kBreakGlass:
+      return "kBreakGlass";
+    case Action::kReadAccessReport:
+      return "kReadAccessReport";
+    case Action::kReadPlanSummary:
+      return "kReadPlanSummary";
+    case Action::kReadGoals:
+      return "kReadGoals";
+    case Action::kReadProgrammeSchedule:
+      return "kReadProgrammeSchedule";
+    case Action::kReadProgressSummary:
+      return "kReadProgressSummary";
+    case Action::kReadAssessments:
+      return "kReadAssessments";
+    case Action::kReadJournal:
+      return "kReadJournal";
+    case Action::kReadNotes:
+      return "kReadNotes";
+    case Action::kWriteClinical:
+      return "kWriteClinical";
   }
   return "unknown";
 }

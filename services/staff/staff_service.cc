@@ -65,8 +65,8 @@ absl::Status ValidateInviteEmail(std::string_view email, std::string_view field)
 absl::Status ValidateDisplayName(std::string_view name, std::string_view field, bool required) {
   if ((required && absl::StripAsciiWhitespace(std::string(name)).empty()) || name.size() > 200 ||
       !IsValidUtf8(name) || !HasNoControlCharacters(name)) {
-    return InvalidField(field, required ? "is required (at most 200 characters)"
-                                        : "is at most 200 characters");
+    return InvalidField(
+        field, required ? "is required (at most 200 characters)" : "is at most 200 characters");
   }
   return absl::OkStatus();
 }
@@ -203,9 +203,8 @@ void StaffService::Register(MethodTable& table) {
                 r.role() != v1::ROLE_AUDITOR) {
               violations.push_back({"role", "must be ROLE_ADMIN, ROLE_CLINICIAN or ROLE_AUDITOR"});
             }
-            if (r.role() == v1::ROLE_CLINICIAN &&
-                (r.discipline() == v1::DISCIPLINE_UNSPECIFIED ||
-                 !v1::Discipline_IsValid(r.discipline()))) {
+            if (r.role() == v1::ROLE_CLINICIAN && (r.discipline() == v1::DISCIPLINE_UNSPECIFIED ||
+                                                   !v1::Discipline_IsValid(r.discipline()))) {
               violations.push_back({"discipline", "is required for clinicians"});
             }
             return InvalidFields(violations);

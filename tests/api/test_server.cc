@@ -298,10 +298,10 @@ std::unique_ptr<TestServer> TestServer::Start(std::string* error) {
     *error = "cannot create " + log_path + ": " + std::strerror(errno);
     return nullptr;
   }
-  server->pid_ = Spawn({CONFIDE_SERVER_BINARY, "--database-url", url, "--rest-port", "0",
-                        "--grpc-port", "0", "--ports-file", ports_path, "--master-key-file",
-                        key_path},
-                       log_fd);
+  server->pid_ =
+      Spawn({CONFIDE_SERVER_BINARY, "--database-url", url, "--rest-port", "0", "--grpc-port", "0",
+             "--ports-file", ports_path, "--master-key-file", key_path},
+            log_fd);
   close(log_fd);
   if (server->pid_ < 0) {
     *error = std::string("fork: ") + std::strerror(errno);

@@ -56,8 +56,7 @@ class UserRepository {
   // Activates or deactivates an account; NOT_FOUND when there is none.
   virtual absl::Status SetActive(std::string_view user_id, bool active, absl::Time now) = 0;
   // Stores the enrolled and pending TOTP secrets (sealed) as given; NOT_FOUND when no account.
-  virtual absl::Status UpdateTotpSecrets(std::string_view user_id,
-                                         std::string_view secret_sealed,
+  virtual absl::Status UpdateTotpSecrets(std::string_view user_id, std::string_view secret_sealed,
                                          std::string_view pending_sealed) = 0;
   // Records `step` as the last accepted TOTP step when it is greater than the stored one.
   // Returns false when it is not (the code was already used, perhaps by a concurrent sign-in).

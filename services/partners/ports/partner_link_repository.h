@@ -38,8 +38,7 @@ class PartnerLinkRepository {
   virtual absl::StatusOr<std::vector<PartnerLinkRecord>> ListOfClient(
       std::string_view clinic_id, std::string_view client_id) = 0;
   // Replaces the shares of an unrevoked link; NOT_FOUND when there is none.
-  virtual absl::Status UpdateShares(std::string_view link_id, uint32_t shares,
-                                    absl::Time now) = 0;
+  virtual absl::Status UpdateShares(std::string_view link_id, uint32_t shares, absl::Time now) = 0;
   // Revokes the link; revoking twice keeps the first time.
   virtual absl::Status Revoke(std::string_view link_id, absl::Time now) = 0;
 };

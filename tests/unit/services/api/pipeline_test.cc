@@ -16,14 +16,14 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "absl/time/time.h"
+#include "adapters/crypto/aes_gcm_secret_box.h"
+#include "adapters/crypto/openssl_message_authenticator.h"
 #include "confide/v1/auth.pb.h"
 #include "confide/v1/clients.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/empty.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
-#include "adapters/crypto/aes_gcm_secret_box.h"
-#include "adapters/crypto/openssl_message_authenticator.h"
 #include "services/api/bounded_executor.h"
 #include "services/api/field_errors.h"
 #include "services/api/method_table.h"
@@ -284,8 +284,8 @@ class PipelineTest : public ::testing::Test {
   AesGcmSecretBox box_{std::string(32, 'k')};
   OpenSslMessageAuthenticator mac_;
   PasswordChecker passwords_{hasher_, secrets_};
-  AuthService auth_service_{passwords_,   secrets_,        session_ids_,   box_,
-                            mac_,         SessionPolicy{}, LockoutPolicy{}};
+  AuthService auth_service_{passwords_, secrets_,        session_ids_,   box_,
+                            mac_,       SessionPolicy{}, LockoutPolicy{}};
   Authenticator authenticator_{secrets_};
   BoundedExecutor executor_{2, 16};
   Pipeline pipeline_{table_, authenticator_, db_, executor_, clock_, event_ids_};
