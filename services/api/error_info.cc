@@ -25,7 +25,8 @@ std::string ErrorReason(const absl::Status& status) {
     return "";
   }
   google::rpc::ErrorInfo info;
-  if (!info.ParseFromString(std::string(*payload))) {
+  const std::string bytes(*payload);
+  if (!info.ParseFromString(bytes)) {
     return "";
   }
   return info.reason();
