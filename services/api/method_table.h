@@ -68,8 +68,11 @@ struct MethodSpec {
   const google::protobuf::MethodDescriptor* descriptor = nullptr;
   const google::protobuf::Message* request_prototype = nullptr;
   TransactionMode mode = TransactionMode::kRead;
-  // Public methods run without a session (only Login).
+  // Public methods run without a session (Login, ResetPassword, AcceptInvitation).
   bool is_public = false;
+  // May be called by a staff session that has not passed the second factor yet (enrolment,
+  // listing and ending sessions). Every other method refuses such a session.
+  bool allowed_before_mfa = false;
   // The access the policy is asked for; unset only for public and session-only methods.
   std::optional<Action> action;
   // Returns the client id the request targets (`me` allowed); null for clinic-level methods.
@@ -90,6 +93,7 @@ struct MethodDefinition {
   std::string full_name;
   TransactionMode mode = TransactionMode::kRead;
   bool is_public = false;
+  bool allowed_before_mfa = false;
   std::optional<Action> action;
   std::function<std::string(const Request&)> target_client;
   std::function<absl::Status(const Request&)> validate;
@@ -123,6 +127,7 @@ void MethodTable::Add(MethodDefinition<Request, Response> def) {
   spec.request_prototype = &Request::default_instance();
   spec.mode = def.mode;
   spec.is_public = def.is_public;
+  spec.allowed_before_mfa = def.allowed_before_mfa;
   spec.action = def.action;
   if (def.target_client) {
     spec.target_client = [f = std::move(def.target_client)](const google::protobuf::Message& m) {

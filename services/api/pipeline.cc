@@ -36,6 +36,11 @@ absl::Status MfaEnrollmentRequired() {
       "MFA_ENROLLMENT_REQUIRED");
 }
 
+// A staff session without a checked second factor may only call the enrolment methods.
+bool NeedsMfaFirst(const MethodSpec& method, const Principal& who) {
+  return IsStaffRole(who.role) && !who.mfa_verified && !method.allowed_before_mfa;
+}
+
 // Looks up what Decide needs beyond the record: the caller's break-glass grant or partner link.
 absl::StatusOr<CallerRelation> RelationTo(const Principal& who, const ClientAccessFacts& client,
                                           UnitOfWork& uow, absl::Time now) {
@@ -66,13 +71,13 @@ absl::StatusOr<CallerRelation> RelationTo(const Principal& who, const ClientAcce
 // when the policy refused, so the audit event says so.
 RpcResult AuthorizeAndHandle(const MethodSpec& method, const google::protobuf::Message& request,
                              RequestScope& scope, bool& denied) {
+  if (!method.is_public && NeedsMfaFirst(method, *scope.principal)) {
+    // Before any lookup, so the answer is the same whether or not a record exists.
+    denied = true;
+    return MfaEnrollmentRequired();
+  }
   if (!method.is_public && method.action.has_value()) {
     const Principal& who = *scope.principal;
-    if (IsStaffRole(who.role) && !who.mfa_verified) {
-      // Before any lookup, so the answer is the same whether or not a record exists.
-      denied = true;
-      return MfaEnrollmentRequired();
-    }
     std::optional<ClientAccessFacts> facts;
     if (method.target_client) {
       std::string target = method.target_client(request);
@@ -175,6 +180,7 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
   base_event.source_address = call.source_address;
   std::any prepared;
   absl::Status prepare_status;
+  bool skip_prepare = false;
   if (method.prepare) {
     std::optional<Principal> caller;
     if (!method.is_public) {
@@ -194,16 +200,18 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
       base_event.actor_role = RoleName(caller->role);
       base_event.clinic_id = caller->clinic_id;
     }
+    // A refused caller's request does no work: the handler step below audits the refusal.
+    skip_prepare = caller.has_value() && NeedsMfaFirst(method, *caller);
     PrepareScope prepare_scope{.principal = caller.has_value() ? &*caller : nullptr,
                                .transactions = transactions_,
                                .call = call,
                                .audit = base_event,
                                .prepared = prepared,
                                .now = now};
-    if (method.validate) {
+    if (method.validate && !skip_prepare) {
       prepare_status = method.validate(request);
     }
-    if (prepare_status.ok()) {
+    if (prepare_status.ok() && !skip_prepare) {
       prepare_status = method.prepare(request, prepare_scope);
     }
   }

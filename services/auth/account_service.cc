@@ -349,10 +349,12 @@ void AccountService::Register(MethodTable& table) {
   table.Add(MethodDefinition<v1::BeginTotpEnrollmentRequest, v1::BeginTotpEnrollmentResponse>{
       .full_name = "confide.v1.AuthService.BeginTotpEnrollment",
       .mode = TransactionMode::kWrite,
+      .allowed_before_mfa = true,
       .handler = [this](const auto& r, RequestScope& s) { return BeginTotpEnrollment(r, s); }});
   table.Add(MethodDefinition<v1::ConfirmTotpEnrollmentRequest, v1::ConfirmTotpEnrollmentResponse>{
       .full_name = "confide.v1.AuthService.ConfirmTotpEnrollment",
       .mode = TransactionMode::kWrite,
+      .allowed_before_mfa = true,
       .validate =
           [](const v1::ConfirmTotpEnrollmentRequest& r) {
             return (r.totp_code().size() == 6 &&

@@ -349,14 +349,17 @@ void AuthService::Register(MethodTable& table) {
   table.Add(MethodDefinition<v1::LogoutRequest, google::protobuf::Empty>{
       .full_name = "confide.v1.AuthService.Logout",
       .mode = TransactionMode::kWrite,
+      .allowed_before_mfa = true,
       .handler = [this](const auto& r, RequestScope& s) { return Logout(r, s); }});
   table.Add(MethodDefinition<v1::ListMySessionsRequest, v1::ListMySessionsResponse>{
       .full_name = "confide.v1.AuthService.ListMySessions",
       .mode = TransactionMode::kRead,
+      .allowed_before_mfa = true,
       .handler = [this](const auto& r, RequestScope& s) { return ListMySessions(r, s); }});
   table.Add(MethodDefinition<v1::RevokeMySessionRequest, google::protobuf::Empty>{
       .full_name = "confide.v1.AuthService.RevokeMySession",
       .mode = TransactionMode::kWrite,
+      .allowed_before_mfa = true,
       .validate =
           [](const v1::RevokeMySessionRequest& r) {
             return IsUuidText(r.session_id()) ? absl::OkStatus()

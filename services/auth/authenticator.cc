@@ -2,6 +2,7 @@
 
 #include "services/auth/ports/session_repository.h"
 #include "services/auth/ports/user_repository.h"
+#include "services/partners/ports/partner_link_repository.h"
 
 namespace confide {
 namespace {
@@ -46,6 +47,17 @@ absl::StatusOr<Authentication> Authenticator::Authenticate(UnitOfWork& uow,
     return Unauthenticated();
   }
   const v1::User& profile = (*user)->user;
+  if (profile.role() == v1::ROLE_PARTNER) {
+    // A partner account exists for its link; once the patient revokes it, the account is out.
+    absl::StatusOr<std::optional<PartnerLinkRecord>> link =
+        uow.partner_links().FindLiveOfPartner(profile.id());
+    if (!link.ok()) {
+      return link.status();
+    }
+    if (!link->has_value()) {
+      return Unauthenticated();
+    }
+  }
   Authentication result;
   result.principal = Principal{.user_id = profile.id(),
                                .clinic_id = profile.clinic_id(),

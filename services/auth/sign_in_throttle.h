@@ -20,8 +20,9 @@ struct LockoutPolicy {
   // The first lock lasts this long and doubles with each further failure, up to max_lock.
   absl::Duration first_lock = absl::Seconds(30);
   absl::Duration max_lock = absl::Minutes(15);
-  // Failures older than this are forgotten.
-  absl::Duration forget_after = absl::Minutes(15);
+  // Failures older than this are forgotten. Longer than max_lock, so a guesser who waits out
+  // each lock keeps meeting the longest one instead of starting over.
+  absl::Duration forget_after = absl::Hours(1);
 };
 
 // The throttle keys of one sign-in attempt.

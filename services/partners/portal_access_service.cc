@@ -202,6 +202,11 @@ absl::StatusOr<v1::PartnerLink> PortalAccessService::Revoke(const v1::RevokePart
       return s;
     }
     link->revoke_time = scope.now;
+    // The partner account exists only for this link: it cannot sign in any more.
+    if (absl::Status s = scope.uow.users().SetActive(link->partner_user_id, false, scope.now);
+        !s.ok()) {
+      return s;
+    }
     // Immediate effect: the partner's open sessions end now, not at their next request.
     absl::StatusOr<int> ended =
         scope.uow.sessions().RevokeAllOfUser(link->partner_user_id, "", scope.now);

@@ -85,7 +85,9 @@ Decision DecideForClinician(const Principal& who, Action action, const ClientAcc
       return Decision::kPermissionDenied;
     case Action::kManageCareTeam:
     case Action::kInviteToPortal:
-      // Emergency access is for care, not for changing who treats the client.
+    case Action::kArchiveClient:
+      // Emergency access is for care, not for changing who treats the client or closing her
+      // record.
       return Allowed(on_team);
     default:
       return Decision::kAllow;

@@ -1331,12 +1331,18 @@ TEST_F(AuthFlowsPartnerTest, EveryPolicyDenialIsAuditedAsDenied) {
 
 // Tenancy is a refusal like any other (access_policy.h: "a record of another clinic is NOT_FOUND
 // for everyone"); a probe of another clinic's record must show up among the denials.
-TEST_F(AuthFlowsTest, ReadingAnotherClinicsClientIsAuditedAsDenied) {
+// Another clinic's record is audited exactly like one that does not exist, so not even the
+// caller's clinic's audit trail shows that it exists elsewhere (docs/security.md).
+TEST_F(AuthFlowsTest, ReadingAnotherClinicsClientIsAuditedLikeANonexistentOne) {
   const std::string sam = SignIn(kSam);
   EXPECT_EQ(GetClient(sam, kCaseyId).status().code(), absl::StatusCode::kNotFound);
-  const AuditEvent event = LastAuditEvent();
-  EXPECT_EQ(event.status_code, "NOT_FOUND");
-  EXPECT_EQ(event.outcome, "denied");
+  const AuditEvent other_clinic = LastAuditEvent();
+  EXPECT_EQ(GetClient(sam, "00000000-0000-7000-8000-0000deadbeef").status().code(),
+            absl::StatusCode::kNotFound);
+  const AuditEvent nonexistent = LastAuditEvent();
+  EXPECT_EQ(other_clinic.status_code, "NOT_FOUND");
+  EXPECT_EQ(other_clinic.outcome, nonexistent.outcome);
+  EXPECT_EQ(other_clinic.status_code, nonexistent.status_code);
 }
 
 }  // namespace

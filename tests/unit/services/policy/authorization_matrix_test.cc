@@ -186,7 +186,7 @@ constexpr RpcExpectation kRpcMatrix[] = {
     {"ClientService.ListClients", Action::kListClients,     "A  A  A  A  A  | A  A  A  | P  | A  A  A  | P  P  P  P  | P  P  P"},
     {"ClientService.GetClient", Action::kReadClient,        "A  N  A  N  N  | A  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P"},
     {"ClientService.UpdateClient", Action::kUpdateClient,   "A  N  A  N  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P"},
-    {"ClientService.ArchiveClient", Action::kArchiveClient, "A  N  A  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P"},
+    {"ClientService.ArchiveClient", Action::kArchiveClient, "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P"},
     // Care teams.
     {"CareTeamService.ListCareTeam", Action::kReadCareTeam,           "A  N  A  N  N  | A  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P"},
     {"CareTeamService.AddCareTeamMember", Action::kManageCareTeam,    "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P"},
