@@ -92,6 +92,7 @@ class UnaryCall final : public grpc::ServerGenericBidiReactor {
       call.request_id = ids_.NewId();
     }
     call.source_address = PeerAddress(context_->peer());
+    call.over_grpc = true;
     started_ = std::chrono::steady_clock::now();
     pipeline_.Dispatch(*method_, std::move(request), call,
                        [this, request_id = call.request_id](RpcResult result) {

@@ -26,6 +26,8 @@ struct CallContext {
   // The caller's request id (x-request-id) or one the transport generated; logged and audited.
   std::string request_id;
   std::string source_address;
+  // Service tokens are accepted over gRPC only.
+  bool over_grpc = false;
 };
 
 // What a handler gets besides its request: who calls, the open unit of work, and the audit event

@@ -186,7 +186,7 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
     if (!method.is_public) {
       absl::Status authenticated = transactions_.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
         absl::StatusOr<Authentication> who =
-            authenticator_.Authenticate(uow, call.bearer_token, now);
+            authenticator_.Authenticate(uow, call.bearer_token, now, call.over_grpc);
         if (!who.ok()) {
           return who.status();
         }
@@ -220,7 +220,8 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
   absl::Status transaction = transactions_.Run(method.mode, [&](UnitOfWork& uow) -> absl::Status {
     std::optional<Principal> principal;
     if (!method.is_public) {
-      absl::StatusOr<Authentication> who = authenticator_.Authenticate(uow, call.bearer_token, now);
+      absl::StatusOr<Authentication> who =
+          authenticator_.Authenticate(uow, call.bearer_token, now, call.over_grpc);
       if (!who.ok()) {
         // Nothing was touched and no clinic is known: there is nothing to audit.
         result = who.status();

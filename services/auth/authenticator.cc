@@ -27,7 +27,7 @@ bool IsLive(const SessionRecord& session, absl::Time now) {
 
 absl::StatusOr<Authentication> Authenticator::Authenticate(UnitOfWork& uow,
                                                            std::string_view bearer_token,
-                                                           absl::Time now) const {
+                                                           absl::Time now, bool over_grpc) const {
   if (bearer_token.empty() || bearer_token.size() > kMaxTokenLength) {
     return Unauthenticated();
   }
@@ -47,6 +47,10 @@ absl::StatusOr<Authentication> Authenticator::Authenticate(UnitOfWork& uow,
     return Unauthenticated();
   }
   const v1::User& profile = (*user)->user;
+  if (profile.role() == v1::ROLE_SERVICE && !over_grpc) {
+    // Clinic systems integrate over gRPC; a leaked service token is no use in a browser.
+    return Unauthenticated();
+  }
   if (profile.role() == v1::ROLE_PARTNER) {
     // A partner account exists for its link; once the patient revokes it, the account is out.
     absl::StatusOr<std::optional<PartnerLinkRecord>> link =

@@ -29,8 +29,9 @@ class Authenticator {
 
   // Returns the principal of a live session: not revoked, before its absolute expiry, used
   // within its idle timeout, of an active account (and, for partners, a live partner link).
+  // Service accounts' tokens are accepted only when `over_grpc`.
   absl::StatusOr<Authentication> Authenticate(UnitOfWork& uow, std::string_view bearer_token,
-                                              absl::Time now) const;
+                                              absl::Time now, bool over_grpc) const;
 
  private:
   const SecretGenerator& secrets_;

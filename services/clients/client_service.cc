@@ -30,11 +30,11 @@ v1::Client Present(const ClientRecord& record) {
   return client;
 }
 
-// Admins manage the practice, not care (DESIGN.md "Who uses it"): they see demographics and
-// contact details, never why the client came.
+// Admins manage the practice, not care (DESIGN.md "Who uses it"), and clinic systems (service
+// accounts) need contact details only: they see demographics, never why the client came.
 v1::Client PresentFor(const Principal& who, const ClientRecord& record) {
   v1::Client client = Present(record);
-  if (who.role == v1::ROLE_ADMIN) {
+  if (who.role == v1::ROLE_ADMIN || who.role == v1::ROLE_SERVICE) {
     client.clear_presenting_concern();
     client.clear_presenting_concern_other();
     client.clear_referral_source();

@@ -37,6 +37,8 @@ inline std::string RoleName(v1::Role role) {
       return "partner";
     case v1::ROLE_AUDITOR:
       return "auditor";
+    case v1::ROLE_SERVICE:
+      return "service";
     default:
       return "unknown";
   }

@@ -62,6 +62,8 @@ Decision DecideClinicLevel(const Principal& who, Action action) {
     case v1::ROLE_PATIENT:
       // A patient's list is just her own record.
       return Allowed(action == Action::kListClients);
+    case v1::ROLE_SERVICE:
+      return Allowed(action == Action::kCreateClient || action == Action::kListClients);
     default:
       return Decision::kPermissionDenied;
   }
@@ -245,6 +247,9 @@ Decision Decide(const Principal& who, Action action, const ClientAccessFacts* cl
       return DecideForPatient(who, action, *client);
     case v1::ROLE_PARTNER:
       return DecideForPartner(who, action, *client, relation);
+    case v1::ROLE_SERVICE:
+      // Demographics of the clinic's clients (stripped of clinical fields), nothing else.
+      return Allowed(action == Action::kReadClient);
     default:
       return Decision::kNotFound;
   }

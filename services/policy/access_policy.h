@@ -90,7 +90,8 @@ bool ServedByBreakGlass(const Principal& who, const ClientAccessFacts& client,
 //   access report; no notes; never another client (NOT_FOUND);
 // - partners: only their linked client's partner view and the content kinds shared with them;
 //   never notes;
-// - auditors: audit queries and the break-glass list; no client record (NOT_FOUND).
+// - auditors: audit queries and the break-glass list; no client record (NOT_FOUND);
+// - service accounts (clinic systems over gRPC): create, list and read client demographics.
 Decision Decide(const Principal& who, Action action, const ClientAccessFacts* client,
                 const CallerRelation& relation = {});
 

@@ -13,11 +13,18 @@
 #include "services/auth/ports/user_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
 #include "services/common/text_checks.h"
+#include "services/common/timestamps.h"
 
 namespace confide {
 namespace {
 
 absl::Status StaffNotFound() { return absl::NotFoundError("staff member not found"); }
+
+constexpr absl::Duration kServiceTokenLifetime = absl::Hours(24 * 365);
+// argon2 never verifies this (not a PHC string): a service account cannot sign in.
+constexpr char kNoPassword[] = "!service-account";
+
+bool IsStaffOrService(v1::Role role) { return IsStaffRole(role) || role == v1::ROLE_SERVICE; }
 
 v1::StaffMember ToStaffMember(const UserRecord& record) {
   v1::StaffMember member;
@@ -39,7 +46,7 @@ absl::StatusOr<UserRecord> FindStaff(UnitOfWork& uow, const Principal& who,
     return found.status();
   }
   if (!found->has_value() || (*found)->user.clinic_id() != who.clinic_id ||
-      !IsStaffRole((*found)->user.role())) {
+      !IsStaffOrService((*found)->user.role())) {
     return StaffNotFound();
   }
   return **std::move(found);
@@ -116,7 +123,7 @@ absl::StatusOr<v1::ListStaffResponse> StaffService::ListStaff(const v1::ListStaf
   }
   UserQuery query;
   query.clinic_id = scope.principal->clinic_id;
-  query.roles = {v1::ROLE_ADMIN, v1::ROLE_CLINICIAN, v1::ROLE_AUDITOR};
+  query.roles = {v1::ROLE_ADMIN, v1::ROLE_CLINICIAN, v1::ROLE_AUDITOR, v1::ROLE_SERVICE};
   query.limit = *page_size + 1;
   if (!request.page_token().empty()) {
     absl::StatusOr<std::string> after = DecodePageToken("staff", request.page_token(), "ListStaff");
@@ -164,12 +171,54 @@ absl::StatusOr<v1::StaffMember> StaffService::SetActive(std::string_view user_id
   return ToStaffMember(*staff);
 }
 
+absl::StatusOr<v1::ServiceAccountToken> StaffService::CreateServiceAccount(
+    const v1::CreateServiceAccountRequest& request, RequestScope& scope) {
+  UserRecord account;
+  account.user.set_id(ids_.NewId());
+  account.user.set_clinic_id(scope.principal->clinic_id);
+  // Emails identify sign-in accounts; a service account gets a unique name that cannot receive
+  // mail (RFC 6761 reserves .invalid).
+  account.user.set_email(absl::StrCat("service-", account.user.id(), "@service.invalid"));
+  account.user.set_display_name(std::string(absl::StripAsciiWhitespace(request.display_name())));
+  account.user.set_role(v1::ROLE_SERVICE);
+  account.password_hash = kNoPassword;
+  scope.audit.resource = absl::StrCat("staff/", account.user.id());
+  if (absl::Status s = scope.uow.users().Insert(account, scope.now); !s.ok()) {
+    return s;
+  }
+  const std::string token = secrets_.NewSessionToken();
+  SessionRecord session;
+  session.id = ids_.NewId();
+  session.token_digest = secrets_.Digest(token);
+  session.user_id = account.user.id();
+  session.clinic_id = account.user.clinic_id();
+  session.create_time = scope.now;
+  session.last_seen_time = scope.now;
+  session.expire_time = scope.now + kServiceTokenLifetime;
+  // No idle limit: a nightly export may call once a day. No second factor: no person signs in.
+  session.idle_timeout = absl::ZeroDuration();
+  session.mfa_verified = true;
+  session.source_address = scope.call.source_address;
+  if (absl::Status s = scope.uow.sessions().Insert(session); !s.ok()) {
+    return s;
+  }
+  v1::ServiceAccountToken response;
+  *response.mutable_user() = account.user;
+  response.set_token(token);
+  *response.mutable_expire_time() = ToTimestamp(session.expire_time);
+  return response;
+}
+
 absl::StatusOr<v1::Invitation> StaffService::IssuePasswordReset(
     const v1::IssueStaffPasswordResetRequest& request, RequestScope& scope) {
   scope.audit.resource = absl::StrCat("staff/", request.user_id());
   absl::StatusOr<UserRecord> staff = FindStaff(scope.uow, *scope.principal, request.user_id());
   if (!staff.ok()) {
     return staff.status();
+  }
+  if (staff->user.role() == v1::ROLE_SERVICE) {
+    return absl::FailedPreconditionError(
+        "service accounts have no password; create a new service account to replace a token");
   }
   OneTimeTokenRecord record;
   record.purpose = TokenPurpose::kPasswordReset;
@@ -229,6 +278,15 @@ void StaffService::Register(MethodTable& table) {
       .validate = [](const v1::ReactivateStaffRequest& r) { return ValidateUserId(r.user_id()); },
       .handler = [this](const auto& r,
                         RequestScope& s) { return SetActive(r.user_id(), true, s); }});
+  table.Add(MethodDefinition<v1::CreateServiceAccountRequest, v1::ServiceAccountToken>{
+      .full_name = "confide.v1.StaffService.CreateServiceAccount",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kManageStaff,
+      .validate =
+          [](const v1::CreateServiceAccountRequest& r) {
+            return ValidateDisplayName(r.display_name(), "display_name", true);
+          },
+      .handler = [this](const auto& r, RequestScope& s) { return CreateServiceAccount(r, s); }});
   table.Add(MethodDefinition<v1::IssueStaffPasswordResetRequest, v1::Invitation>{
       .full_name = "confide.v1.StaffService.IssueStaffPasswordReset",
       .mode = TransactionMode::kWrite,

@@ -21,6 +21,9 @@ class StaffService {
   // Deactivation ends every session of the account at once.
   absl::StatusOr<v1::StaffMember> SetActive(std::string_view user_id, bool active,
                                             RequestScope& scope);
+  // A clinic system's account and its long-lived service token (gRPC only, demographics only).
+  absl::StatusOr<v1::ServiceAccountToken> CreateServiceAccount(
+      const v1::CreateServiceAccountRequest& request, RequestScope& scope);
   absl::StatusOr<v1::Invitation> IssuePasswordReset(
       const v1::IssueStaffPasswordResetRequest& request, RequestScope& scope);
 
