@@ -220,12 +220,25 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
   absl::Status transaction = transactions_.Run(method.mode, [&](UnitOfWork& uow) -> absl::Status {
     std::optional<Principal> principal;
     if (!method.is_public) {
+      std::optional<SessionRecord> refused;
       absl::StatusOr<Authentication> who =
-          authenticator_.Authenticate(uow, call.bearer_token, now, call.over_grpc);
+          authenticator_.Authenticate(uow, call.bearer_token, now, call.over_grpc, &refused);
       if (!who.ok()) {
-        // Nothing was touched and no clinic is known: there is nothing to audit.
         result = who.status();
-        return absl::OkStatus();
+        if (!refused.has_value()) {
+          // An unknown token names no account or clinic: there is nothing to audit it under.
+          return absl::OkStatus();
+        }
+        // A token of an ended session (or a deactivated account) may be a stolen one: the
+        // attempt goes into that clinic's trail.
+        AuditEvent event = base_event;
+        event.id = ids_.NewId();
+        event.actor_user_id = refused->user_id;
+        event.clinic_id = refused->clinic_id;
+        event.resource = absl::StrCat("sessions/", refused->id);
+        event.outcome = "denied";
+        event.status_code = absl::StatusCodeToString(who.status().code());
+        return uow.audit().Append(event);
       }
       principal = std::move(who->principal);
       if (who->touch_due) {

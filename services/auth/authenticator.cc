@@ -25,9 +25,9 @@ bool IsLive(const SessionRecord& session, absl::Time now) {
 
 }  // namespace
 
-absl::StatusOr<Authentication> Authenticator::Authenticate(UnitOfWork& uow,
-                                                           std::string_view bearer_token,
-                                                           absl::Time now, bool over_grpc) const {
+absl::StatusOr<Authentication> Authenticator::Authenticate(
+    UnitOfWork& uow, std::string_view bearer_token, absl::Time now, bool over_grpc,
+    std::optional<SessionRecord>* refused) const {
   if (bearer_token.empty() || bearer_token.size() > kMaxTokenLength) {
     return Unauthenticated();
   }
@@ -36,20 +36,30 @@ absl::StatusOr<Authentication> Authenticator::Authenticate(UnitOfWork& uow,
   if (!session.ok()) {
     return session.status();
   }
-  if (!session->has_value() || !IsLive(**session, now)) {
+  if (!session->has_value()) {
     return Unauthenticated();
+  }
+  // From here on the token names a real session: a refusal is worth auditing under its account.
+  auto refuse = [&]() {
+    if (refused != nullptr) {
+      *refused = **session;
+    }
+    return Unauthenticated();
+  };
+  if (!IsLive(**session, now)) {
+    return refuse();
   }
   absl::StatusOr<std::optional<UserRecord>> user = uow.users().FindById((*session)->user_id);
   if (!user.ok()) {
     return user.status();
   }
   if (!user->has_value() || !(*user)->active) {
-    return Unauthenticated();
+    return refuse();
   }
   const v1::User& profile = (*user)->user;
   if (profile.role() == v1::ROLE_SERVICE && !over_grpc) {
     // Clinic systems integrate over gRPC; a leaked service token is no use in a browser.
-    return Unauthenticated();
+    return refuse();
   }
   if (profile.role() == v1::ROLE_PARTNER) {
     // A partner account exists for its link; once the patient revokes it, the account is out.
@@ -59,7 +69,7 @@ absl::StatusOr<Authentication> Authenticator::Authenticate(UnitOfWork& uow,
       return link.status();
     }
     if (!link->has_value()) {
-      return Unauthenticated();
+      return refuse();
     }
   }
   Authentication result;

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/auth/ports/secret_generator.h"
+#include "services/auth/ports/session_repository.h"
 #include "services/common/principal.h"
 #include "services/storage/ports/unit_of_work.h"
 
@@ -29,9 +31,12 @@ class Authenticator {
 
   // Returns the principal of a live session: not revoked, before its absolute expiry, used
   // within its idle timeout, of an active account (and, for partners, a live partner link).
-  // Service accounts' tokens are accepted only when `over_grpc`.
-  absl::StatusOr<Authentication> Authenticate(UnitOfWork& uow, std::string_view bearer_token,
-                                              absl::Time now, bool over_grpc) const;
+  // Service accounts' tokens are accepted only when `over_grpc`. When the token names a stored
+  // session that is refused (ended, expired, idle, account deactivated), `refused` receives it,
+  // so the attempt can be audited under that account.
+  absl::StatusOr<Authentication> Authenticate(
+      UnitOfWork& uow, std::string_view bearer_token, absl::Time now, bool over_grpc,
+      std::optional<SessionRecord>* refused = nullptr) const;
 
  private:
   const SecretGenerator& secrets_;

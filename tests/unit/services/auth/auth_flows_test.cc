@@ -734,6 +734,19 @@ TEST_F(AuthFlowsTest, StaffSessionEndsAfterFifteenIdleMinutes) {
   EXPECT_EQ(GetClient(sam, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
+// A token of an ended session may be a stolen one: its use is recorded under its account.
+TEST_F(AuthFlowsTest, UseOfAnEndedSessionIsAuditedUnderItsAccount) {
+  const std::string sam = SignIn(kSam);
+  clock_.Advance(absl::Minutes(15));
+  ASSERT_EQ(GetClient(sam, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
+  const AuditEvent event = LastAuditEvent();
+  EXPECT_EQ(event.actor_user_id, kSamId);
+  EXPECT_EQ(event.clinic_id, kClinicA);
+  EXPECT_EQ(event.outcome, "denied");
+  EXPECT_EQ(event.status_code, "UNAUTHENTICATED");
+  EXPECT_EQ(event.client_id, "");
+}
+
 TEST_F(AuthFlowsTest, StaffRequestAtFourteenMinutesKeepsTheSessionAlive) {
   const std::string sam = SignIn(kSam);
   clock_.Advance(absl::Minutes(14));
