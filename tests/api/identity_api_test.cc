@@ -1434,5 +1434,23 @@ TEST_F(IdentityApiTest, GrpcStaffListAndBreakGlassFollowTheSameRules) {
   EXPECT_TRUE(grant.id().empty());
 }
 
+// The server's log carries request ids, RPC names and codes only: no password, token, TOTP
+// secret or email, whatever the suite did before this test.
+TEST_F(IdentityApiTest, ServerLogHoldsNoSecretsOrEmails) {
+  // Make sure the log has seen a sign-in, a failed one and an authenticated request.
+  ASSERT_EQ(LogIn(kRileyEmail, kDemoPassword).status, 200);
+  ASSERT_EQ(LogIn(kRileyEmail, "not-the-password-at-all").status, 401);
+  ASSERT_EQ(Rest().Get("/v1/clients/me", TokenOf(kJoEmail)).status, 200);
+
+  const std::string log = server().Log();
+  ASSERT_NE(log.find("\"request\""), std::string::npos) << "the server logged no requests";
+  for (const std::string& secret :
+       {std::string(kDemoPassword), std::string("not-the-password-at-all"),
+        std::string(kDemoTotpSecret), TokenOf(kJoEmail), TokenOf(kSamEmail), TokenOf(kKimEmail),
+        std::string(kRileyEmail), std::string(kSamEmail), std::string("@demo.confide.test")}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "the server log contains " << secret;
+  }
+}
+
 }  // namespace
 }  // namespace confide::api_test
