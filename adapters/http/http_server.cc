@@ -15,6 +15,7 @@
 #include "adapters/http/http_status_mapping.h"
 #include "adapters/http/request_transcoder.h"
 #include "services/api/bearer_token.h"
+#include "services/api/error_info.h"
 #include "services/api/request_id.h"
 
 namespace confide::http {
@@ -235,6 +236,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void SendStatus(const absl::Status& status) {
+    // A sign-in lockout says how long it lasts; other refusals are worth retrying at once.
+    retry_after_ = ErrorMetadata(status, "retryAfterSeconds");
     SendJson(HttpStatusFor(status.code()), StatusToJson(status), status.code());
   }
 
@@ -255,7 +258,8 @@ class Session : public std::enable_shared_from_this<Session> {
       allow_.clear();
     }
     if (http_status == 429 || http_status == 503) {
-      response->set(bhttp::field::retry_after, "1");
+      response->set(bhttp::field::retry_after, retry_after_.empty() ? "1" : retry_after_);
+      retry_after_.clear();
     }
     response->keep_alive(keep_alive_ && !shared_->draining.load());
     response->body() = std::move(body);
@@ -320,6 +324,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string rpc_name_;
   // The Allow header of a 405 answer.
   std::string allow_;
+  // Retry-After seconds named by the answer's ErrorInfo (a sign-in lockout); empty for "1".
+  std::string retry_after_;
   static constexpr std::chrono::seconds kLingerTime{2};
   static constexpr std::size_t kMaxLingerBytes = std::size_t{8} * 1024 * 1024;
   std::array<char, std::size_t{16} * 1024> discard_{};

@@ -19,17 +19,35 @@ absl::Status WithErrorInfo(absl::Status status, std::string_view reason,
   return status;
 }
 
-std::string ErrorReason(const absl::Status& status) {
+namespace {
+
+std::optional<google::rpc::ErrorInfo> ErrorInfoOf(const absl::Status& status) {
   auto payload = status.GetPayload(std::string(kErrorInfoPayloadUrl));
   if (!payload.has_value()) {
-    return "";
+    return std::nullopt;
   }
   google::rpc::ErrorInfo info;
   const std::string bytes(*payload);
   if (!info.ParseFromString(bytes)) {
+    return std::nullopt;
+  }
+  return info;
+}
+
+}  // namespace
+
+std::string ErrorReason(const absl::Status& status) {
+  std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
+  return info.has_value() ? info->reason() : "";
+}
+
+std::string ErrorMetadata(const absl::Status& status, std::string_view key) {
+  std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
+  if (!info.has_value()) {
     return "";
   }
-  return info.reason();
+  auto found = info->metadata().find(std::string(key));
+  return found == info->metadata().end() ? "" : found->second;
 }
 
 }  // namespace confide

@@ -21,4 +21,7 @@ absl::Status WithErrorInfo(absl::Status status, std::string_view reason,
 // The ErrorInfo reason carried by `status`, or "" when none.
 std::string ErrorReason(const absl::Status& status);
 
+// The ErrorInfo metadata value under `key`, or "" when none.
+std::string ErrorMetadata(const absl::Status& status, std::string_view key);
+
 }  // namespace confide

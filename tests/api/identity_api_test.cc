@@ -1354,6 +1354,11 @@ TEST_F(IdentityApiTest, FiveFailedSignInsLockKnownAndUnknownEmailsAlike) {
     EXPECT_TRUE(IsErrorAnswer(*locked, 429, kResourceExhausted));
     EXPECT_EQ(ReasonOf(*locked), "SIGN_IN_LOCKED") << locked->body;
     EXPECT_FALSE(locked->Json().contains("sessionToken"));
+    // The first lock lasts 30 s; Retry-After says how long is left (rounded up).
+    ASSERT_TRUE(locked->headers.count("retry-after")) << locked->body;
+    const int retry_after = std::stoi(locked->headers.at("retry-after"));
+    EXPECT_GE(retry_after, 25);
+    EXPECT_LE(retry_after, 30);
   }
   // A lock stops sign-ins, not the sessions already open, and not other accounts.
   EXPECT_EQ(Rest().Get("/v1/clients/me", session).status, 200);
