@@ -1,8 +1,8 @@
 // The authorization matrix: every RPC of the real method table × every kind of caller, with the
 // expected decision written out per cell, checked against the access policy with the action each
 // RPC registers. A new RPC with an action fails this test until its row is added here, so no RPC
-// can skip the matrix. Global invariants (tenancy, partners, auditors, the second factor) are
-// checked over every cell and over every Action, not only those RPCs use today.
+// can skip the matrix. Global invariants (tenancy, partners, auditors, service accounts, the
+// second factor) are checked over every cell and over every Action, not only those RPCs use today.
 //
 // The same callers over the real server: tests/api/authorization_matrix_api_test.cc.
 
@@ -152,6 +152,9 @@ const std::vector<Caller>& Callers() {
        "auditor, session without second factor",
        Staff("auditor", kClinicA, v1::ROLE_AUDITOR, /*mfa=*/false),
        {}},
+      // A clinic system over gRPC: its session never asks for a second factor and is created
+      // with mfa_verified set (services/staff/staff_service.cc, CreateServiceAccount).
+      {"SV", "service account of the clinic", Staff("billing", kClinicA, v1::ROLE_SERVICE), {}},
   };
   return *callers;
 }
@@ -168,6 +171,7 @@ const std::vector<Caller>& Callers() {
 //   patients:    PS self, PO other patient of the clinic, PX patient of another clinic
 //   partners:    R+ with every share, R- with no share, RO of another client, RR link revoked
 //   no MFA:      MC clinician on care team, MA admin, MU auditor
+//   service:     SV service account of the clinic (a clinic system calling over gRPC)
 // Client-level RPCs target Jo's record; clinic-level RPCs have no record (each caller acts in
 // its own clinic) and depend only on role and second factor.
 struct RpcExpectation {
@@ -180,35 +184,36 @@ struct RpcExpectation {
 
 // clang-format off
 constexpr RpcExpectation kRpcMatrix[] = {
-    //                                                        CT CO BG BX CX   AD AX AT   AU   PS PO PX   R+ R- RO RR   MC MA MU
+    //                                                        CT CO BG BX CX   AD AX AT   AU   PS PO PX   R+ R- RO RR   MC MA MU   SV
     // Client records.
-    {"ClientService.CreateClient", Action::kCreateClient,   "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P"},
-    {"ClientService.ListClients", Action::kListClients,     "A  A  A  A  A  | A  A  A  | P  | A  A  A  | P  P  P  P  | P  P  P"},
-    {"ClientService.GetClient", Action::kReadClient,        "A  N  A  N  N  | A  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P"},
-    {"ClientService.UpdateClient", Action::kUpdateClient,   "A  N  A  N  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P"},
-    {"ClientService.ArchiveClient", Action::kArchiveClient, "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P"},
+    {"ClientService.CreateClient", Action::kCreateClient,   "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | A"},
+    {"ClientService.ListClients", Action::kListClients,     "A  A  A  A  A  | A  A  A  | P  | A  A  A  | P  P  P  P  | P  P  P  | A"},
+    {"ClientService.GetClient", Action::kReadClient,        "A  N  A  N  N  | A  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | A"},
+    {"ClientService.UpdateClient", Action::kUpdateClient,   "A  N  A  N  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ClientService.ArchiveClient", Action::kArchiveClient, "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     // Care teams.
-    {"CareTeamService.ListCareTeam", Action::kReadCareTeam,           "A  N  A  N  N  | A  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P"},
-    {"CareTeamService.AddCareTeamMember", Action::kManageCareTeam,    "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P"},
-    {"CareTeamService.RemoveCareTeamMember", Action::kManageCareTeam, "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P"},
-    {"CareTeamService.SetPrimaryClinician", Action::kManageCareTeam,  "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P"},
+    {"CareTeamService.ListCareTeam", Action::kReadCareTeam,           "A  N  A  N  N  | A  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"CareTeamService.AddCareTeamMember", Action::kManageCareTeam,    "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"CareTeamService.RemoveCareTeamMember", Action::kManageCareTeam, "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"CareTeamService.SetPrimaryClinician", Action::kManageCareTeam,  "A  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     // Portal access and partners.
-    {"PortalAccessService.InviteClientToPortal", Action::kInviteToPortal, "A  N  P  N  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P"},
-    {"PortalAccessService.InvitePartner", Action::kManagePartners,        "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P"},
-    {"PortalAccessService.ListPartners", Action::kManagePartners,         "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P"},
-    {"PortalAccessService.UpdatePartnerShares", Action::kManagePartners,  "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P"},
-    {"PortalAccessService.RevokePartner", Action::kManagePartners,        "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P"},
-    {"PortalAccessService.GetPartnerView", Action::kReadPartnerView,      "P  N  P  N  N  | P  N  P  | N  | P  N  N  | A  A  N  N  | P  P  P"},
+    {"PortalAccessService.InviteClientToPortal", Action::kInviteToPortal, "A  N  P  N  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PortalAccessService.InvitePartner", Action::kManagePartners,        "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PortalAccessService.ListPartners", Action::kManagePartners,         "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PortalAccessService.UpdatePartnerShares", Action::kManagePartners,  "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PortalAccessService.RevokePartner", Action::kManagePartners,        "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PortalAccessService.GetPartnerView", Action::kReadPartnerView,      "P  N  P  N  N  | P  N  P  | N  | P  N  N  | A  A  N  N  | P  P  P  | P"},
     // Break-glass: for clients one does not treat; any clinician of the clinic may ask.
-    {"BreakGlassService.BreakGlass", Action::kBreakGlass,                     "P  A  A  A  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P"},
-    {"BreakGlassService.ListBreakGlassGrants", Action::kListBreakGlassGrants, "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P"},
+    {"BreakGlassService.BreakGlass", Action::kBreakGlass,                     "P  A  A  A  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"BreakGlassService.ListBreakGlassGrants", Action::kListBreakGlassGrants, "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
     // Staff and clinic.
-    {"StaffService.InviteStaff", Action::kManageStaff,             "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P"},
-    {"StaffService.ListStaff", Action::kListStaff,                 "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P"},
-    {"StaffService.DeactivateStaff", Action::kManageStaff,         "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P"},
-    {"StaffService.ReactivateStaff", Action::kManageStaff,         "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P"},
-    {"StaffService.IssueStaffPasswordReset", Action::kManageStaff, "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P"},
-    {"ClinicService.GetMyClinic", Action::kReadClinic,             "A  A  A  A  A  | A  A  A  | A  | A  A  A  | A  A  A  A  | P  P  P"},
+    {"StaffService.InviteStaff", Action::kManageStaff,             "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"StaffService.ListStaff", Action::kListStaff,                 "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"StaffService.DeactivateStaff", Action::kManageStaff,         "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"StaffService.ReactivateStaff", Action::kManageStaff,         "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"StaffService.IssueStaffPasswordReset", Action::kManageStaff, "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"StaffService.CreateServiceAccount", Action::kManageStaff,    "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"ClinicService.GetMyClinic", Action::kReadClinic,             "A  A  A  A  A  | A  A  A  | A  | A  A  A  | A  A  A  A  | P  P  P  | A"},
 };
 // clang-format on
 
@@ -374,6 +379,23 @@ std::string_view ShortName(std::string_view full_name) {
                                                           : full_name;
 }
 
+// Clinical content (services/policy/access_policy.h: the content kinds, notes, clinical writes).
+bool IsClinicalContent(Action action) {
+  switch (action) {
+    case Action::kReadPlanSummary:
+    case Action::kReadGoals:
+    case Action::kReadProgrammeSchedule:
+    case Action::kReadProgressSummary:
+    case Action::kReadAssessments:
+    case Action::kReadJournal:
+    case Action::kReadNotes:
+    case Action::kWriteClinical:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool IsPartnerContentForbidden(Action action) {
   return action == Action::kReadNotes || action == Action::kWriteClinical ||
          action == Action::kReadClient;
@@ -400,6 +422,17 @@ int CheckInvariants(const Caller& caller, Action action, const ClientAccessFacts
   if (IsStaffRole(who.role) && !who.mfa_verified) {
     ++checked;
     EXPECT_NE(decision, Decision::kAllow) << "a staff session without second factor was allowed";
+  }
+  // Service accounts: demographics only, never clinical content or staff management. Another
+  // clinic's record is covered for them by the tenancy check above.
+  if (who.role == v1::ROLE_SERVICE && IsClinicalContent(action)) {
+    ++checked;
+    EXPECT_NE(decision, Decision::kAllow)
+        << "a service account was allowed clinical content " << ActionName(action);
+  }
+  if (who.role == v1::ROLE_SERVICE && action == Action::kManageStaff) {
+    ++checked;
+    EXPECT_NE(decision, Decision::kAllow) << "a service account was allowed kManageStaff";
   }
   if (who.role == v1::ROLE_PATIENT && record != nullptr && who.client_id != record->client_id) {
     ++checked;
