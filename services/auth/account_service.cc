@@ -179,6 +179,18 @@ absl::StatusOr<v1::User> AccountService::AcceptInvitation(
   if (!token.ok()) {
     return token.status();
   }
+  if (token->purpose == TokenPurpose::kPatientInvitation) {
+    // One portal account per client record, even if two invitations went out to two addresses.
+    absl::StatusOr<std::optional<UserRecord>> existing =
+        scope.uow.users().FindPatientOfClient(token->clinic_id, token->client_id);
+    if (!existing.ok()) {
+      return existing.status();
+    }
+    if (existing->has_value()) {
+      return absl::AlreadyExistsError(
+          "this client already has a portal account; sign in or ask the clinic for a reset link");
+    }
+  }
   UserRecord account;
   account.user.set_id(ids_.NewId());
   account.user.set_clinic_id(token->clinic_id);

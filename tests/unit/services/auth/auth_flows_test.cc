@@ -106,6 +106,7 @@ constexpr char kDeactivateStaff[] = "confide.v1.StaffService.DeactivateStaff";
 constexpr char kIssueReset[] = "confide.v1.StaffService.IssueStaffPasswordReset";
 constexpr char kAddCareTeamMember[] = "confide.v1.CareTeamService.AddCareTeamMember";
 constexpr char kInvitePartner[] = "confide.v1.PortalAccessService.InvitePartner";
+constexpr char kInviteToPortal[] = "confide.v1.PortalAccessService.InviteClientToPortal";
 constexpr char kRevokePartner[] = "confide.v1.PortalAccessService.RevokePartner";
 constexpr char kGetPartnerView[] = "confide.v1.PortalAccessService.GetPartnerView";
 constexpr char kBreakGlass[] = "confide.v1.BreakGlassService.BreakGlass";
@@ -1103,6 +1104,28 @@ TEST_F(AuthFlowsTest, InvitationForAnEmailWithAnAccountIsAlreadyExists) {
   for (const auto& [id, token] : db_.Committed().one_time_tokens) {
     EXPECT_FALSE(token.use_time.has_value());
   }
+}
+
+// A client record has at most one portal account, even when two invitations went to two
+// addresses before either was accepted.
+TEST_F(AuthFlowsTest, SecondPortalAccountForTheSameClientIsRefused) {
+  const std::string alex = SignIn(kAlex);
+  std::vector<std::string> tokens;
+  for (const char* email : {"riley.one@example.test", "riley.two@example.test"}) {
+    v1::InviteClientToPortalRequest request;
+    request.set_client_id(kRileyId);
+    request.set_email(email);
+    absl::StatusOr<v1::Invitation> invitation =
+        Call<v1::Invitation>(kInviteToPortal, request, alex);
+    ASSERT_TRUE(invitation.ok()) << invitation.status();
+    tokens.push_back(invitation->token());
+  }
+  absl::StatusOr<v1::User> first = AcceptInvitation(tokens[0], "riley-Password-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->client_id(), kRileyId);
+  EXPECT_EQ(AcceptInvitation(tokens[1], "riley-Password-2").status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_FALSE(Login("riley.two@example.test", "riley-Password-2").ok());
 }
 
 // The patient invites her partner with two shares; accepting makes the account and the link.
