@@ -19,6 +19,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "grpc_api_test_fixture.h"
 #include "gtest/gtest.h"
 
 namespace confide::api_test {
@@ -27,35 +28,10 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 
-// A safety net against a hung server, never an assertion about speed.
-constexpr std::chrono::seconds kCallDeadline{30};
-
-class GrpcApiTest : public ApiTest {
+class GrpcApiTest : public GrpcApiTestBase {
  protected:
-  static void SetUpTestSuite() {
-    ApiTest::SetUpTestSuite();
-    if (Started()) {
-      channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server().grpc_port()),
-                                     grpc::InsecureChannelCredentials());
-    }
-  }
-  static void TearDownTestSuite() {
-    channel_.reset();
-    ApiTest::TearDownTestSuite();
-  }
-
-  // A context with a deadline and, when `token` is set, the caller's session.
-  static std::unique_ptr<grpc::ClientContext> Context(const std::string& token = "") {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-    if (!token.empty()) {
-      context->AddMetadata("authorization", "Bearer " + token);
-    }
-    return context;
-  }
-
   static std::unique_ptr<v1::ClientService::Stub> Clients() {
-    return v1::ClientService::NewStub(channel_);
+    return v1::ClientService::NewStub(channel());
   }
 
   static grpc::Status GetClient(const std::string& token, const std::string& id,
@@ -64,13 +40,7 @@ class GrpcApiTest : public ApiTest {
     request.set_client_id(id);
     return Clients()->GetClient(Context(token).get(), request, client);
   }
-
-  static inline std::shared_ptr<grpc::Channel> channel_;
 };
-
-std::string Describe(const grpc::Status& status) {
-  return std::to_string(status.error_code()) + " " + status.error_message();
-}
 
 TEST_F(GrpcApiTest, LoginReturnsATokenThatWorksOnBothTransports) {
   v1::LoginRequest request;
@@ -79,7 +49,7 @@ TEST_F(GrpcApiTest, LoginReturnsATokenThatWorksOnBothTransports) {
   v1::LoginResponse response;
 
   grpc::Status status =
-      v1::AuthService::NewStub(channel_)->Login(Context().get(), request, &response);
+      v1::AuthService::NewStub(channel())->Login(Context().get(), request, &response);
 
   ASSERT_TRUE(status.ok()) << Describe(status);
   EXPECT_FALSE(response.session_token().empty());
@@ -98,7 +68,7 @@ TEST_F(GrpcApiTest, LoginWithWrongPasswordIsUnauthenticated) {
   v1::LoginResponse response;
 
   grpc::Status status =
-      v1::AuthService::NewStub(channel_)->Login(Context().get(), request, &response);
+      v1::AuthService::NewStub(channel())->Login(Context().get(), request, &response);
 
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << Describe(status);
   EXPECT_TRUE(response.session_token().empty());
@@ -200,7 +170,7 @@ TEST_F(GrpcApiTest, InvalidArgumentCarriesBadRequestDetails) {
 }
 
 TEST_F(GrpcApiTest, UnknownMethodIsUnimplemented) {
-  grpc::GenericStub stub(channel_);
+  grpc::GenericStub stub(channel());
   grpc::Slice empty("");
   grpc::ByteBuffer request(&empty, 1);
   grpc::ByteBuffer response;
@@ -218,7 +188,7 @@ TEST_F(GrpcApiTest, UnknownMethodIsUnimplemented) {
 // HealthCheckResponse whose field 1 (status) is SERVING = 1, i.e. the bytes 08 01. The health
 // protos are not generated here, hence the raw call.
 TEST_F(GrpcApiTest, HealthCheckReportsServing) {
-  grpc::GenericStub stub(channel_);
+  grpc::GenericStub stub(channel());
   grpc::Slice empty("");
   grpc::ByteBuffer request(&empty, 1);
   grpc::ByteBuffer response;

@@ -29,6 +29,7 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "grpc_api_test_fixture.h"
 #include "gtest/gtest.h"
 
 namespace confide::api_test {
@@ -46,7 +47,6 @@ constexpr char kRileyUserId[] = "0190d000-0000-7000-8000-00000000a006";
 constexpr char kStrongPassword[] = "correct-horse-battery-staple";
 constexpr char kOtherStrongPassword[] = "another-long-passphrase-2026";
 constexpr int64_t kTotpStepSeconds = 30;
-constexpr std::chrono::seconds kCallDeadline{30};
 
 // --- RFC 6238 for the tests' own staff accounts ---
 
@@ -208,29 +208,8 @@ struct PortalPatient {
   std::string password;
 };
 
-class IdentityApiTest : public ApiTest {
+class IdentityApiTest : public GrpcApiTestBase {
  protected:
-  static void SetUpTestSuite() {
-    ApiTest::SetUpTestSuite();
-    if (Started()) {
-      channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server().grpc_port()),
-                                     grpc::InsecureChannelCredentials());
-    }
-  }
-  static void TearDownTestSuite() {
-    channel_.reset();
-    ApiTest::TearDownTestSuite();
-  }
-
-  static std::unique_ptr<grpc::ClientContext> Context(const std::string& token = "") {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-    if (!token.empty()) {
-      context->AddMetadata("authorization", "Bearer " + token);
-    }
-    return context;
-  }
-
   static std::string RequestId() { return "identity-" + Unique(); }
 
   // A request tagged with a fresh X-Request-Id, which it stores in `request_id`.
@@ -370,8 +349,6 @@ class IdentityApiTest : public ApiTest {
     }
     return staff;
   }
-
-  static inline std::shared_ptr<grpc::Channel> channel_;
 };
 
 // --- The tests' TOTP helper ---
@@ -1391,7 +1368,7 @@ TEST_F(IdentityApiTest, GrpcStaffLoginWithoutCodeCarriesMfaRequiredErrorInfo) {
   v1::LoginResponse response;
 
   grpc::Status status =
-      v1::AuthService::NewStub(channel_)->Login(Context().get(), request, &response);
+      v1::AuthService::NewStub(channel())->Login(Context().get(), request, &response);
 
   ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
   EXPECT_TRUE(response.session_token().empty());
@@ -1408,7 +1385,7 @@ TEST_F(IdentityApiTest, GrpcStaffLoginWithoutCodeCarriesMfaRequiredErrorInfo) {
 }
 
 TEST_F(IdentityApiTest, GrpcStaffListAndBreakGlassFollowTheSameRules) {
-  auto staff_stub = v1::StaffService::NewStub(channel_);
+  auto staff_stub = v1::StaffService::NewStub(channel());
   v1::ListStaffRequest list_request;
   list_request.set_page_size(500);
   v1::ListStaffResponse staff;
@@ -1433,7 +1410,7 @@ TEST_F(IdentityApiTest, GrpcStaffListAndBreakGlassFollowTheSameRules) {
   request.set_client_id(kRileyClientId);
   request.set_reason("On the care team already, should be refused");
   v1::BreakGlassGrant grant;
-  grpc::Status refused = v1::BreakGlassService::NewStub(channel_)->BreakGlass(
+  grpc::Status refused = v1::BreakGlassService::NewStub(channel())->BreakGlass(
       Context(TokenOf(kSamEmail)).get(), request, &grant);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
   EXPECT_TRUE(grant.id().empty());

@@ -19,6 +19,7 @@
 #include "confide/v1/clients.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
+#include "grpc_api_test_fixture.h"
 #include "gtest/gtest.h"
 
 namespace confide::api_test {
@@ -27,9 +28,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-// A safety net against a hung server, never an assertion about speed.
-constexpr std::chrono::seconds kCallDeadline{30};
-
 // One service account as CreateServiceAccount returned it.
 struct ServiceAccount {
   std::string user_id;
@@ -37,40 +35,10 @@ struct ServiceAccount {
   std::string token;
 };
 
-std::string Describe(const grpc::Status& status) {
-  return std::to_string(status.error_code()) + " " + status.error_message();
-}
-
-class ServiceAccountApiTest : public ApiTest {
+class ServiceAccountApiTest : public GrpcApiTestBase {
  protected:
-  static void SetUpTestSuite() {
-    ApiTest::SetUpTestSuite();
-    if (Started()) {
-      channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server().grpc_port()),
-                                     grpc::InsecureChannelCredentials());
-    }
-  }
-  static void TearDownTestSuite() {
-    channel_.reset();
-    ApiTest::TearDownTestSuite();
-  }
-
   // A fresh request id for one call, so its audit events can be found.
   static std::string NewRequestId() { return "sa-" + Unique(); }
-
-  // A context with a deadline, the caller's token and the request id.
-  static std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
-                                                      const std::string& request_id = "") {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-    if (!token.empty()) {
-      context->AddMetadata("authorization", "Bearer " + token);
-    }
-    if (!request_id.empty()) {
-      context->AddMetadata("x-request-id", request_id);
-    }
-    return context;
-  }
 
   // POST /v1/staff/serviceAccounts as the demo admin; fails the test when refused.
   static ServiceAccount Create(const std::string& display_name = "Billing export") {
@@ -91,16 +59,16 @@ class ServiceAccountApiTest : public ApiTest {
                                   const std::string& request_id = "") {
     v1::ListClientsRequest request;
     request.set_page_size(500);
-    return v1::ClientService::NewStub(channel_)->ListClients(Context(token, request_id).get(),
-                                                             request, response);
+    return v1::ClientService::NewStub(channel())->ListClients(Context(token, request_id).get(),
+                                                              request, response);
   }
 
   static grpc::Status GetClient(const std::string& token, const std::string& id, v1::Client* client,
                                 const std::string& request_id = "") {
     v1::GetClientRequest request;
     request.set_client_id(id);
-    return v1::ClientService::NewStub(channel_)->GetClient(Context(token, request_id).get(),
-                                                           request, client);
+    return v1::ClientService::NewStub(channel())->GetClient(Context(token, request_id).get(),
+                                                            request, client);
   }
 
   // The audit events of one request as "actor|role|action|client|outcome|status" rows.
@@ -135,8 +103,6 @@ class ServiceAccountApiTest : public ApiTest {
     }
     return staff;
   }
-
-  static inline std::shared_ptr<grpc::Channel> channel_;
 };
 
 std::string Row(std::vector<std::string> columns) {
@@ -225,7 +191,7 @@ TEST_F(ServiceAccountApiTest, CreatesAClientOverGrpc) {
   request.mutable_client()->set_legal_family_name("Family" + Unique());
   v1::Client created;
 
-  grpc::Status status = v1::ClientService::NewStub(channel_)->CreateClient(
+  grpc::Status status = v1::ClientService::NewStub(channel())->CreateClient(
       Context(account.token).get(), request, &created);
 
   ASSERT_TRUE(status.ok()) << Describe(status);
@@ -244,7 +210,7 @@ TEST_F(ServiceAccountApiTest, ReadsTheClinicOverGrpc) {
   ASSERT_FALSE(account.token.empty());
   v1::Clinic clinic;
 
-  grpc::Status status = v1::ClinicService::NewStub(channel_)->GetMyClinic(
+  grpc::Status status = v1::ClinicService::NewStub(channel())->GetMyClinic(
       Context(account.token).get(), v1::GetMyClinicRequest(), &clinic);
 
   ASSERT_TRUE(status.ok()) << Describe(status);
@@ -269,7 +235,7 @@ TEST_F(ServiceAccountApiTest, EverythingElseIsPermissionDeniedAndAuditedAsDenied
     request.set_client_id(kJoClientId);
     v1::ListCareTeamResponse response;
     calls.push_back({"CareTeamService.ListCareTeam", kJoClientId, id,
-                     v1::CareTeamService::NewStub(channel_)->ListCareTeam(
+                     v1::CareTeamService::NewStub(channel())->ListCareTeam(
                          Context(account.token, id).get(), request, &response)});
   }
   {
@@ -278,7 +244,7 @@ TEST_F(ServiceAccountApiTest, EverythingElseIsPermissionDeniedAndAuditedAsDenied
     request.set_client_id(kJoClientId);
     v1::Invitation response;
     calls.push_back({"PortalAccessService.InviteClientToPortal", kJoClientId, id,
-                     v1::PortalAccessService::NewStub(channel_)->InviteClientToPortal(
+                     v1::PortalAccessService::NewStub(channel())->InviteClientToPortal(
                          Context(account.token, id).get(), request, &response)});
   }
   {
@@ -288,14 +254,14 @@ TEST_F(ServiceAccountApiTest, EverythingElseIsPermissionDeniedAndAuditedAsDenied
     request.set_reason("Nightly export needs the full record");
     v1::BreakGlassGrant response;
     calls.push_back({"BreakGlassService.BreakGlass", kJoClientId, id,
-                     v1::BreakGlassService::NewStub(channel_)->BreakGlass(
+                     v1::BreakGlassService::NewStub(channel())->BreakGlass(
                          Context(account.token, id).get(), request, &response)});
   }
   {
     const std::string id = NewRequestId();
     v1::ListStaffResponse response;
     calls.push_back({"StaffService.ListStaff", "", id,
-                     v1::StaffService::NewStub(channel_)->ListStaff(
+                     v1::StaffService::NewStub(channel())->ListStaff(
                          Context(account.token, id).get(), v1::ListStaffRequest(), &response)});
   }
   {
@@ -306,7 +272,7 @@ TEST_F(ServiceAccountApiTest, EverythingElseIsPermissionDeniedAndAuditedAsDenied
     request.set_role(v1::ROLE_ADMIN);
     v1::Invitation response;
     calls.push_back({"StaffService.InviteStaff", "", id,
-                     v1::StaffService::NewStub(channel_)->InviteStaff(
+                     v1::StaffService::NewStub(channel())->InviteStaff(
                          Context(account.token, id).get(), request, &response)});
   }
 
@@ -390,7 +356,7 @@ TEST_F(ServiceAccountApiTest, CannotSignIn) {
   request.set_password("any-Password-2026");
   v1::LoginResponse response;
   grpc::Status status =
-      v1::AuthService::NewStub(channel_)->Login(Context("").get(), request, &response);
+      v1::AuthService::NewStub(channel())->Login(Context("").get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << Describe(status);
   EXPECT_TRUE(response.session_token().empty());
 }
