@@ -138,6 +138,15 @@ int main(int argc, char** argv) {
     absl::StatusOr<v1::Invitation> invitation;
     absl::Status created =
         (*database)->transactions().Run(TransactionMode::kWrite, [&](UnitOfWork& uow) {
+          absl::StatusOr<std::optional<ClinicRecord>> demo = uow.clinics().Find(kDemoClinicId);
+          if (!demo.ok()) {
+            return demo.status();
+          }
+          if (demo->has_value()) {
+            // The demo accounts' password and TOTP secret are published.
+            return absl::FailedPreconditionError(
+                "this database holds the demo clinic; real clinics need a database of their own");
+          }
           if (absl::Status s = uow.clinics().Insert(
                   ClinicRecord{.id = clinic_id, .name = clinic_name, .is_demo = false}, now);
               !s.ok()) {

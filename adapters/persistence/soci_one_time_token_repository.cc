@@ -94,28 +94,29 @@ absl::StatusOr<bool> SociOneTimeTokenRepository::MarkUsed(std::string_view id, a
   }
 }
 
-absl::Status SociOneTimeTokenRepository::RevokeOutstanding(TokenPurpose purpose,
-                                                           std::string_view email,
-                                                           std::string_view user_id,
+absl::Status SociOneTimeTokenRepository::RevokeOutstanding(const OneTimeTokenRecord& like,
                                                            absl::Time when) {
-  if (email.empty() && user_id.empty()) {
-    // Would match every invitation (their user_id is empty): a caller's bug, not a wish.
-    return absl::InvalidArgumentError("revoking tokens needs an email or a user id");
+  if (like.clinic_id.empty() ||
+      (like.client_id.empty() && like.user_id.empty() && like.email.empty())) {
+    // Would match every token of the purpose: a caller's bug, not a wish.
+    return absl::InvalidArgumentError("revoking tokens needs a clinic and a client, user or email");
   }
   try {
-    int purpose_number = static_cast<int>(purpose);
+    int purpose_number = static_cast<int>(like.purpose);
     long long revoke_time = absl::ToUnixMicros(when);
-    if (!email.empty()) {
-      std::string address = absl::AsciiStrToLower(std::string(email));
-      sql_ << "UPDATE one_time_tokens SET revoke_time = :when WHERE purpose = :purpose "
-              "AND email = :email AND use_time = 0 AND revoke_time = 0",
-          soci::use(revoke_time), soci::use(purpose_number), soci::use(address);
-    } else {
-      std::string user(user_id);
-      sql_ << "UPDATE one_time_tokens SET revoke_time = :when WHERE purpose = :purpose "
-              "AND user_id = :user_id AND use_time = 0 AND revoke_time = 0",
-          soci::use(revoke_time), soci::use(purpose_number), soci::use(user);
-    }
+    std::string clinic = like.clinic_id;
+    // The column and value are chosen here from the record's own fields, never from input text.
+    const char* column = !like.client_id.empty() ? "client_id"
+                         : !like.user_id.empty() ? "user_id"
+                                                 : "email";
+    std::string value = !like.client_id.empty() ? like.client_id
+                        : !like.user_id.empty() ? like.user_id
+                                                : absl::AsciiStrToLower(like.email);
+    sql_ << absl::StrCat(
+        "UPDATE one_time_tokens SET revoke_time = :when WHERE purpose = :purpose "
+        "AND clinic_id = :clinic AND ",
+        column, " = :value AND use_time = 0 AND revoke_time = 0"),
+        soci::use(revoke_time), soci::use(purpose_number), soci::use(clinic), soci::use(value);
     return absl::OkStatus();
   } catch (const std::exception& e) {
     return StatusFromException(e, "one_time_tokens.revoke_outstanding");

@@ -17,8 +17,7 @@ class SociOneTimeTokenRepository final : public OneTimeTokenRepository {
   absl::Status Insert(const OneTimeTokenRecord& record) override;
   absl::StatusOr<std::optional<OneTimeTokenRecord>> FindByDigest(std::string_view digest) override;
   absl::StatusOr<bool> MarkUsed(std::string_view id, absl::Time when) override;
-  absl::Status RevokeOutstanding(TokenPurpose purpose, std::string_view email,
-                                 std::string_view user_id, absl::Time when) override;
+  absl::Status RevokeOutstanding(const OneTimeTokenRecord& like, absl::Time when) override;
 
  private:
   soci::session& sql_;

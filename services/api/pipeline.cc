@@ -193,15 +193,19 @@ RpcResult Pipeline::Run(const MethodSpec& method, const google::protobuf::Messag
         caller = std::move(who->principal);
         return absl::OkStatus();
       });
-      if (!authenticated.ok()) {
+      if (!authenticated.ok() && authenticated.code() != absl::StatusCode::kUnauthenticated) {
         return authenticated;
       }
-      base_event.actor_user_id = caller->user_id;
-      base_event.actor_role = RoleName(caller->role);
-      base_event.clinic_id = caller->clinic_id;
+      if (caller.has_value()) {
+        base_event.actor_user_id = caller->user_id;
+        base_event.actor_role = RoleName(caller->role);
+        base_event.clinic_id = caller->clinic_id;
+      }
     }
     // A refused caller's request does no work: the handler step below audits the refusal.
-    skip_prepare = caller.has_value() && NeedsMfaFirst(method, *caller);
+    // An unauthenticated caller is refused (and, for an ended session, audited) by the main
+    // path, which authenticates again.
+    skip_prepare = !method.is_public && (!caller.has_value() || NeedsMfaFirst(method, *caller));
     PrepareScope prepare_scope{.principal = caller.has_value() ? &*caller : nullptr,
                                .transactions = transactions_,
                                .call = call,

@@ -23,6 +23,9 @@ constexpr int kRecoveryCodeCount = 10;
 constexpr size_t kRecoveryCodeBytes = 10;
 constexpr size_t kTotpSecretBytes = 20;
 constexpr char kIssuer[] = "Confide";
+constexpr std::initializer_list<TokenPurpose> kInvitationPurposes = {
+    TokenPurpose::kStaffInvitation, TokenPurpose::kPatientInvitation,
+    TokenPurpose::kPartnerInvitation};
 
 // What a prepare step leaves: a hash of the new password, and whether the current one matched.
 struct PreparedPassword {
@@ -31,6 +34,13 @@ struct PreparedPassword {
 };
 
 absl::Status BadToken() { return InvalidField("token", "is invalid, expired or already used"); }
+
+bool IsUsable(const OneTimeTokenRecord& record, std::initializer_list<TokenPurpose> purposes,
+              absl::Time now) {
+  return std::find(purposes.begin(), purposes.end(), record.purpose) != purposes.end() &&
+         record.expire_time > now && !record.use_time.has_value() &&
+         !record.revoke_time.has_value();
+}
 
 // Finds a usable token of one of `purposes` and marks it used; BadToken otherwise.
 absl::StatusOr<OneTimeTokenRecord> Redeem(UnitOfWork& uow, const SecretGenerator& secrets,
@@ -46,8 +56,7 @@ absl::StatusOr<OneTimeTokenRecord> Redeem(UnitOfWork& uow, const SecretGenerator
     return BadToken();
   }
   const OneTimeTokenRecord& record = **found;
-  if (std::find(purposes.begin(), purposes.end(), record.purpose) == purposes.end() ||
-      record.expire_time <= now || record.use_time.has_value() || record.revoke_time.has_value()) {
+  if (!IsUsable(record, purposes, now)) {
     return BadToken();
   }
   absl::StatusOr<bool> marked = uow.one_time_tokens().MarkUsed(record.id, now);
@@ -58,6 +67,16 @@ absl::StatusOr<OneTimeTokenRecord> Redeem(UnitOfWork& uow, const SecretGenerator
     return BadToken();
   }
   return record;
+}
+
+// Once a second factor is enrolled, only a session that passed it may replace it: otherwise
+// whoever learnt the password (or holds an unverified session) could take the factor over.
+absl::Status MayReplaceSecondFactor(const UserRecord& account, const Principal& who) {
+  if (!account.totp_secret_sealed.empty() && !who.mfa_verified) {
+    return absl::PermissionDeniedError(
+        "sign in with the current authenticator code before enrolling a new one");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateToken(std::string_view token) {
@@ -79,6 +98,30 @@ std::string FormatRecoveryCode(std::string_view base32) {
 }
 
 }  // namespace
+
+absl::Status AccountService::HashForToken(std::string_view token, std::string_view password,
+                                          std::initializer_list<TokenPurpose> purposes,
+                                          PrepareScope& scope) {
+  // Only a live token earns an argon2 hash: otherwise anyone could keep the hashing slots busy
+  // with made-up tokens and starve sign-ins.
+  bool usable = false;
+  absl::Status read = scope.transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
+    absl::StatusOr<std::optional<OneTimeTokenRecord>> found =
+        uow.one_time_tokens().FindByDigest(secrets_.Digest(token));
+    if (!found.ok()) {
+      return found.status();
+    }
+    usable = found->has_value() && IsUsable(**found, purposes, scope.now);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) {
+    return read;
+  }
+  if (!usable) {
+    return BadToken();
+  }
+  return HashNewPassword(password, scope);
+}
 
 absl::Status AccountService::HashNewPassword(std::string_view password, PrepareScope& scope) {
   absl::StatusOr<std::string> hash = passwords_.Hash(password);
@@ -172,10 +215,7 @@ absl::StatusOr<v1::User> AccountService::AcceptInvitation(
     return absl::InternalError("password was not prepared");
   }
   absl::StatusOr<OneTimeTokenRecord> token =
-      Redeem(scope.uow, secrets_, request.token(),
-             {TokenPurpose::kStaffInvitation, TokenPurpose::kPatientInvitation,
-              TokenPurpose::kPartnerInvitation},
-             scope.now);
+      Redeem(scope.uow, secrets_, request.token(), kInvitationPurposes, scope.now);
   if (!token.ok()) {
     return token.status();
   }
@@ -240,6 +280,9 @@ absl::StatusOr<v1::BeginTotpEnrollmentResponse> AccountService::BeginTotpEnrollm
   if (!me->has_value()) {
     return absl::NotFoundError("account not found");
   }
+  if (absl::Status allowed = MayReplaceSecondFactor(**me, *scope.principal); !allowed.ok()) {
+    return allowed;
+  }
   const std::string secret = secrets_.RandomBytes(kTotpSecretBytes);
   absl::StatusOr<std::string> sealed = box_.Seal(secret, PendingTotpSecretContext(user_id));
   if (!sealed.ok()) {
@@ -267,6 +310,9 @@ absl::StatusOr<v1::ConfirmTotpEnrollmentResponse> AccountService::ConfirmTotpEnr
   if (!me->has_value() || (*me)->totp_pending_sealed.empty()) {
     return absl::FailedPreconditionError(
         "no enrolment in progress: call BeginTotpEnrollment first");
+  }
+  if (absl::Status allowed = MayReplaceSecondFactor(**me, *scope.principal); !allowed.ok()) {
+    return allowed;
   }
   absl::StatusOr<std::string> secret =
       box_.Open((*me)->totp_pending_sealed, PendingTotpSecretContext(user_id));
@@ -305,10 +351,16 @@ absl::StatusOr<v1::ConfirmTotpEnrollmentResponse> AccountService::ConfirmTotpEnr
       !stored.ok()) {
     return stored;
   }
-  // This session just proved possession of the new factor.
+  // This session just proved possession of the new factor. Any other session of the account
+  // (perhaps someone who learnt the password before the factor existed) ends.
   if (absl::Status marked = scope.uow.sessions().MarkMfaVerified(scope.principal->session_id);
       !marked.ok()) {
     return marked;
+  }
+  absl::StatusOr<int> ended =
+      scope.uow.sessions().RevokeAllOfUser(user_id, scope.principal->session_id, scope.now);
+  if (!ended.ok()) {
+    return ended.status();
   }
   return response;
 }
@@ -338,8 +390,10 @@ void AccountService::Register(MethodTable& table) {
             return CheckNewPassword(r.new_password(), "new_password");
           },
       .handler = [this](const auto& r, RequestScope& s) { return ResetPassword(r, s); },
-      .prepare = [this](const auto& r,
-                        PrepareScope& s) { return HashNewPassword(r.new_password(), s); }});
+      .prepare =
+          [this](const auto& r, PrepareScope& s) {
+            return HashForToken(r.token(), r.new_password(), {TokenPurpose::kPasswordReset}, s);
+          }});
   table.Add(MethodDefinition<v1::AcceptInvitationRequest, v1::User>{
       .full_name = "confide.v1.AuthService.AcceptInvitation",
       .mode = TransactionMode::kWrite,
@@ -356,8 +410,10 @@ void AccountService::Register(MethodTable& table) {
             return CheckNewPassword(r.password(), "password");
           },
       .handler = [this](const auto& r, RequestScope& s) { return AcceptInvitation(r, s); },
-      .prepare = [this](const auto& r,
-                        PrepareScope& s) { return HashNewPassword(r.password(), s); }});
+      .prepare =
+          [this](const auto& r, PrepareScope& s) {
+            return HashForToken(r.token(), r.password(), kInvitationPurposes, s);
+          }});
   table.Add(MethodDefinition<v1::BeginTotpEnrollmentRequest, v1::BeginTotpEnrollmentResponse>{
       .full_name = "confide.v1.AuthService.BeginTotpEnrollment",
       .mode = TransactionMode::kWrite,

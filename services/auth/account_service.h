@@ -1,5 +1,6 @@
 #pragma once
 
+#include <initializer_list>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -7,6 +8,7 @@
 #include "google/protobuf/empty.pb.h"
 #include "services/api/method_table.h"
 #include "services/auth/password_checker.h"
+#include "services/auth/ports/one_time_token_repository.h"
 #include "services/auth/ports/secret_generator.h"
 #include "services/common/id_generator.h"
 #include "services/crypto/ports/message_authenticator.h"
@@ -39,6 +41,9 @@ class AccountService {
   // Prepare steps: the argon2 work, outside the transaction.
   absl::Status PrepareChangePassword(const v1::ChangePasswordRequest& request, PrepareScope& scope);
   absl::Status HashNewPassword(std::string_view password, PrepareScope& scope);
+  // HashNewPassword, but only when `token` is a live token of one of `purposes`.
+  absl::Status HashForToken(std::string_view token, std::string_view password,
+                            std::initializer_list<TokenPurpose> purposes, PrepareScope& scope);
 
   PasswordChecker& passwords_;
   SecretGenerator& secrets_;

@@ -45,9 +45,12 @@ absl::Status Locked(absl::Duration remaining) {
 
 absl::Status ValidateLogin(const v1::LoginRequest& request) {
   std::vector<FieldViolation> violations;
+  // An address without '@' is refused before anything is stored about it (a password typed
+  // into the email field must not end up in the lockout table, even as a digest).
   if (request.email().empty() || request.email().size() > 254 ||
-      !HasNoControlCharacters(request.email()) || !IsValidUtf8(request.email())) {
-    violations.push_back({"email", "is required (at most 254 characters)"});
+      request.email().find('@') == std::string::npos || !HasNoControlCharacters(request.email()) ||
+      !IsValidUtf8(request.email())) {
+    violations.push_back({"email", "must be an email address (at most 254 characters)"});
   }
   if (request.password().empty() || request.password().size() > 256 ||
       !IsValidUtf8(request.password())) {
@@ -194,6 +197,20 @@ absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest& req
     }
     return absl::OkStatus();
   };
+  // Checked again here, in the write transaction: sign-ins that were already hashing when the
+  // lock began must not each get their answer (that would let parallel guesses through).
+  absl::Duration locked_for;
+  for (const std::string* key : {&attempt->email_key, &attempt->address_key}) {
+    absl::StatusOr<std::optional<ThrottleRecord>> record = scope.uow.sign_in_throttle().Find(*key);
+    if (!record.ok()) {
+      return record.status();
+    }
+    locked_for = std::max(locked_for, SignInThrottle::LockedFor(*record, now));
+  }
+  if (locked_for > absl::ZeroDuration()) {
+    scope.record_failure = nullptr;
+    return Locked(locked_for);
+  }
   if (!attempt->password_ok) {
     return WrongCredentials();
   }

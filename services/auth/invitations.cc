@@ -10,9 +10,7 @@ absl::StatusOr<v1::Invitation> IssueOneTimeToken(UnitOfWork& uow, SecretGenerato
                                                  IdGenerator& ids, OneTimeTokenRecord record,
                                                  absl::Time now, absl::Duration lifetime) {
   // A new invitation or reset replaces older ones: only the latest link works.
-  if (absl::Status revoked = uow.one_time_tokens().RevokeOutstanding(
-          record.purpose, record.user_id.empty() ? record.email : "", record.user_id, now);
-      !revoked.ok()) {
+  if (absl::Status revoked = uow.one_time_tokens().RevokeOutstanding(record, now); !revoked.ok()) {
     return revoked;
   }
   const std::string token = secrets.NewSessionToken();

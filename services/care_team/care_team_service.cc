@@ -26,7 +26,7 @@ absl::StatusOr<UserRecord> FindClinician(UnitOfWork& uow, const Principal& who,
     return found.status();
   }
   if (!found->has_value() || (*found)->user.clinic_id() != who.clinic_id ||
-      (*found)->user.role() != v1::ROLE_CLINICIAN) {
+      (*found)->user.role() != v1::ROLE_CLINICIAN || !(*found)->active) {
     return ClinicianNotFound();
   }
   return **std::move(found);

@@ -285,7 +285,7 @@ absl::StatusOr<v1::Client> ClientService::Archive(const v1::ArchiveClientRequest
     return StaleEtag();
   }
   if (record->client.status() == v1::CLIENT_STATUS_ARCHIVED) {
-    return Present(*record);
+    return PresentFor(*scope.principal, *record);
   }
   ClientRecord archived = *record;
   archived.client.set_status(v1::CLIENT_STATUS_ARCHIVED);
@@ -294,7 +294,7 @@ absl::StatusOr<v1::Client> ClientService::Archive(const v1::ArchiveClientRequest
   if (absl::Status stored = scope.uow.clients().Update(archived, record->version); !stored.ok()) {
     return stored;
   }
-  return Present(archived);
+  return PresentFor(*scope.principal, archived);
 }
 
 void ClientService::Register(MethodTable& table) {

@@ -14,6 +14,7 @@ namespace confide {
 class FakePasswordHasher final : public PasswordHasher {
  public:
   absl::StatusOr<std::string> Hash(std::string_view password) override {
+    ++hash_calls_;
     return "h:" + std::string(password);
   }
 
@@ -30,9 +31,12 @@ class FakePasswordHasher final : public PasswordHasher {
 
   // How many times Verify ran: the argon2 work a sign-in cost, countable without timing.
   int verify_calls() const { return verify_calls_.load(); }
+  // How many times Hash ran.
+  int hash_calls() const { return hash_calls_.load(); }
 
  private:
   std::atomic<int> verify_calls_{0};
+  std::atomic<int> hash_calls_{0};
 };
 
 }  // namespace confide

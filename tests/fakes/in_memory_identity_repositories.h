@@ -305,18 +305,22 @@ class InMemoryOneTimeTokenRepository final : public OneTimeTokenRepository {
     return true;
   }
   // Tokens already revoked keep their first revoke time. Emails compare lowercase.
-  // INVALID_ARGUMENT when both email and user id are empty, as in the SQL adapters.
-  absl::Status RevokeOutstanding(TokenPurpose purpose, std::string_view email,
-                                 std::string_view user_id, absl::Time when) override {
-    if (email.empty() && user_id.empty()) {
-      return absl::InvalidArgumentError("revoking tokens needs an email or a user id");
+  // INVALID_ARGUMENT as in the SQL adapters.
+  absl::Status RevokeOutstanding(const OneTimeTokenRecord& like, absl::Time when) override {
+    if (like.clinic_id.empty() ||
+        (like.client_id.empty() && like.user_id.empty() && like.email.empty())) {
+      return absl::InvalidArgumentError(
+          "revoking tokens needs a clinic and a client, user or email");
     }
-    const std::string wanted_email = absl::AsciiStrToLower(std::string(email));
+    const std::string wanted_email = absl::AsciiStrToLower(like.email);
     for (auto& [id, token] : db_.one_time_tokens) {
-      if (token.purpose != purpose || token.use_time.has_value() || token.revoke_time.has_value()) {
+      if (token.purpose != like.purpose || token.clinic_id != like.clinic_id ||
+          token.use_time.has_value() || token.revoke_time.has_value()) {
         continue;
       }
-      const bool matches = email.empty() ? token.user_id == user_id : token.email == wanted_email;
+      const bool matches = !like.client_id.empty() ? token.client_id == like.client_id
+                           : !like.user_id.empty() ? token.user_id == like.user_id
+                                                   : token.email == wanted_email;
       if (matches) {
         token.revoke_time = when;
       }

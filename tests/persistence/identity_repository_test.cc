@@ -635,8 +635,8 @@ TEST_F(IdentityRepositoryTest, TokenIsMarkedUsedOnceAndARevokedTokenNever) {
                     return s;
                   }
                 }
-                return uow.one_time_tokens().RevokeOutstanding(TokenPurpose::kPasswordReset, "",
-                                                               kBea, kCreateTime);
+                return uow.one_time_tokens().RevokeOutstanding(
+                    NewToken(0, TokenPurpose::kPasswordReset, "", kBea), kCreateTime);
               }).ok());
   const absl::Time when = kCreateTime + absl::Hours(1);
   auto mark_used = [&](const std::string& id) {
@@ -664,31 +664,32 @@ TEST_F(IdentityRepositoryTest, TokenIsMarkedUsedOnceAndARevokedTokenNever) {
 TEST_F(IdentityRepositoryTest, RevokeOutstandingRevokesOnlyUnusedTokensOfThatPurposeAndPerson) {
   const absl::Time used_at = kCreateTime + absl::Minutes(5);
   const absl::Time revoked_at = kCreateTime + absl::Minutes(10);
-  ASSERT_TRUE(Write([&](UnitOfWork& uow) -> absl::Status {
-                for (const OneTimeTokenRecord& token :
-                     {NewToken(1, TokenPurpose::kStaffInvitation, "dana@example.org"),
-                      NewToken(2, TokenPurpose::kStaffInvitation, "dana@example.org"),
-                      NewToken(3, TokenPurpose::kStaffInvitation, "eli@example.org"),
-                      NewToken(4, TokenPurpose::kPatientInvitation, "dana@example.org"),
-                      NewToken(5, TokenPurpose::kPasswordReset, "", kAlice),
-                      NewToken(6, TokenPurpose::kPasswordReset, "", kBea)}) {
-                  if (absl::Status s = uow.one_time_tokens().Insert(token); !s.ok()) {
-                    return s;
-                  }
-                }
-                absl::StatusOr<bool> used = uow.one_time_tokens().MarkUsed(Id(402), used_at);
-                if (!used.ok()) {
-                  return used.status();
-                }
-                // Emails compare lowercase, as for accounts.
-                if (absl::Status s = uow.one_time_tokens().RevokeOutstanding(
-                        TokenPurpose::kStaffInvitation, "Dana@Example.ORG", "", revoked_at);
-                    !s.ok()) {
-                  return s;
-                }
-                return uow.one_time_tokens().RevokeOutstanding(TokenPurpose::kPasswordReset, "",
-                                                               kAlice, revoked_at);
-              }).ok());
+  ASSERT_TRUE(
+      Write([&](UnitOfWork& uow) -> absl::Status {
+        for (const OneTimeTokenRecord& token :
+             {NewToken(1, TokenPurpose::kStaffInvitation, "dana@example.org"),
+              NewToken(2, TokenPurpose::kStaffInvitation, "dana@example.org"),
+              NewToken(3, TokenPurpose::kStaffInvitation, "eli@example.org"),
+              NewToken(4, TokenPurpose::kPatientInvitation, "dana@example.org"),
+              NewToken(5, TokenPurpose::kPasswordReset, "", kAlice),
+              NewToken(6, TokenPurpose::kPasswordReset, "", kBea)}) {
+          if (absl::Status s = uow.one_time_tokens().Insert(token); !s.ok()) {
+            return s;
+          }
+        }
+        absl::StatusOr<bool> used = uow.one_time_tokens().MarkUsed(Id(402), used_at);
+        if (!used.ok()) {
+          return used.status();
+        }
+        // Emails compare lowercase, as for accounts.
+        if (absl::Status s = uow.one_time_tokens().RevokeOutstanding(
+                NewToken(0, TokenPurpose::kStaffInvitation, "Dana@Example.ORG"), revoked_at);
+            !s.ok()) {
+          return s;
+        }
+        return uow.one_time_tokens().RevokeOutstanding(
+            NewToken(0, TokenPurpose::kPasswordReset, "", kAlice), revoked_at);
+      }).ok());
 
   absl::Status tokens = Write([&](UnitOfWork& uow) -> absl::Status {
     std::optional<OneTimeTokenRecord> t1 = FindTokenIn(uow, "token-1");
@@ -712,10 +713,49 @@ TEST_F(IdentityRepositoryTest, RevokeOutstandingRevokesOnlyUnusedTokensOfThatPur
   EXPECT_TRUE(tokens.ok()) << tokens;
 
   absl::Status neither = Write([](UnitOfWork& uow) {
-    return uow.one_time_tokens().RevokeOutstanding(TokenPurpose::kPasswordReset, "", "",
-                                                   kCreateTime);
+    return uow.one_time_tokens().RevokeOutstanding(
+        NewToken(0, TokenPurpose::kPasswordReset, "", ""), kCreateTime);
   });
   EXPECT_EQ(neither.code(), absl::StatusCode::kInvalidArgument) << neither;
+}
+
+// Patient and partner invitations are replaced per client record, whatever the address, and
+// never across clinics.
+TEST_F(IdentityRepositoryTest, RevokeOutstandingForAClientIgnoresTheEmailAndOtherClinics) {
+  OneTimeTokenRecord old_address = NewToken(1, TokenPurpose::kPatientInvitation, "old@example.org");
+  old_address.client_id = std::string("client-1");
+  OneTimeTokenRecord other_client = NewToken(2, TokenPurpose::kPatientInvitation, "x@example.org");
+  other_client.client_id = std::string("client-2");
+  OneTimeTokenRecord other_clinic = NewToken(3, TokenPurpose::kStaffInvitation, "dana@example.org");
+  other_clinic.clinic_id = kClinicB;
+  ASSERT_TRUE(
+      Write([&](UnitOfWork& uow) -> absl::Status {
+        for (const OneTimeTokenRecord& token : {old_address, other_client, other_clinic}) {
+          if (absl::Status s = uow.one_time_tokens().Insert(token); !s.ok()) {
+            return s;
+          }
+        }
+        OneTimeTokenRecord newer = NewToken(0, TokenPurpose::kPatientInvitation, "new@example.org");
+        newer.client_id = std::string("client-1");
+        if (absl::Status s = uow.one_time_tokens().RevokeOutstanding(newer, kCreateTime); !s.ok()) {
+          return s;
+        }
+        return uow.one_time_tokens().RevokeOutstanding(
+            NewToken(0, TokenPurpose::kStaffInvitation, "dana@example.org"), kCreateTime);
+      }).ok());
+  absl::Status checked = Write([&](UnitOfWork& uow) -> absl::Status {
+    std::optional<OneTimeTokenRecord> t1 = FindTokenIn(uow, "token-1");
+    std::optional<OneTimeTokenRecord> t2 = FindTokenIn(uow, "token-2");
+    std::optional<OneTimeTokenRecord> t3 = FindTokenIn(uow, "token-3");
+    if (!t1 || !t2 || !t3) {
+      return absl::NotFoundError("a token is missing");
+    }
+    EXPECT_EQ(t1->revoke_time, kCreateTime) << "same client, another address";
+    EXPECT_FALSE(t2->revoke_time.has_value()) << "another client";
+    EXPECT_FALSE(t3->revoke_time.has_value()) << "another clinic";
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(checked.ok()) << checked;
 }
 
 // ---- Care teams ----

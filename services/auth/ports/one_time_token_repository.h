@@ -54,10 +54,12 @@ class OneTimeTokenRepository {
   // Marks the token used when it is unused and unrevoked; false otherwise (so two concurrent
   // uses cannot both succeed).
   virtual absl::StatusOr<bool> MarkUsed(std::string_view id, absl::Time when) = 0;
-  // Revokes every unused token of this purpose for the email (a newer invitation replaces
-  // older ones) or, when email is empty, for the user id.
-  virtual absl::Status RevokeOutstanding(TokenPurpose purpose, std::string_view email,
-                                         std::string_view user_id, absl::Time when) = 0;
+  // Revokes the unused, unrevoked tokens of like.purpose in like.clinic_id meant for the same
+  // person as `like`, so a newer invitation or reset replaces older ones: the same client record
+  // when like.client_id is set (patient and partner invitations, a patient's reset), else the
+  // same account when like.user_id is set, else the same email (compared lowercase).
+  // INVALID_ARGUMENT when like.clinic_id, or all three, are empty.
+  virtual absl::Status RevokeOutstanding(const OneTimeTokenRecord& like, absl::Time when) = 0;
 };
 
 }  // namespace confide

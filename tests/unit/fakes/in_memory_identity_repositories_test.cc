@@ -111,8 +111,7 @@ TEST_F(InMemoryIdentityRepositoriesTest, TokenIsMarkedUsedOnceAndNeverAfterRevok
   second.id = "t2";
   second.token_digest = "digest-2";
   ASSERT_TRUE(tokens.Insert(second).ok());
-  ASSERT_TRUE(
-      tokens.RevokeOutstanding(TokenPurpose::kStaffInvitation, "new@example.test", "", kNow).ok());
+  ASSERT_TRUE(tokens.RevokeOutstanding(second, kNow).ok());
   EXPECT_EQ(tokens.MarkUsed("t2", kNow).value(), false);
   std::optional<OneTimeTokenRecord> used = *tokens.FindByDigest("digest-1");
   ASSERT_TRUE(used.has_value());
