@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/argon2_password_hasher.h"
 #include "adapters/crypto/openssl_message_authenticator.h"
@@ -155,11 +156,11 @@ int main(int argc, char** argv) {
   auth.Register(methods);
   AccountService accounts(passwords, secrets, ids, box, mac);
   accounts.Register(methods);
-  StaffService staff(secrets, ids);
+  StaffService staff(secrets, ids, box);
   staff.Register(methods);
   CareTeamService care_teams;
   care_teams.Register(methods);
-  PortalAccessService portal_access(secrets, ids);
+  PortalAccessService portal_access(secrets, ids, box);
   portal_access.Register(methods);
   BreakGlassService break_glass(ids, box);
   break_glass.Register(methods);
@@ -173,10 +174,13 @@ int main(int argc, char** argv) {
     Fatal(router.status().ToString());
   }
   http::HttpServer rest(
-      http::HttpServerOptions{.address = config.rest_address,
-                              .port = static_cast<uint16_t>(config.rest_port),
-                              .io_threads = config.io_threads,
-                              .body_limit = static_cast<size_t>(config.body_limit_bytes)},
+      http::HttpServerOptions{
+          .address = config.rest_address,
+          .port = static_cast<uint16_t>(config.rest_port),
+          .io_threads = config.io_threads,
+          .body_limit = static_cast<size_t>(config.body_limit_bytes),
+          .trusted_proxies =
+              absl::StrSplit(config.trusted_proxies, absl::ByAnyChar(", "), absl::SkipEmpty())},
       pipeline, *router, executor, [&database] { return (*database)->CheckReady(); }, ids);
   if (absl::Status s = rest.Start(); !s.ok()) {
     Fatal(s.ToString());

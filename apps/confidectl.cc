@@ -2,18 +2,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "absl/strings/ascii.h"
 #include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/argon2_password_hasher.h"
 #include "adapters/crypto/openssl_message_authenticator.h"
-#include "adapters/crypto/openssl_secret_generator.h"
-#include "adapters/crypto/uuid7_id_generator.h"
 #include "adapters/persistence/database.h"
+#include "apps/admin_commands.h"
 #include "apps/grpc_get_client.h"
 #include "apps/server_config.h"
-#include "services/auth/invitations.h"
 #include "services/auth/totp.h"
-#include "services/clinics/ports/clinic_repository.h"
 #include "services/common/base32.h"
 #include "services/common/system_clock.h"
 #include "services/demo/demo_clinic.h"
@@ -51,6 +47,13 @@ int main(int argc, char** argv) {
   demo->require_subcommand(1);
   CLI::App* demo_load = demo->add_subcommand(
       "load", "create the documented demo clinic (refuses a database with real clinics)");
+  CLI::App* outbox = cli.add_subcommand("outbox", "invitation and reset emails to deliver");
+  outbox->require_subcommand(1);
+  CLI::App* outbox_list = outbox->add_subcommand(
+      "list", "print unsent messages as JSON lines, tokens included (for the mail relay)");
+  CLI::App* outbox_mark_sent = outbox->add_subcommand("mark-sent", "record a delivered message");
+  std::string message_id;
+  outbox_mark_sent->add_option("--id", message_id, "message id from `outbox list`")->required();
   CLI::App* demo_totp = demo->add_subcommand(
       "totp-code", "print the current TOTP code of the demo staff accounts' published secret");
   CLI::App* grpc = cli.add_subcommand("grpc", "call a running server over gRPC");
@@ -129,45 +132,20 @@ int main(int argc, char** argv) {
     std::printf(*loaded == DemoLoadResult::kLoaded ? "demo clinic loaded\n"
                                                    : "demo clinic already loaded\n");
   }
-  if (clinic_create->parsed()) {
-    SystemClock clock;
-    Uuid7IdGenerator ids(clock);
-    OpenSslSecretGenerator secrets;
-    const absl::Time now = clock.Now();
-    const std::string clinic_id = ids.NewId();
-    absl::StatusOr<v1::Invitation> invitation;
-    absl::Status created =
-        (*database)->transactions().Run(TransactionMode::kWrite, [&](UnitOfWork& uow) {
-          absl::StatusOr<std::optional<ClinicRecord>> demo = uow.clinics().Find(kDemoClinicId);
-          if (!demo.ok()) {
-            return demo.status();
-          }
-          if (demo->has_value()) {
-            // The demo accounts' password and TOTP secret are published.
-            return absl::FailedPreconditionError(
-                "this database holds the demo clinic; real clinics need a database of their own");
-          }
-          if (absl::Status s = uow.clinics().Insert(
-                  ClinicRecord{.id = clinic_id, .name = clinic_name, .is_demo = false}, now);
-              !s.ok()) {
-            return s;
-          }
-          OneTimeTokenRecord record;
-          record.purpose = TokenPurpose::kStaffInvitation;
-          record.clinic_id = clinic_id;
-          record.email = absl::AsciiStrToLower(admin_email);
-          record.display_name = admin_name;
-          record.role = v1::ROLE_ADMIN;
-          record.created_by = "confidectl";
-          invitation =
-              IssueOneTimeToken(uow, secrets, ids, std::move(record), now, kInvitationLifetime);
-          return invitation.status();
-        });
-    if (!created.ok()) {
-      return Fail(created);
+  if (clinic_create->parsed() || outbox_list->parsed() || outbox_mark_sent->parsed()) {
+    absl::StatusOr<std::string> master_key = LoadMasterKeyFile(config.master_key_file);
+    if (!master_key.ok()) {
+      return Fail(master_key.status());
     }
-    std::printf("clinic %s created\nadmin invitation token (valid 72 h, shown once): %s\n",
-                clinic_id.c_str(), invitation->token().c_str());
+    AesGcmSecretBox box(*std::move(master_key));
+    TransactionRunner& transactions = (*database)->transactions();
+    if (clinic_create->parsed()) {
+      return app::CreateClinic(transactions, box, clinic_name, admin_email, admin_name);
+    }
+    if (outbox_list->parsed()) {
+      return app::ListOutbox(transactions, box);
+    }
+    return app::MarkOutboxSent(transactions, message_id);
   }
   return 0;
 }

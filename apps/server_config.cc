@@ -58,6 +58,7 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
       {"database.url", text(c.database_url)},
       {"database.connections", integer("database.connections", c.database_connections, 1, 256)},
       {"rest.address", text(c.rest_address)},
+      {"rest.trusted_proxies", text(c.trusted_proxies)},
       {"rest.port", integer("rest.port", c.rest_port, 0, 65535)},
       {"rest.io_threads", integer("rest.io_threads", c.io_threads, 1, 64)},
       {"rest.body_limit_bytes",

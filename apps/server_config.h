@@ -14,6 +14,8 @@ struct ServerConfig {
   int database_connections = 4;
   std::string rest_address = "127.0.0.1";
   int rest_port = 8080;
+  // Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
+  std::string trusted_proxies;
   std::string grpc_address = "127.0.0.1";
   int grpc_port = 50051;
   int io_threads = 2;

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/http/beast.h"
+#include "adapters/http/client_address.h"
 #include "adapters/http/http_status_mapping.h"
 #include "adapters/http/request_transcoder.h"
 #include "services/api/bearer_token.h"
@@ -199,7 +200,11 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     call.request_id = request_id_;
     beast::error_code ignored;
-    call.source_address = stream_.socket().remote_endpoint(ignored).address().to_string();
+    const std::string peer = stream_.socket().remote_endpoint(ignored).address().to_string();
+    auto forwarded = request.find("X-Forwarded-For");
+    call.source_address =
+        ClientAddress(peer, forwarded == request.end() ? "" : View(forwarded->value()),
+                      shared_->options.trusted_proxies);
     const MethodSpec& spec = *match->route->method;
     shared_->pipeline.Dispatch(
         spec, *std::move(message), std::move(call), [self = shared_from_this()](RpcResult result) {

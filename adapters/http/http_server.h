@@ -32,6 +32,8 @@ struct HttpServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   JsonPrecheckLimits json;
+  // Reverse proxies whose X-Forwarded-For is believed (see ClientAddress).
+  std::vector<std::string> trusted_proxies;
 };
 
 // The REST gateway: Beast sessions that parse, route by the HttpRule table, build the request

@@ -19,6 +19,7 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
       care_teams_(sql),
       partner_links_(sql),
       break_glass_(sql),
+      outbox_(sql),
       direct_audit_(sql),
       audit_(audit) {}
 

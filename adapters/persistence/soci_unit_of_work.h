@@ -4,6 +4,7 @@
 
 #include "adapters/persistence/soci_audit_log.h"
 #include "adapters/persistence/soci_break_glass_repository.h"
+#include "adapters/persistence/soci_outbox.h"
 #include "adapters/persistence/soci_care_team_repository.h"
 #include "adapters/persistence/soci_client_repository.h"
 #include "adapters/persistence/soci_clinic_repository.h"
@@ -47,6 +48,7 @@ class SociUnitOfWork final : public UnitOfWork {
   CareTeamRepository& care_teams() override { return care_teams_; }
   PartnerLinkRepository& partner_links() override { return partner_links_; }
   BreakGlassRepository& break_glass() override { return break_glass_; }
+  Outbox& outbox() override { return outbox_; }
   AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
   absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
 
@@ -61,6 +63,7 @@ class SociUnitOfWork final : public UnitOfWork {
   SociCareTeamRepository care_teams_;
   SociPartnerLinkRepository partner_links_;
   SociBreakGlassRepository break_glass_;
+  SociOutbox outbox_;
   SociAuditLog direct_audit_;
   AuditLog* audit_;
   int savepoints_ = 0;

@@ -123,11 +123,11 @@ absl::StatusOr<v1::Invitation> PortalAccessService::InviteClient(
   record.client_id = scope.client_id;
   record.created_by = scope.principal->user_id;
   if (account->has_value()) {
-    // She already has an account: the link lets her set a new password instead.
+    // She already has an account: a reset link goes to the account's own address.
     record.purpose = TokenPurpose::kPasswordReset;
     record.user_id = (*account)->user.id();
-    return IssueOneTimeToken(scope.uow, secrets_, ids_, std::move(record), scope.now,
-                             kInvitationLifetime);
+    return IssueOneTimeToken(scope.uow, secrets_, ids_, box_, std::move(record),
+                             (*account)->user.email(), scope.now, kPasswordResetLifetime);
   }
   const v1::Client& c = (*client)->client;
   record.purpose = TokenPurpose::kPatientInvitation;
@@ -137,7 +137,8 @@ absl::StatusOr<v1::Invitation> PortalAccessService::InviteClient(
   }
   record.display_name = c.preferred_name().empty() ? c.legal_given_name() : c.preferred_name();
   record.role = v1::ROLE_PATIENT;
-  return IssueOneTimeToken(scope.uow, secrets_, ids_, std::move(record), scope.now,
+  const std::string recipient = record.email;
+  return IssueOneTimeToken(scope.uow, secrets_, ids_, box_, std::move(record), recipient, scope.now,
                            kInvitationLifetime);
 }
 
@@ -152,7 +153,8 @@ absl::StatusOr<v1::Invitation> PortalAccessService::InvitePartner(
   record.role = v1::ROLE_PARTNER;
   record.partner_shares = SharesToBits(request.shares());
   record.created_by = scope.principal->user_id;
-  return IssueOneTimeToken(scope.uow, secrets_, ids_, std::move(record), scope.now,
+  const std::string recipient = record.email;
+  return IssueOneTimeToken(scope.uow, secrets_, ids_, box_, std::move(record), recipient, scope.now,
                            kInvitationLifetime);
 }
 

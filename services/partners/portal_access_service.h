@@ -5,6 +5,7 @@
 #include "services/api/method_table.h"
 #include "services/auth/ports/secret_generator.h"
 #include "services/common/id_generator.h"
+#include "services/crypto/ports/secret_box.h"
 
 namespace confide {
 
@@ -12,7 +13,8 @@ namespace confide {
 // partner sees and may revoke it at any time; the partner reads only that.
 class PortalAccessService {
  public:
-  PortalAccessService(SecretGenerator& secrets, IdGenerator& ids) : secrets_(secrets), ids_(ids) {}
+  PortalAccessService(SecretGenerator& secrets, IdGenerator& ids, const SecretBox& box)
+      : secrets_(secrets), ids_(ids), box_(box) {}
 
   absl::StatusOr<v1::Invitation> InviteClient(const v1::InviteClientToPortalRequest& request,
                                               RequestScope& scope);
@@ -30,6 +32,7 @@ class PortalAccessService {
  private:
   SecretGenerator& secrets_;
   IdGenerator& ids_;
+  const SecretBox& box_;
 };
 
 // The PartnerShare values as a bit set, and back (in enum order).

@@ -106,8 +106,10 @@ absl::StatusOr<v1::Invitation> StaffService::InviteStaff(const v1::InviteStaffRe
   record.discipline =
       request.role() == v1::ROLE_CLINICIAN ? request.discipline() : v1::DISCIPLINE_UNSPECIFIED;
   record.created_by = scope.principal->user_id;
-  absl::StatusOr<v1::Invitation> invitation = IssueOneTimeToken(
-      scope.uow, secrets_, ids_, std::move(record), scope.now, kInvitationLifetime);
+  const std::string recipient = record.email;
+  absl::StatusOr<v1::Invitation> invitation =
+      IssueOneTimeToken(scope.uow, secrets_, ids_, box_, std::move(record), recipient, scope.now,
+                        kInvitationLifetime);
   if (invitation.ok()) {
     scope.audit.resource = absl::StrCat("invitations/", invitation->id());
   }
@@ -225,8 +227,8 @@ absl::StatusOr<v1::Invitation> StaffService::IssuePasswordReset(
   record.clinic_id = scope.principal->clinic_id;
   record.user_id = staff->user.id();
   record.created_by = scope.principal->user_id;
-  return IssueOneTimeToken(scope.uow, secrets_, ids_, std::move(record), scope.now,
-                           kPasswordResetLifetime);
+  return IssueOneTimeToken(scope.uow, secrets_, ids_, box_, std::move(record), staff->user.email(),
+                           scope.now, kPasswordResetLifetime);
 }
 
 void StaffService::Register(MethodTable& table) {

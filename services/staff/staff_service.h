@@ -5,13 +5,15 @@
 #include "services/api/method_table.h"
 #include "services/auth/ports/secret_generator.h"
 #include "services/common/id_generator.h"
+#include "services/crypto/ports/secret_box.h"
 
 namespace confide {
 
 // The clinic's staff accounts (admins invite, deactivate and reset) and the clinic itself.
 class StaffService {
  public:
-  StaffService(SecretGenerator& secrets, IdGenerator& ids) : secrets_(secrets), ids_(ids) {}
+  StaffService(SecretGenerator& secrets, IdGenerator& ids, const SecretBox& box)
+      : secrets_(secrets), ids_(ids), box_(box) {}
 
   absl::StatusOr<v1::Clinic> GetMyClinic(const v1::GetMyClinicRequest&, RequestScope& scope);
   absl::StatusOr<v1::Invitation> InviteStaff(const v1::InviteStaffRequest& request,
@@ -32,6 +34,7 @@ class StaffService {
  private:
   SecretGenerator& secrets_;
   IdGenerator& ids_;
+  const SecretBox& box_;
 };
 
 // Checks an email address for an invitation: required, at most 254 characters, one '@' with

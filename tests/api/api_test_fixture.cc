@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -81,6 +82,28 @@ HttpResponse ApiTest::LogInWithTotp(std::string_view email, std::string_view pas
                                     std::string_view totp_code) {
   return Rest().Post("/v1/auth/login",
                      {{"email", email}, {"password", password}, {"totpCode", totp_code}});
+}
+
+std::string ApiTest::TokenSentTo(const std::string& email) {
+  CommandResult listed =
+      RunCommand({CONFIDE_CTL_BINARY, "--database-url", server().database().url(),
+                  "--master-key-file", server().master_key_path(), "outbox", "list"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  std::string lowered = email;
+  for (char& c : lowered) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  std::string token;
+  std::istringstream lines(listed.output);
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json message = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    // Oldest first: the last match is the newest.
+    if (message.is_object() && message.value("to", "") == lowered) {
+      token = message.value("token", "");
+    }
+  }
+  EXPECT_FALSE(token.empty()) << "no message to " << email << " in the outbox";
+  return token;
 }
 
 std::string ApiTest::DemoTotpCode() {

@@ -69,6 +69,10 @@ class ApiTest : public ::testing::Test {
   // Creates a client over REST with required names filled in and `fields` on top; fails the
   // test and returns null when the server refuses.
   static nlohmann::json CreateClient(const std::string& token, nlohmann::json fields = {});
+  // The token of the newest unsent invitation or reset message to `email` in the server's
+  // outbox (read with `confidectl outbox list`, as the mail relay would); fails the test and
+  // returns "" when there is none.
+  static std::string TokenSentTo(const std::string& email);
   // Runs SQL on the server's database; fails the test on error.
   static std::vector<std::string> Query(const std::string& sql);
 

@@ -411,7 +411,7 @@ TEST_F(AuthorizationMatrixApiTest, StaffWithoutSecondFactorThenDeactivated) {
   ++requests_;
   ASSERT_EQ(invited.status, 200) << invited.body;
   std::string user_id;
-  const Caller dana{"Dana (no MFA)", AcceptAndSignIn(invited.Json()["token"], email, &user_id),
+  const Caller dana{"Dana (no MFA)", AcceptAndSignIn(TokenSentTo(email), email, &user_id),
                     kDemoClinic};
   ASSERT_FALSE(dana.token.empty());
   ASSERT_FALSE(user_id.empty());
@@ -458,7 +458,7 @@ TEST_F(AuthorizationMatrixApiTest, SessionOfAnInactiveAccountIsRefused) {
       {{"email", email}, {"displayName", "Matrix Auditor"}, {"role", "ROLE_AUDITOR"}}, admin.token);
   ASSERT_EQ(invited.status, 200) << invited.body;
   std::string user_id;
-  const std::string token = AcceptAndSignIn(invited.Json()["token"], email, &user_id);
+  const std::string token = AcceptAndSignIn(TokenSentTo(email), email, &user_id);
   ASSERT_FALSE(token.empty());
   ++requests_;
   ASSERT_EQ(Rest().Get("/v1/auth/sessions", token).status, 200);
@@ -488,10 +488,9 @@ TEST_F(AuthorizationMatrixApiTest, PartnersByShareByClientAndAfterRevocation) {
   ASSERT_EQ(pat_invited.status, 200) << pat_invited.body;
   std::string pat_user_id;
   std::string pat_password;
-  const Caller pat{
-      "Pat (Jo's partner, no share)",
-      AcceptAndSignIn(pat_invited.Json()["token"], pat_email, &pat_user_id, &pat_password),
-      kDemoClinic};
+  const Caller pat{"Pat (Jo's partner, no share)",
+                   AcceptAndSignIn(TokenSentTo(pat_email), pat_email, &pat_user_id, &pat_password),
+                   kDemoClinic};
   ASSERT_FALSE(pat.token.empty());
 
   // Riley's partner.
@@ -504,7 +503,7 @@ TEST_F(AuthorizationMatrixApiTest, PartnersByShareByClientAndAfterRevocation) {
                    {"shares", {"PARTNER_SHARE_PLAN_SUMMARY", "PARTNER_SHARE_JOURNAL"}}},
                   riley.token);
   ASSERT_EQ(lee_invited.status, 200) << lee_invited.body;
-  const Caller lee{"Lee (Riley's partner)", AcceptAndSignIn(lee_invited.Json()["token"], lee_email),
+  const Caller lee{"Lee (Riley's partner)", AcceptAndSignIn(TokenSentTo(lee_email), lee_email),
                    kDemoClinic};
   ASSERT_FALSE(lee.token.empty());
 

@@ -280,7 +280,7 @@ class IdentityApiTest : public GrpcApiTestBase {
     if (invited.status != 200) {
       return ::testing::AssertionFailure() << "invite: " << invited.status << " " << invited.body;
     }
-    HttpResponse accepted = Accept(invited.Json().value("token", ""), staff->password);
+    HttpResponse accepted = Accept(TokenSentTo(staff->email), staff->password);
     if (accepted.status != 200) {
       return ::testing::AssertionFailure() << "accept: " << accepted.status << " " << accepted.body;
     }
@@ -328,7 +328,7 @@ class IdentityApiTest : public GrpcApiTestBase {
     if (invited.status != 200) {
       return ::testing::AssertionFailure() << "invite: " << invited.status << " " << invited.body;
     }
-    HttpResponse accepted = Accept(invited.Json().value("token", ""), patient->password);
+    HttpResponse accepted = Accept(TokenSentTo(patient->email), patient->password);
     if (accepted.status != 200) {
       return ::testing::AssertionFailure() << "accept: " << accepted.status << " " << accepted.body;
     }
@@ -457,7 +457,7 @@ TEST_F(IdentityApiTest, StaffInvitationAcceptanceAndTotpEnrolmentEndToEnd) {
   const std::string email = "new-staff-" + Unique() + "@clinic.test";
   HttpResponse invited = InviteStaffAs(TokenOf(kAdminEmail), email);
   ASSERT_EQ(invited.status, 200) << invited.body;
-  const std::string invitation_token = invited.Json().value("token", "");
+  const std::string invitation_token = TokenSentTo(email);
   const std::string invitation_id = invited.Json().value("id", "");
   ASSERT_FALSE(invitation_token.empty());
   const int64_t expires = EpochSeconds(invited.Json().value("expireTime", ""));
@@ -541,11 +541,34 @@ TEST_F(IdentityApiTest, StaffInvitationAcceptanceAndTotpEnrolmentEndToEnd) {
   }
 }
 
+// The inviter never sees the token: the answer names the address it went to, and the outbox
+// row holds the token only sealed.
+TEST_F(IdentityApiTest, InvitationAnswerHasNoTokenAndTheOutboxHoldsItOnlySealed) {
+  const std::string unique = Unique();
+  const std::string email = "sealed-" + unique + "@clinic.test";
+  HttpResponse invited = InviteStaffAs(TokenOf(kAdminEmail), "Sealed-" + unique + "@Clinic.Test");
+  ASSERT_EQ(invited.status, 200) << invited.body;
+  const nlohmann::json answer = invited.Json();
+  EXPECT_FALSE(answer.contains("token")) << invited.body;
+  EXPECT_EQ(answer.value("sentTo", ""), email) << invited.body;
+  EXPECT_FALSE(answer.value("id", "").empty()) << invited.body;
+
+  const std::string token = TokenSentTo(email);
+  ASSERT_FALSE(token.empty());
+  EXPECT_THAT(invited.body, Not(HasSubstr(token)));
+  const std::vector<std::string> sealed =
+      Query("SELECT token_sealed FROM outbound_messages WHERE recipient_email = '" + email + "'");
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_EQ(sealed[0].rfind("v1.", 0), 0u) << sealed[0];
+  EXPECT_THAT(sealed[0], Not(HasSubstr(token)));
+  EXPECT_EQ(Accept(token, kStrongPassword).status, 200);
+}
+
 TEST_F(IdentityApiTest, InvitationTokenIsSingleUseAndUnknownTokensAreRefused) {
   const std::string email = "once-" + Unique() + "@clinic.test";
   HttpResponse invited = InviteStaffAs(TokenOf(kAdminEmail), email, "ROLE_AUDITOR");
   ASSERT_EQ(invited.status, 200) << invited.body;
-  const std::string token = invited.Json().value("token", "");
+  const std::string token = TokenSentTo(email);
   ASSERT_EQ(Accept(token, kStrongPassword).status, 200);
 
   HttpResponse again = Accept(token, kOtherStrongPassword);
@@ -566,12 +589,16 @@ TEST_F(IdentityApiTest, InvitationTokenIsSingleUseAndUnknownTokensAreRefused) {
 TEST_F(IdentityApiTest, ReinvitingStaffReplacesTheEarlierInvitation) {
   const std::string email = "twice-" + Unique() + "@clinic.test";
   HttpResponse first = InviteStaffAs(TokenOf(kAdminEmail), email);
-  HttpResponse second = InviteStaffAs(TokenOf(kAdminEmail), email);
   ASSERT_EQ(first.status, 200) << first.body;
+  // Read before the second invitation: TokenSentTo gives the newest message's token.
+  const std::string first_token = TokenSentTo(email);
+  HttpResponse second = InviteStaffAs(TokenOf(kAdminEmail), email);
   ASSERT_EQ(second.status, 200) << second.body;
+  const std::string second_token = TokenSentTo(email);
+  ASSERT_NE(first_token, second_token);
 
-  HttpResponse stale = Accept(first.Json().value("token", ""), kStrongPassword);
-  HttpResponse latest = Accept(second.Json().value("token", ""), kStrongPassword);
+  HttpResponse stale = Accept(first_token, kStrongPassword);
+  HttpResponse latest = Accept(second_token, kStrongPassword);
 
   EXPECT_TRUE(IsErrorAnswer(stale, 400, kInvalidArgument));
   EXPECT_THAT(ViolatedFields(stale.Json()), Contains("token"));
@@ -626,7 +653,7 @@ TEST_F(IdentityApiTest, InvitingAnExistingEmailCreatesNoSecondAccount) {
   HttpResponse invited = InviteStaffAs(TokenOf(kAdminEmail), kAlexEmail);
   ASSERT_EQ(invited.status, 200) << invited.body;
 
-  HttpResponse accepted = Accept(invited.Json().value("token", ""), kStrongPassword);
+  HttpResponse accepted = Accept(TokenSentTo(kAlexEmail), kStrongPassword);
 
   EXPECT_TRUE(IsErrorAnswer(accepted, 409));
   EXPECT_EQ(QueryOne(std::string("SELECT COUNT(*) FROM users WHERE email = '") + kAlexEmail + "'"),
@@ -646,6 +673,9 @@ TEST_F(IdentityApiTest, OnlyTheAdminInvitesStaff) {
     EXPECT_FALSE(invited.Json().contains("token")) << caller;
   }
   EXPECT_EQ(QueryOne("SELECT COUNT(*) FROM one_time_tokens WHERE email = '" + email + "'"), "0");
+  EXPECT_EQ(
+      QueryOne("SELECT COUNT(*) FROM outbound_messages WHERE recipient_email = '" + email + "'"),
+      "0");
   HttpResponse list = Rest().Get("/v1/staff", TokenOf(kJoEmail));
   EXPECT_TRUE(IsErrorAnswer(list, 403, kPermissionDenied));
 }
@@ -827,7 +857,8 @@ TEST_F(IdentityApiTest, StaffPasswordResetSetsThePasswordEndsSessionsAndIsSingle
                                     nlohmann::json::object(), TokenOf(kAdminEmail));
 
   ASSERT_EQ(issued.status, 200) << issued.body;
-  const std::string reset_token = issued.Json().value("token", "");
+  EXPECT_EQ(issued.Json().value("sentTo", ""), staff.email);
+  const std::string reset_token = TokenSentTo(staff.email);
   const int64_t expires = EpochSeconds(issued.Json().value("expireTime", ""));
   EXPECT_NEAR(static_cast<double>(expires - std::time(nullptr)), 3600.0, 300.0);
   EXPECT_THAT(QueryOne("SELECT token_digest FROM one_time_tokens WHERE id = '" +
@@ -864,7 +895,9 @@ TEST_F(IdentityApiTest, PortalReinvitationOfAPatientWithAnAccountResetsHerPasswo
                                      nlohmann::json::object(), TokenOf(kSamEmail));
 
   ASSERT_EQ(invited.status, 200) << invited.body;
-  const std::string token = invited.Json().value("token", "");
+  // The reset goes to her account's address.
+  EXPECT_EQ(invited.Json().value("sentTo", ""), patient.email);
+  const std::string token = TokenSentTo(patient.email);
   // Not a second account.
   EXPECT_TRUE(IsErrorAnswer(Accept(token, kOtherStrongPassword), 400, kInvalidArgument));
   EXPECT_EQ(Rest().Get("/v1/clients/me", session).status, 200);
@@ -893,7 +926,9 @@ TEST_F(IdentityApiTest, PatientPortalInvitationEndToEnd) {
   HttpResponse invited =
       Rest().Post(ClientPath(client_id) + ":inviteToPortal", nlohmann::json::object(), sam);
   ASSERT_EQ(invited.status, 200) << invited.body;
-  const std::string token = invited.Json().value("token", "");
+  // Sent to the address on the client record.
+  EXPECT_EQ(invited.Json().value("sentTo", ""), email);
+  const std::string token = TokenSentTo(email);
   HttpResponse short_password = Accept(token, "short");
   EXPECT_TRUE(IsErrorAnswer(short_password, 400, kInvalidArgument));
   EXPECT_THAT(ViolatedFields(short_password.Json()), Contains("password"));
@@ -1120,7 +1155,7 @@ TEST_F(IdentityApiTest, PatientInvitesUpdatesAndRevokesAPartner) {
                    {"shares", {"PARTNER_SHARE_PLAN_SUMMARY", "PARTNER_SHARE_GOALS"}}},
                   me);
   ASSERT_EQ(invited.status, 200) << invited.body;
-  HttpResponse accepted = Accept(invited.Json().value("token", ""), kStrongPassword);
+  HttpResponse accepted = Accept(TokenSentTo(partner_email), kStrongPassword);
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(accepted.Json().value("role", ""), "ROLE_PARTNER");
   EXPECT_EQ(accepted.Json().value("clientId", ""), patient.client_id);

@@ -68,6 +68,8 @@ class TestServer {
   int rest_port() const { return rest_port_; }
   int grpc_port() const { return grpc_port_; }
   const ScratchDatabase& database() const { return *database_; }
+  // The master key file the server and confidectl use.
+  std::string master_key_path() const { return dir_ + "/master.key"; }
   // What the server has written to stdout and stderr so far (its JSON log).
   std::string Log() const;
 

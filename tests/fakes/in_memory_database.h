@@ -15,6 +15,7 @@
 #include "services/break_glass/ports/break_glass_repository.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
+#include "services/messaging/ports/outbox.h"
 #include "services/partners/ports/partner_link_repository.h"
 
 namespace confide {
@@ -43,6 +44,8 @@ struct InMemoryDatabase {
   std::map<std::string, PartnerLinkRecord> partner_links;
   // By grant id.
   std::map<std::string, BreakGlassRecord> break_glass_grants;
+  // By message id.
+  std::map<std::string, OutboundMessage> outbox;
   // In append order.
   std::vector<AuditEvent> audit_events;
 };

@@ -538,4 +538,46 @@ class InMemoryBreakGlassRepository final : public BreakGlassRepository {
   InMemoryDatabase& db_;
 };
 
+// Outbound messages in send order (create time, then id), as the SQL adapters list them.
+class InMemoryOutbox final : public Outbox {
+ public:
+  explicit InMemoryOutbox(InMemoryDatabase& db) : db_(db) {}
+
+  absl::Status Enqueue(const OutboundMessage& message) override {
+    if (!db_.outbox.emplace(message.id, message).second) {
+      return absl::AlreadyExistsError("duplicate message id");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<OutboundMessage>> ListPending(int limit) override {
+    std::vector<OutboundMessage> pending;
+    for (const auto& [id, message] : db_.outbox) {
+      if (!message.sent_time.has_value()) {
+        pending.push_back(message);
+      }
+    }
+    std::sort(pending.begin(), pending.end(),
+              [](const OutboundMessage& a, const OutboundMessage& b) {
+                return std::tie(a.create_time, a.id) < std::tie(b.create_time, b.id);
+              });
+    if (static_cast<int>(pending.size()) > limit) {
+      pending.resize(limit);
+    }
+    return pending;
+  }
+
+  absl::StatusOr<bool> MarkSent(std::string_view id, absl::Time when) override {
+    auto it = db_.outbox.find(std::string(id));
+    if (it == db_.outbox.end() || it->second.sent_time.has_value()) {
+      return false;
+    }
+    it->second.sent_time = when;
+    return true;
+  }
+
+ private:
+  InMemoryDatabase& db_;
+};
+
 }  // namespace confide

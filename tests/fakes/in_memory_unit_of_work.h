@@ -209,6 +209,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         care_teams_(db_),
         partner_links_(db_),
         break_glass_(db_),
+        outbox_(db_),
         audit_(db_) {}
   InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
   InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
@@ -222,6 +223,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   CareTeamRepository& care_teams() override { return care_teams_; }
   PartnerLinkRepository& partner_links() override { return partner_links_; }
   BreakGlassRepository& break_glass() override { return break_glass_; }
+  Outbox& outbox() override { return outbox_; }
   AuditLog& audit() override { return audit_; }
 
   // A savepoint is a copy of the transaction's state; an error restores it.
@@ -247,6 +249,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryCareTeamRepository care_teams_;
   InMemoryPartnerLinkRepository partner_links_;
   InMemoryBreakGlassRepository break_glass_;
+  InMemoryOutbox outbox_;
   InMemoryAuditLog audit_;
 };
 

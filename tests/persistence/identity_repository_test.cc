@@ -1,6 +1,6 @@
 // The identity and access repositories (MFA, sessions, sign-in throttle, one-time tokens, care
-// teams, partner links, break-glass grants) against a real database: SQLite or PostgreSQL,
-// whichever CONFIDE_TEST_DATABASE names.
+// teams, partner links, break-glass grants, the outbox) against a real database: SQLite or
+// PostgreSQL, whichever CONFIDE_TEST_DATABASE names.
 
 #include <memory>
 #include <optional>
@@ -23,6 +23,7 @@
 #include "services/clients/ports/care_team_repository.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/common/timestamps.h"
+#include "services/messaging/ports/outbox.h"
 #include "services/partners/ports/partner_link_repository.h"
 #include "services/storage/ports/unit_of_work.h"
 #include "soci/soci.h"
@@ -1091,6 +1092,79 @@ TEST_F(IdentityRepositoryTest, BreakGlassListIsNewestFirstByClinicAndClientAfter
   EXPECT_EQ(in_b[0].reason_sealed, "sealed:reason-4");
   EXPECT_EQ(in_b[0].create_time, expected.create_time);
   EXPECT_EQ(in_b[0].expire_time, expected.expire_time);
+}
+
+// ---- Outbox ----
+
+OutboundMessage NewMessage(int n, const std::string& clinic_id, MessageKind kind,
+                           absl::Time create_time) {
+  return OutboundMessage{.id = Id(n),
+                         .clinic_id = clinic_id,
+                         .kind = kind,
+                         .recipient_email = absl::StrFormat("to-%d@example.org", n),
+                         .token_sealed = absl::StrFormat("v1.sealed-%d", n),
+                         .create_time = create_time};
+}
+
+TEST_F(IdentityRepositoryTest, OutboxListsUnsentMessagesOldestFirstAndMarksEachSentOnce) {
+  const std::vector<OutboundMessage> messages = {
+      NewMessage(610, kClinicA, MessageKind::kPasswordReset, kCreateTime + absl::Seconds(2)),
+      NewMessage(612, kClinicA, MessageKind::kStaffInvitation, kCreateTime),
+      NewMessage(611, kClinicB, MessageKind::kPatientInvitation, kCreateTime),
+      NewMessage(609, kClinicA, MessageKind::kPartnerInvitation, kCreateTime + absl::Seconds(1)),
+  };
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) -> absl::Status {
+                for (const OutboundMessage& message : messages) {
+                  if (absl::Status s = uow.outbox().Enqueue(message); !s.ok()) {
+                    return s;
+                  }
+                }
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_FALSE(Write([&](UnitOfWork& uow) { return uow.outbox().Enqueue(messages[0]); }).ok())
+      << "a second message with the same id";
+
+  auto pending = [&](int limit) {
+    absl::StatusOr<std::vector<OutboundMessage>> listed =
+        Read([&](UnitOfWork& uow) { return uow.outbox().ListPending(limit); });
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok() ? *listed : std::vector<OutboundMessage>{};
+  };
+  // By create time, then id.
+  const std::vector<OutboundMessage> all = pending(10);
+  EXPECT_THAT(IdsOf(all), ElementsAre(Id(611), Id(612), Id(609), Id(610)));
+  EXPECT_THAT(IdsOf(pending(2)), ElementsAre(Id(611), Id(612)));
+  ASSERT_FALSE(all.empty());
+  const OutboundMessage& first = all[0];
+  EXPECT_EQ(first.clinic_id, kClinicB);
+  EXPECT_EQ(first.kind, MessageKind::kPatientInvitation);
+  EXPECT_EQ(first.recipient_email, "to-611@example.org");
+  EXPECT_EQ(first.token_sealed, "v1.sealed-611");
+  EXPECT_EQ(first.create_time, kCreateTime);
+  EXPECT_FALSE(first.sent_time.has_value());
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[3].kind, MessageKind::kPasswordReset);
+  EXPECT_EQ(all[3].create_time, kCreateTime + absl::Seconds(2));
+
+  const absl::Time when = kCreateTime + absl::Minutes(5) + absl::Microseconds(7);
+  auto mark_sent = [&](const std::string& id) {
+    absl::StatusOr<bool> sent =
+        WriteReturning([&](UnitOfWork& uow) { return uow.outbox().MarkSent(id, when); });
+    EXPECT_TRUE(sent.ok()) << sent.status();
+    return sent.ok() && *sent;
+  };
+  EXPECT_TRUE(mark_sent(Id(612)));
+  EXPECT_FALSE(mark_sent(Id(612)));
+  EXPECT_FALSE(mark_sent(Id(699)));
+  EXPECT_THAT(IdsOf(pending(10)), ElementsAre(Id(611), Id(609), Id(610)));
+
+  std::unique_ptr<soci::session> sql = scratch_->OpenSession();
+  std::string id = Id(612);
+  long long sent_time = 0;
+  *sql << "SELECT sent_time FROM outbound_messages WHERE id = :id", soci::use(id),
+      soci::into(sent_time);
+  ASSERT_TRUE(sql->got_data());
+  EXPECT_EQ(sent_time, absl::ToUnixMicros(when));
 }
 
 // ---- Audit ----

@@ -11,6 +11,7 @@ class CareTeamRepository;
 class ClientRepository;
 class ClinicRepository;
 class OneTimeTokenRepository;
+class Outbox;
 class PartnerLinkRepository;
 class SessionRepository;
 class SignInThrottleRepository;
@@ -30,6 +31,7 @@ class UnitOfWork {
   virtual CareTeamRepository& care_teams() = 0;
   virtual PartnerLinkRepository& partner_links() = 0;
   virtual BreakGlassRepository& break_glass() = 0;
+  virtual Outbox& outbox() = 0;
   virtual AuditLog& audit() = 0;
   // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
   // transaction goes on (so a refused request can still record its audit event). Returns

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,7 @@
 #include "services/auth/account_service.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/authenticator.h"
+#include "services/auth/invitations.h"
 #include "services/auth/password_checker.h"
 #include "services/auth/sign_in_throttle.h"
 #include "services/auth/totp.h"
@@ -44,6 +46,7 @@
 #include "services/clients/client_service.h"
 #include "services/common/base32.h"
 #include "services/common/timestamps.h"
+#include "services/messaging/ports/outbox.h"
 #include "services/partners/portal_access_service.h"
 #include "services/policy/access_policy.h"
 #include "services/staff/staff_service.h"
@@ -441,6 +444,32 @@ class AuthFlowsTest : public ::testing::Test {
     return it->second;
   }
 
+  // The token of the newest committed outbox message to `email`, opened as the mail relay
+  // would; "" after recording a failure when there is none.
+  std::string TokenSentTo(const std::string& email) const {
+    const std::string to = absl::AsciiStrToLower(email);
+    const InMemoryDatabase committed = db_.Committed();
+    const OutboundMessage* newest = nullptr;
+    for (const auto& [id, message] : committed.outbox) {
+      if (message.recipient_email == to &&
+          (newest == nullptr ||
+           std::tie(newest->create_time, newest->id) < std::tie(message.create_time, message.id))) {
+        newest = &message;
+      }
+    }
+    if (newest == nullptr) {
+      ADD_FAILURE() << "no message to " << email << " in the outbox";
+      return "";
+    }
+    absl::StatusOr<std::string> token =
+        box_.Open(newest->token_sealed, OutboundTokenContext(newest->id));
+    if (!token.ok()) {
+      ADD_FAILURE() << "the token to " << email << " does not open: " << token.status();
+      return "";
+    }
+    return *token;
+  }
+
   // Drops the committed audit trail (only to keep long simulations fast).
   void ForgetAuditEvents() {
     ASSERT_TRUE(db_.Seed([](UnitOfWork& uow) {
@@ -478,8 +507,8 @@ class AuthFlowsTest : public ::testing::Test {
   AuthService auth_service_{passwords_, secrets_,        session_ids_, box_,
                             mac_,       SessionPolicy{}, lockout_};
   AccountService account_service_{passwords_, secrets_, account_ids_, box_, mac_};
-  StaffService staff_service_{secrets_, staff_ids_};
-  PortalAccessService portal_service_{secrets_, portal_ids_};
+  StaffService staff_service_{secrets_, staff_ids_, box_};
+  PortalAccessService portal_service_{secrets_, portal_ids_, box_};
   BreakGlassService break_glass_service_{grant_ids_, box_};
   CareTeamService care_team_service_;
   ClientService client_service_{client_ids_};
@@ -1090,14 +1119,16 @@ TEST_F(AuthFlowsTest, ResetPasswordTokenWorksOnceAndEndsAllSessions) {
   absl::StatusOr<v1::Invitation> reset = IssueReset(admin, kSamId);
   ASSERT_TRUE(reset.ok()) << reset.status();
   EXPECT_EQ(FromTimestamp(reset->expire_time()), kNow + absl::Hours(1));
+  EXPECT_EQ(reset->sent_to(), kSam);
+  const std::string reset_token = TokenSentTo(kSam);
 
-  ASSERT_TRUE(ResetPassword(reset->token(), "a-reset-Password-2026").ok());
+  ASSERT_TRUE(ResetPassword(reset_token, "a-reset-Password-2026").ok());
   EXPECT_EQ(PasswordHashOf(kSamId), "h:a-reset-Password-2026");
   EXPECT_EQ(GetClient(sam1, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(GetClient(sam2, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(ListMySessions(admin).ok());
 
-  const absl::Status again = ResetPassword(reset->token(), "another-Password-2026");
+  const absl::Status again = ResetPassword(reset_token, "another-Password-2026");
   EXPECT_EQ(again.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(again), ElementsAre("token"));
   EXPECT_EQ(PasswordHashOf(kSamId), "h:a-reset-Password-2026");
@@ -1111,7 +1142,7 @@ TEST_F(AuthFlowsTest, ResetPasswordTokenExpiresAfterAnHour) {
   absl::StatusOr<v1::Invitation> reset = IssueReset(admin, kSamId);
   ASSERT_TRUE(reset.ok()) << reset.status();
   clock_.Advance(absl::Hours(1));
-  const absl::Status status = ResetPassword(reset->token(), "a-reset-Password-2026");
+  const absl::Status status = ResetPassword(TokenSentTo(kSam), "a-reset-Password-2026");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("token"));
   EXPECT_EQ(PasswordHashOf(kSamId), "h:" + std::string(kPassword));
@@ -1122,7 +1153,7 @@ TEST_F(AuthFlowsTest, ResetPasswordTokenWorksJustBeforeItsHourIsUp) {
   absl::StatusOr<v1::Invitation> reset = IssueReset(admin, kSamId);
   ASSERT_TRUE(reset.ok()) << reset.status();
   clock_.Advance(absl::Hours(1) - absl::Seconds(1));
-  EXPECT_TRUE(ResetPassword(reset->token(), "a-reset-Password-2026").ok());
+  EXPECT_TRUE(ResetPassword(TokenSentTo(kSam), "a-reset-Password-2026").ok());
 }
 
 TEST_F(AuthFlowsTest, StaffInvitationWorksOnceAndMakesAnAccountThatMustEnrol) {
@@ -1131,14 +1162,15 @@ TEST_F(AuthFlowsTest, StaffInvitationWorksOnceAndMakesAnAccountThatMustEnrol) {
   ASSERT_TRUE(invitation.ok()) << invitation.status();
   EXPECT_EQ(FromTimestamp(invitation->expire_time()), kNow + absl::Hours(72));
 
-  absl::StatusOr<v1::User> user = AcceptInvitation(invitation->token(), "new-Password-2026");
+  const std::string token = TokenSentTo("new.person@demo.confide.test");
+  absl::StatusOr<v1::User> user = AcceptInvitation(token, "new-Password-2026");
   ASSERT_TRUE(user.ok()) << user.status();
   EXPECT_EQ(user->role(), v1::ROLE_CLINICIAN);
   EXPECT_EQ(user->clinic_id(), kClinicA);
   EXPECT_EQ(user->email(), "new.person@demo.confide.test");
   EXPECT_EQ(PasswordHashOf(user->id()), "h:new-Password-2026");
 
-  const absl::Status again = AcceptInvitation(invitation->token(), "other-Password-2026").status();
+  const absl::Status again = AcceptInvitation(token, "other-Password-2026").status();
   EXPECT_EQ(again.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(again), ElementsAre("token"));
 
@@ -1152,8 +1184,9 @@ TEST_F(AuthFlowsTest, InvitationExpiresAfterSeventyTwoHours) {
   const std::string admin = SignIn(kAdmin);
   absl::StatusOr<v1::Invitation> invitation = InviteStaff(admin, "late@demo.confide.test");
   ASSERT_TRUE(invitation.ok()) << invitation.status();
+  const std::string token = TokenSentTo("late@demo.confide.test");
   clock_.Advance(absl::Hours(72));
-  const absl::Status status = AcceptInvitation(invitation->token(), "new-Password-2026").status();
+  const absl::Status status = AcceptInvitation(token, "new-Password-2026").status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("token"));
   EXPECT_FALSE(Login("late@demo.confide.test", "new-Password-2026").ok());
@@ -1163,7 +1196,7 @@ TEST_F(AuthFlowsTest, InvitationForAnEmailWithAnAccountIsAlreadyExists) {
   const std::string admin = SignIn(kAdmin);
   absl::StatusOr<v1::Invitation> invitation = InviteStaff(admin, kAlex);
   ASSERT_TRUE(invitation.ok()) << invitation.status();
-  const absl::Status status = AcceptInvitation(invitation->token(), "new-Password-2026").status();
+  const absl::Status status = AcceptInvitation(TokenSentTo(kAlex), "new-Password-2026").status();
   EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(PasswordHashOf(kAlexId), "h:" + std::string(kPassword));
   // The redemption was rolled back with the failed insert: the token is not spent.
@@ -1185,7 +1218,7 @@ TEST_F(AuthFlowsTest, NewerPortalInvitationReplacesTheOlderOneWhateverTheAddress
     absl::StatusOr<v1::Invitation> invitation =
         Call<v1::Invitation>(kInviteToPortal, request, alex);
     ASSERT_TRUE(invitation.ok()) << invitation.status();
-    tokens.push_back(invitation->token());
+    tokens.push_back(TokenSentTo(email));
   }
   EXPECT_EQ(AcceptInvitation(tokens[0], "riley-Password-1").status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -1196,12 +1229,71 @@ TEST_F(AuthFlowsTest, NewerPortalInvitationReplacesTheOlderOneWhateverTheAddress
   EXPECT_TRUE(Login("riley.new@example.test", "riley-Password-2").ok());
 }
 
+// The inviter never sees the token: the answer says where it went, and the outbox holds it only
+// sealed, bound to its message.
+TEST_F(AuthFlowsTest, InvitationAnswerHasNoTokenAndTheOutboxHoldsItOnlySealed) {
+  const std::string admin = SignIn(kAdmin);
+  absl::StatusOr<v1::Invitation> invitation = InviteStaff(admin, "Sealed.Person@Demo.Confide.test");
+  ASSERT_TRUE(invitation.ok()) << invitation.status();
+  EXPECT_EQ(invitation->sent_to(), "sealed.person@demo.confide.test");
+  EXPECT_FALSE(invitation->id().empty());
+
+  const InMemoryDatabase committed = db_.Committed();
+  ASSERT_THAT(committed.outbox, SizeIs(1));
+  const OutboundMessage& message = committed.outbox.begin()->second;
+  EXPECT_EQ(message.recipient_email, "sealed.person@demo.confide.test");
+  EXPECT_EQ(message.kind, MessageKind::kStaffInvitation);
+  EXPECT_EQ(message.clinic_id, kClinicA);
+  EXPECT_EQ(message.create_time, kNow);
+  EXPECT_FALSE(message.sent_time.has_value());
+
+  const std::string token = TokenSentTo("sealed.person@demo.confide.test");
+  ASSERT_FALSE(token.empty());
+  EXPECT_FALSE(message.token_sealed.empty());
+  EXPECT_FALSE(absl::StrContains(message.token_sealed, token));
+  // Bound to its message: not openable as another message's token.
+  EXPECT_FALSE(box_.Open(message.token_sealed, OutboundTokenContext("other-message")).ok());
+  // The answer does not carry it in any field.
+  EXPECT_FALSE(absl::StrContains(invitation->SerializeAsString(), token));
+  // The tokens table holds only its digest.
+  ASSERT_TRUE(committed.one_time_tokens.contains(invitation->id()));
+  EXPECT_EQ(committed.one_time_tokens.at(invitation->id()).token_digest, secrets_.Digest(token));
+
+  EXPECT_TRUE(AcceptInvitation(token, "new-Password-2026").ok());
+}
+
+// Re-inviting a patient who already has an account sends a password reset to the account's
+// address, never to the one in the request (which could be anyone's).
+TEST_F(AuthFlowsTest, PortalReInvitationOfAnExistingAccountSendsAResetToTheAccountsEmail) {
+  const std::string sam = SignIn(kSam);
+  v1::InviteClientToPortalRequest request;
+  request.set_client_id(kJoId);
+  request.set_email("someone.else@example.test");
+  absl::StatusOr<v1::Invitation> invitation = Call<v1::Invitation>(kInviteToPortal, request, sam);
+  ASSERT_TRUE(invitation.ok()) << invitation.status();
+  EXPECT_EQ(invitation->sent_to(), kJo);
+  EXPECT_EQ(FromTimestamp(invitation->expire_time()), kNow + absl::Hours(1));
+
+  const InMemoryDatabase committed = db_.Committed();
+  ASSERT_THAT(committed.outbox, SizeIs(1));
+  const OutboundMessage& message = committed.outbox.begin()->second;
+  EXPECT_EQ(message.recipient_email, kJo);
+  EXPECT_EQ(message.kind, MessageKind::kPasswordReset);
+  for (const auto& [id, queued] : committed.outbox) {
+    EXPECT_NE(queued.recipient_email, "someone.else@example.test");
+  }
+
+  ASSERT_TRUE(ResetPassword(TokenSentTo(kJo), "jo-reset-Password-2026").ok());
+  EXPECT_EQ(PasswordHashOf(kJoUserId), "h:jo-reset-Password-2026");
+}
+
 // The patient invites her partner with two shares; accepting makes the account and the link.
 TEST_F(AuthFlowsTest, PartnerInvitationLinksThePartnerWithTheChosenShares) {
   const std::string jo = SignIn(kJo);
   absl::StatusOr<v1::Invitation> invitation = InvitePartner(jo, "pat@partner.test");
   ASSERT_TRUE(invitation.ok()) << invitation.status();
-  absl::StatusOr<v1::User> partner = AcceptInvitation(invitation->token(), "partner-Password-1");
+  const std::string token = TokenSentTo("pat@partner.test");
+  absl::StatusOr<v1::User> partner = AcceptInvitation(token, "partner-Password-1");
   ASSERT_TRUE(partner.ok()) << partner.status();
   EXPECT_EQ(partner->role(), v1::ROLE_PARTNER);
   EXPECT_EQ(partner->client_id(), kJoId);
@@ -1223,7 +1315,7 @@ TEST_F(AuthFlowsTest, PartnerInvitationLinksThePartnerWithTheChosenShares) {
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_THAT(view->shares(), ElementsAre(v1::PARTNER_SHARE_PLAN_SUMMARY, v1::PARTNER_SHARE_GOALS));
 
-  EXPECT_EQ(AcceptInvitation(invitation->token(), "partner-Password-1").status().code(),
+  EXPECT_EQ(AcceptInvitation(token, "partner-Password-1").status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -1327,7 +1419,8 @@ class AuthFlowsPartnerTest : public AuthFlowsTest {
     jo_ = SignIn(kJo);
     absl::StatusOr<v1::Invitation> invitation = InvitePartner(jo_, "pat@partner.test");
     ASSERT_TRUE(invitation.ok()) << invitation.status();
-    absl::StatusOr<v1::User> partner = AcceptInvitation(invitation->token(), "partner-Password-1");
+    absl::StatusOr<v1::User> partner =
+        AcceptInvitation(TokenSentTo("pat@partner.test"), "partner-Password-1");
     ASSERT_TRUE(partner.ok()) << partner.status();
     partner_id_ = partner->id();
     ASSERT_THAT(db_.Committed().partner_links, SizeIs(1));

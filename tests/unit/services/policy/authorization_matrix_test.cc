@@ -341,8 +341,8 @@ class RegisteredMethods {
         clients_(ids_),
         auth_(passwords_, secrets_, ids_, box_, mac_, SessionPolicy{}, LockoutPolicy{}),
         accounts_(passwords_, secrets_, ids_, box_, mac_),
-        staff_(secrets_, ids_),
-        portal_access_(secrets_, ids_),
+        staff_(secrets_, ids_, box_),
+        portal_access_(secrets_, ids_, box_),
         break_glass_(ids_, box_) {
     clients_.Register(table_);
     auth_.Register(table_);

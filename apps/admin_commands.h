@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "services/crypto/ports/secret_box.h"
+#include "services/storage/ports/unit_of_work.h"
+
+namespace confide::app {
+
+// `confidectl clinic create`: a platform operator creates a clinic and queues the invitation of
+// its first admin in the outbox. Refuses a database that holds the demo clinic. Returns the
+// process exit code.
+int CreateClinic(TransactionRunner& transactions, const SecretBox& box, const std::string& name,
+                 const std::string& admin_email, const std::string& admin_name);
+
+// `confidectl outbox list`: prints the unsent messages, one JSON object a line
+// ({"id","kind","to","token","createTime"}), for the mail relay (or a developer) to deliver.
+int ListOutbox(TransactionRunner& transactions, const SecretBox& box);
+
+// `confidectl outbox mark-sent --id`: records that the relay delivered a message.
+int MarkOutboxSent(TransactionRunner& transactions, const std::string& id);
+
+}  // namespace confide::app
