@@ -59,4 +59,16 @@ absl::Status SociSignInThrottleRepository::Clear(std::string_view key) {
   }
 }
 
+absl::Status SociSignInThrottleRepository::ForgetOlderThan(absl::Time cutoff) {
+  try {
+    long long failed_before = absl::ToUnixMicros(cutoff), locked_before = failed_before;
+    sql_ << "DELETE FROM sign_in_throttle WHERE last_failure_time < :failed_before "
+            "AND locked_until < :locked_before",
+        soci::use(failed_before), soci::use(locked_before);
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return StatusFromException(e, "sign_in_throttle.forget_older_than");
+  }
+}
+
 }  // namespace confide::persistence

@@ -16,6 +16,7 @@ class SociSignInThrottleRepository final : public SignInThrottleRepository {
   absl::StatusOr<std::optional<ThrottleRecord>> Find(std::string_view key) override;
   absl::Status Put(const ThrottleRecord& record) override;
   absl::Status Clear(std::string_view key) override;
+  absl::Status ForgetOlderThan(absl::Time cutoff) override;
 
  private:
   soci::session& sql_;

@@ -195,7 +195,7 @@ absl::StatusOr<v1::LoginResponse> AuthService::Login(const v1::LoginRequest& req
         return put;
       }
     }
-    return absl::OkStatus();
+    return uow.sign_in_throttle().ForgetOlderThan(now - throttle_.policy().forget_after);
   };
   // Checked again here, in the write transaction: sign-ins that were already hashing when the
   // lock began must not each get their answer (that would let parallel guesses through).

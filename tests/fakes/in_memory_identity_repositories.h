@@ -266,6 +266,14 @@ class InMemorySignInThrottleRepository final : public SignInThrottleRepository {
     return absl::OkStatus();
   }
 
+  absl::Status ForgetOlderThan(absl::Time cutoff) override {
+    for (auto it = db_.sign_in_throttle.begin(); it != db_.sign_in_throttle.end();) {
+      const bool old = it->second.last_failure_time < cutoff && it->second.locked_until < cutoff;
+      it = old ? db_.sign_in_throttle.erase(it) : std::next(it);
+    }
+    return absl::OkStatus();
+  }
+
  private:
   InMemoryDatabase& db_;
 };

@@ -521,6 +521,38 @@ TEST_F(IdentityRepositoryTest, ListLiveOfUserReturnsHerUnrevokedUnexpiredSession
 
 // ---- Sign-in throttle ----
 
+// Old failures (made-up emails included) are deleted, but not a key still locked or recent.
+TEST_F(IdentityRepositoryTest, ThrottleForgetsOnlyKeysWhoseFailuresAndLockEndedBeforeTheCutoff) {
+  const absl::Time cutoff = kCreateTime + absl::Hours(1);
+  const ThrottleRecord old{.key = "email:old",
+                           .failures = 3,
+                           .last_failure_time = kCreateTime,
+                           .locked_until = absl::UnixEpoch()};
+  const ThrottleRecord still_locked{.key = "email:locked",
+                                    .failures = 9,
+                                    .last_failure_time = kCreateTime,
+                                    .locked_until = cutoff + absl::Minutes(1)};
+  const ThrottleRecord recent{.key = "address:203.0.113.7",
+                              .failures = 1,
+                              .last_failure_time = cutoff,
+                              .locked_until = absl::UnixEpoch()};
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) -> absl::Status {
+                for (const ThrottleRecord& record : {old, still_locked, recent}) {
+                  if (absl::Status s = uow.sign_in_throttle().Put(record); !s.ok()) {
+                    return s;
+                  }
+                }
+                return uow.sign_in_throttle().ForgetOlderThan(cutoff);
+              }).ok());
+  for (const auto& [key, kept] :
+       {std::pair{old.key, false}, {still_locked.key, true}, {recent.key, true}}) {
+    absl::StatusOr<std::optional<ThrottleRecord>> found =
+        Read([&](UnitOfWork& uow) { return uow.sign_in_throttle().Find(key); });
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_EQ(found->has_value(), kept) << key;
+  }
+}
+
 TEST_F(IdentityRepositoryTest, ThrottlePutInsertsThenReplacesAndClearForgets) {
   constexpr char kKey[] = "email:4f2a";
   absl::StatusOr<std::optional<ThrottleRecord>> none =

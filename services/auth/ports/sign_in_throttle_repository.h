@@ -27,6 +27,9 @@ class SignInThrottleRepository {
   virtual absl::Status Put(const ThrottleRecord& record) = 0;
   // Forgets the key (after a successful sign-in).
   virtual absl::Status Clear(std::string_view key) = 0;
+  // Forgets every key whose last failure and lock both ended before `cutoff`, so failures for
+  // made-up emails do not pile up for ever.
+  virtual absl::Status ForgetOlderThan(absl::Time cutoff) = 0;
 };
 
 }  // namespace confide
