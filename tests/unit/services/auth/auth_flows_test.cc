@@ -703,6 +703,17 @@ TEST_F(AuthFlowsTest, WaitingOutAFifteenMinuteLockDoesNotResetTheCount) {
   EXPECT_EQ(EmailThrottle(kSam)->locked_until, clock_.Now() + lockout_.max_lock);
 }
 
+// Records of failures for made-up emails do not pile up: each new failure deletes the ones
+// older than the forget period.
+TEST_F(AuthFlowsTest, OldFailureRecordsAreDeletedByLaterFailures) {
+  ASSERT_FALSE(Login("made.up.1@example.test", kWrongPassword).ok());
+  ASSERT_TRUE(EmailThrottle("made.up.1@example.test").has_value());
+  clock_.Advance(lockout_.forget_after + absl::Seconds(1));
+  ASSERT_FALSE(Login("made.up.2@example.test", kWrongPassword).ok());
+  EXPECT_FALSE(EmailThrottle("made.up.1@example.test").has_value());
+  EXPECT_TRUE(EmailThrottle("made.up.2@example.test").has_value());
+}
+
 TEST_F(AuthFlowsTest, FailuresOlderThanTheForgetPeriodAreForgotten) {
   for (int i = 0; i < lockout_.email_threshold - 1; ++i) {
     ASSERT_FALSE(Login(kSam, kWrongPassword).ok());
