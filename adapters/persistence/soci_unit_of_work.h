@@ -4,11 +4,11 @@
 
 #include "adapters/persistence/soci_audit_log.h"
 #include "adapters/persistence/soci_break_glass_repository.h"
-#include "adapters/persistence/soci_outbox.h"
 #include "adapters/persistence/soci_care_team_repository.h"
 #include "adapters/persistence/soci_client_repository.h"
 #include "adapters/persistence/soci_clinic_repository.h"
 #include "adapters/persistence/soci_one_time_token_repository.h"
+#include "adapters/persistence/soci_outbox.h"
 #include "adapters/persistence/soci_partner_link_repository.h"
 #include "adapters/persistence/soci_session_repository.h"
 #include "adapters/persistence/soci_sign_in_throttle_repository.h"
