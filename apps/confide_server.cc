@@ -122,6 +122,8 @@ int main(int argc, char** argv) {
     Fatal(absl::StrCat("master key ", config.master_key_file, ": ", master_key.status().ToString(),
                        " (create one with `confidectl keygen`)"));
   }
+  // A key of its own for the lockout table's email HMAC, derived from the master key.
+  const std::string email_key_secret = mac.HmacSha1(*master_key, "confide sign-in throttle v1");
   AesGcmSecretBox box(*std::move(master_key));
   Argon2PasswordHasher hasher(
       Argon2Params{.time_cost = static_cast<uint32_t>(config.argon2_time_cost),
@@ -152,7 +154,8 @@ int main(int argc, char** argv) {
                                  .patient_absolute = absl::Hours(config.patient_session_hours),
                                  .patient_idle = absl::Minutes(config.patient_idle_minutes)},
                    LockoutPolicy{.email_threshold = config.lockout_email_threshold,
-                                 .address_threshold = config.lockout_address_threshold});
+                                 .address_threshold = config.lockout_address_threshold,
+                                 .email_key_secret = email_key_secret});
   auth.Register(methods);
   AccountService accounts(passwords, secrets, ids, box, mac);
   accounts.Register(methods);

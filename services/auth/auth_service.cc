@@ -121,7 +121,7 @@ absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request, Prepar
   const std::string email = NormalizeEmail(request.email());
   scope.audit.resource = "sessions";
   SignInAttempt attempt;
-  attempt.email_key = absl::StrCat("email:", secrets_.Digest(email));
+  attempt.email_key = EmailThrottleKey(mac_, throttle_.policy(), email);
   attempt.address_key = absl::StrCat("address:", scope.call.source_address);
   std::optional<UserRecord> account;
   absl::Duration locked_for;

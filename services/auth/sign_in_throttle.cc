@@ -2,7 +2,16 @@
 
 #include <algorithm>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
 namespace confide {
+
+std::string EmailThrottleKey(const MessageAuthenticator& mac, const LockoutPolicy& policy,
+                             std::string_view normalized_email) {
+  const std::string tag = mac.HmacSha1(policy.email_key_secret, normalized_email);
+  return absl::StrCat("email:", absl::BytesToHexString(tag));
+}
 
 ThrottleRecord SignInThrottle::AfterFailure(std::string_view key,
                                             const std::optional<ThrottleRecord>& before,

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/auth/ports/sign_in_throttle_repository.h"
+#include "services/crypto/ports/message_authenticator.h"
 
 namespace confide {
 
@@ -23,7 +24,15 @@ struct LockoutPolicy {
   // Failures older than this are forgotten. Longer than max_lock, so a guesser who waits out
   // each lock keeps meeting the longest one instead of starting over.
   absl::Duration forget_after = absl::Hours(1);
+  // Secret key of the HMAC that names an email's record, derived from the master key by the
+  // composition root: the table then holds no plain digest of typed addresses to reverse.
+  std::string email_key_secret;
 };
+
+// The throttle key of an email: "email:" + hex HMAC-SHA-1 under policy.email_key_secret of the
+// lowercased address.
+std::string EmailThrottleKey(const MessageAuthenticator& mac, const LockoutPolicy& policy,
+                             std::string_view normalized_email);
 
 // The throttle keys of one sign-in attempt.
 struct ThrottleKeys {

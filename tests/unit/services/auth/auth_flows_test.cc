@@ -437,7 +437,7 @@ class AuthFlowsTest : public ::testing::Test {
 
   std::optional<ThrottleRecord> EmailThrottle(const std::string& email) const {
     const InMemoryDatabase committed = db_.Committed();
-    auto it = committed.sign_in_throttle.find("email:" + secrets_.Digest(email));
+    auto it = committed.sign_in_throttle.find(EmailThrottleKey(mac_, lockout_, email));
     if (it == committed.sign_in_throttle.end()) {
       return std::nullopt;
     }
