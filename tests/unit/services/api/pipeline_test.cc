@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -39,6 +38,7 @@
 #include "tests/fakes/fake_secret_generator.h"
 #include "tests/fakes/gated_transaction_runner.h"
 #include "tests/fakes/in_memory_unit_of_work.h"
+#include "tests/fakes/pipeline_test_support.h"
 
 namespace confide {
 namespace {
@@ -80,19 +80,6 @@ v1::Client NewClient(std::string given_name) {
   return client;
 }
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  // An absl::optional: Debian's abseil does not alias it to std::optional.
-  auto payload = status.GetPayload(std::string(kBadRequestPayloadUrl));
-  google::rpc::BadRequest details;
-  if (payload.has_value() && details.ParseFromString(std::string(*payload))) {
-    for (const auto& violation : details.field_violations()) {
-      fields.push_back(violation.field());
-    }
-  }
-  return fields;
-}
-
 // The real ClientService and AuthService behind the real pipeline, over an in-memory database
 // holding two clinics:
 //   clinic A: clinicians Sam and Alex, an admin, an auditor, and patient Jo (client-jo, whose
@@ -107,52 +94,23 @@ class PipelineTest : public ::testing::Test {
   }
 
   void Seed() {
-    const absl::Status seeded = db_.Seed([&](UnitOfWork& uow) -> absl::Status {
-      for (const char* clinic : {kClinicA, kClinicB}) {
-        if (absl::Status s = uow.clinics().Insert({.id = clinic, .name = clinic}, kNow); !s.ok()) {
-          return s;
-        }
-      }
-      const struct {
-        const char* id;
-        const char* clinic;
-        v1::Role role;
-        const char* client_id;
-      } kUsers[] = {
-          {"sam", kClinicA, v1::ROLE_CLINICIAN, ""}, {"alex", kClinicA, v1::ROLE_CLINICIAN, ""},
-          {"admin", kClinicA, v1::ROLE_ADMIN, ""},   {"auditor", kClinicA, v1::ROLE_AUDITOR, ""},
-          {"jo", kClinicA, v1::ROLE_PATIENT, kJoId}, {"other", kClinicB, v1::ROLE_CLINICIAN, ""},
-      };
-      for (const auto& u : kUsers) {
-        UserRecord user{.password_hash = "h:" + std::string(kPassword)};
-        user.user.set_id(u.id);
-        user.user.set_clinic_id(u.clinic);
-        user.user.set_email(std::string(u.id) + "@demo.confide.test");
-        user.user.set_role(u.role);
-        user.user.set_client_id(u.client_id);
-        if (user.user.id() == "sam") {
-          absl::StatusOr<std::string> sealed = box_.Seal(kTotpSecret, TotpSecretContext("sam"));
-          if (!sealed.ok()) {
-            return sealed.status();
-          }
-          user.totp_secret_sealed = *sealed;
-        }
-        if (absl::Status s = uow.users().Insert(user, kNow); !s.ok()) {
-          return s;
-        }
-      }
-      for (const auto& [id, clinic, clinician] :
-           {std::tuple{kJoId, kClinicA, "sam"}, std::tuple{kCaseyId, kClinicB, "other"}}) {
-        ClientRecord record{.clinic_id = clinic, .client = NewClient(id)};
-        record.client.set_id(id);
-        record.client.set_status(v1::CLIENT_STATUS_ACTIVE);
-        record.client.add_care_team()->set_user_id(clinician);
-        if (absl::Status s = uow.clients().Insert(record, ""); !s.ok()) {
-          return s;
-        }
-      }
-      return absl::OkStatus();
-    });
+    // Each client's given name is its id.
+    const SeedDirectory directory{
+        .clinics = {kClinicA, kClinicB},
+        .users =
+            {
+                {"sam", "sam@demo.confide.test", kClinicA, v1::ROLE_CLINICIAN, "", kTotpSecret},
+                {"alex", "alex@demo.confide.test", kClinicA, v1::ROLE_CLINICIAN, "", ""},
+                {"admin", "admin@demo.confide.test", kClinicA, v1::ROLE_ADMIN, "", ""},
+                {"auditor", "auditor@demo.confide.test", kClinicA, v1::ROLE_AUDITOR, "", ""},
+                {"jo", "jo@demo.confide.test", kClinicA, v1::ROLE_PATIENT, kJoId, ""},
+                {"other", "other@demo.confide.test", kClinicB, v1::ROLE_CLINICIAN, "", ""},
+            },
+        .password_hash = "h:" + std::string(kPassword),
+        .clients = {{kJoId, kClinicA, kJoId, {"sam"}}, {kCaseyId, kClinicB, kCaseyId, {"other"}}},
+    };
+    const absl::Status seeded =
+        db_.Seed([&](UnitOfWork& uow) { return SeedAll(uow, directory, box_, kNow); });
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 
@@ -185,21 +143,7 @@ class PipelineTest : public ::testing::Test {
   absl::StatusOr<Response> Call(Pipeline& pipeline, std::string_view method,
                                 const google::protobuf::Message& request,
                                 const std::string& token) {
-    const MethodSpec* spec = pipeline.methods().Find(method);
-    if (spec == nullptr) {
-      ADD_FAILURE() << "not in the method table: " << method;
-      return absl::InternalError("test called an unregistered method");
-    }
-    RpcResult result = pipeline.Execute(*spec, request, Context(token));
-    if (!result.ok()) {
-      return result.status();
-    }
-    const auto* typed = dynamic_cast<const Response*>(result->get());
-    if (typed == nullptr) {
-      ADD_FAILURE() << method << " answered with " << (*result)->GetTypeName();
-      return absl::InternalError("unexpected response type");
-    }
-    return *typed;
+    return CallThroughPipeline<Response>(pipeline, method, request, Context(token));
   }
 
   template <typename Response>
@@ -263,14 +207,7 @@ class PipelineTest : public ::testing::Test {
     return it->second;
   }
 
-  AuditEvent LastAuditEvent() const {
-    std::vector<AuditEvent> events = db_.AuditEvents();
-    if (events.empty()) {
-      ADD_FAILURE() << "no audit event was recorded";
-      return AuditEvent();
-    }
-    return events.back();
-  }
+  AuditEvent LastAuditEvent() const { return LastAuditEventOf(db_); }
 
   FakeClock clock_{kNow};
   FakeIdGenerator client_ids_{"client"};

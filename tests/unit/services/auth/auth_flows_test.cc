@@ -55,6 +55,7 @@
 #include "tests/fakes/fake_password_hasher.h"
 #include "tests/fakes/fake_secret_generator.h"
 #include "tests/fakes/in_memory_unit_of_work.h"
+#include "tests/fakes/pipeline_test_support.h"
 
 namespace confide {
 namespace {
@@ -114,18 +115,6 @@ constexpr char kRevokePartner[] = "confide.v1.PortalAccessService.RevokePartner"
 constexpr char kGetPartnerView[] = "confide.v1.PortalAccessService.GetPartnerView";
 constexpr char kBreakGlass[] = "confide.v1.BreakGlassService.BreakGlass";
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  auto payload = status.GetPayload(std::string(kBadRequestPayloadUrl));
-  google::rpc::BadRequest details;
-  if (payload.has_value() && details.ParseFromString(std::string(*payload))) {
-    for (const auto& violation : details.field_violations()) {
-      fields.push_back(violation.field());
-    }
-  }
-  return fields;
-}
-
 std::map<std::string, std::string> ErrorMetadata(const absl::Status& status) {
   auto payload = status.GetPayload(std::string(kErrorInfoPayloadUrl));
   google::rpc::ErrorInfo info;
@@ -172,92 +161,36 @@ class AuthFlowsTest : public ::testing::Test {
   // clinician Nora (care team of Jo, no TOTP enrolled) and patient Jo; clinic B: clinician Other
   // and client Casey. Every staff member but Nora has TOTP enrolled; Jo has none.
   void Seed() {
-    const absl::Status seeded = db_.Seed([&](UnitOfWork& uow) -> absl::Status {
-      for (const char* clinic : {kClinicA, kClinicB}) {
-        if (absl::Status s = uow.clinics().Insert({.id = clinic, .name = clinic}, kNow); !s.ok()) {
-          return s;
-        }
-      }
-      const struct {
-        const char* id;
-        const char* email;
-        const char* clinic;
-        v1::Role role;
-        const char* client_id;
-        bool totp;
-      } kUsers[] = {
-          {kSamId, kSam, kClinicA, v1::ROLE_CLINICIAN, "", true},
-          {kAlexId, kAlex, kClinicA, v1::ROLE_CLINICIAN, "", true},
-          {kAdminId, kAdmin, kClinicA, v1::ROLE_ADMIN, "", true},
-          {kAuditorId, kAuditor, kClinicA, v1::ROLE_AUDITOR, "", true},
-          {kNoraId, kNora, kClinicA, v1::ROLE_CLINICIAN, "", false},
-          {kJoUserId, kJo, kClinicA, v1::ROLE_PATIENT, kJoId, false},
-          {kOtherId, "other@demo.confide.test", kClinicB, v1::ROLE_CLINICIAN, "", true},
-      };
-      for (const auto& u : kUsers) {
-        UserRecord user{.password_hash = "h:" + std::string(kPassword)};
-        user.user.set_id(u.id);
-        user.user.set_clinic_id(u.clinic);
-        user.user.set_email(u.email);
-        user.user.set_role(u.role);
-        user.user.set_client_id(u.client_id);
-        if (u.totp) {
-          absl::StatusOr<std::string> sealed = box_.Seal(kTotpSecret, TotpSecretContext(u.id));
-          if (!sealed.ok()) {
-            return sealed.status();
-          }
-          user.totp_secret_sealed = *sealed;
-        }
-        if (absl::Status s = uow.users().Insert(user, kNow); !s.ok()) {
-          return s;
-        }
-      }
-      const struct {
-        const char* id;
-        const char* clinic;
-        std::vector<const char*> team;
-      } kClients[] = {{kJoId, kClinicA, {kSamId, kNoraId}},
-                      {kRileyId, kClinicA, {kAlexId}},
-                      {kCaseyId, kClinicB, {kOtherId}}};
-      for (const auto& c : kClients) {
-        ClientRecord record{.clinic_id = c.clinic};
-        record.client.set_id(c.id);
-        record.client.set_legal_given_name("Given");
-        record.client.set_legal_family_name("Example");
-        record.client.set_date_of_birth("1990-01-05");
-        record.client.set_status(v1::CLIENT_STATUS_ACTIVE);
-        for (const char* member : c.team) {
-          record.client.add_care_team()->set_user_id(member);
-        }
-        if (absl::Status s = uow.clients().Insert(record, ""); !s.ok()) {
-          return s;
-        }
-      }
-      return absl::OkStatus();
-    });
+    const SeedDirectory directory{
+        .clinics = {kClinicA, kClinicB},
+        .users =
+            {
+                {kSamId, kSam, kClinicA, v1::ROLE_CLINICIAN, "", kTotpSecret},
+                {kAlexId, kAlex, kClinicA, v1::ROLE_CLINICIAN, "", kTotpSecret},
+                {kAdminId, kAdmin, kClinicA, v1::ROLE_ADMIN, "", kTotpSecret},
+                {kAuditorId, kAuditor, kClinicA, v1::ROLE_AUDITOR, "", kTotpSecret},
+                {kNoraId, kNora, kClinicA, v1::ROLE_CLINICIAN, "", ""},
+                {kJoUserId, kJo, kClinicA, v1::ROLE_PATIENT, kJoId, ""},
+                {kOtherId, "other@demo.confide.test", kClinicB, v1::ROLE_CLINICIAN, "",
+                 kTotpSecret},
+            },
+        .password_hash = "h:" + std::string(kPassword),
+        .clients = {{kJoId, kClinicA, "Given", {kSamId, kNoraId}},
+                    {kRileyId, kClinicA, "Given", {kAlexId}},
+                    {kCaseyId, kClinicB, "Given", {kOtherId}}},
+    };
+    const absl::Status seeded =
+        db_.Seed([&](UnitOfWork& uow) { return SeedAll(uow, directory, box_, kNow); });
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 
   template <typename Response>
   absl::StatusOr<Response> Call(std::string_view method, const google::protobuf::Message& request,
                                 const std::string& token) {
-    const MethodSpec* spec = table_.Find(method);
-    if (spec == nullptr) {
-      ADD_FAILURE() << "not in the method table: " << method;
-      return absl::InternalError("test called an unregistered method");
-    }
-    const CallContext call{
-        .bearer_token = token, .request_id = "req-1", .source_address = source_address_};
-    RpcResult result = pipeline_.Execute(*spec, request, call);
-    if (!result.ok()) {
-      return result.status();
-    }
-    const auto* typed = dynamic_cast<const Response*>(result->get());
-    if (typed == nullptr) {
-      ADD_FAILURE() << method << " answered with " << (*result)->GetTypeName();
-      return absl::InternalError("unexpected response type");
-    }
-    return *typed;
+    return CallThroughPipeline<Response>(
+        pipeline_, method, request,
+        CallContext{
+            .bearer_token = token, .request_id = "req-1", .source_address = source_address_});
   }
 
   // --- Sign-in ---
@@ -479,14 +412,7 @@ class AuthFlowsTest : public ::testing::Test {
                     .ok());
   }
 
-  AuditEvent LastAuditEvent() const {
-    std::vector<AuditEvent> events = db_.AuditEvents();
-    if (events.empty()) {
-      ADD_FAILURE() << "no audit event was recorded";
-      return AuditEvent();
-    }
-    return events.back();
-  }
+  AuditEvent LastAuditEvent() const { return LastAuditEventOf(db_); }
 
   FakeClock clock_{kNow};
   FakeIdGenerator session_ids_{"session"};
