@@ -7,8 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "services/api/field_errors.h"
 #include "services/auth/auth_service.h"
+#include "services/auth/invitations.h"
 #include "services/auth/ports/one_time_token_repository.h"
 #include "services/auth/ports/session_repository.h"
+#include "services/auth/ports/sign_in_throttle_repository.h"
 #include "services/auth/ports/user_repository.h"
 #include "services/auth/totp.h"
 #include "services/common/base32.h"
@@ -23,6 +25,7 @@ constexpr int kRecoveryCodeCount = 10;
 constexpr size_t kRecoveryCodeBytes = 10;
 constexpr size_t kTotpSecretBytes = 20;
 constexpr char kIssuer[] = "Confide";
+constexpr absl::Duration kResetRequestInterval = absl::Minutes(1);
 constexpr std::initializer_list<TokenPurpose> kInvitationPurposes = {
     TokenPurpose::kStaffInvitation, TokenPurpose::kPatientInvitation,
     TokenPurpose::kPartnerInvitation};
@@ -179,6 +182,51 @@ absl::StatusOr<google::protobuf::Empty> AccountService::ChangePassword(
       scope.principal->user_id, scope.principal->session_id, scope.now);
   if (!revoked.ok()) {
     return revoked.status();
+  }
+  return google::protobuf::Empty();
+}
+
+absl::StatusOr<google::protobuf::Empty> AccountService::RequestPasswordReset(
+    const v1::RequestPasswordResetRequest& request, RequestScope& scope) {
+  const std::string email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
+  scope.audit.resource = "passwordResets";
+  absl::StatusOr<std::optional<UserRecord>> account = scope.uow.users().FindByEmail(email);
+  if (!account.ok()) {
+    return account.status();
+  }
+  // Service accounts have no password; deactivated accounts stay closed. Either way, and for
+  // unknown emails, the answer is the same.
+  if (!account->has_value() || !(*account)->active || (*account)->user.role() == v1::ROLE_SERVICE) {
+    return google::protobuf::Empty();
+  }
+  const UserRecord& user = **account;
+  scope.audit.clinic_id = user.user.clinic_id();
+  scope.audit.actor_user_id = user.user.id();
+  scope.audit.actor_role = RoleName(user.user.role());
+  // At most one link a minute per account, so the endpoint cannot flood someone's inbox.
+  const std::string pace_key = absl::StrCat("reset:", user.user.id());
+  absl::StatusOr<std::optional<ThrottleRecord>> last = scope.uow.sign_in_throttle().Find(pace_key);
+  if (!last.ok()) {
+    return last.status();
+  }
+  if (last->has_value() && scope.now - (*last)->last_failure_time < kResetRequestInterval) {
+    return google::protobuf::Empty();
+  }
+  if (absl::Status paced = scope.uow.sign_in_throttle().Put(
+          ThrottleRecord{.key = pace_key, .failures = 1, .last_failure_time = scope.now});
+      !paced.ok()) {
+    return paced;
+  }
+  OneTimeTokenRecord record;
+  record.purpose = TokenPurpose::kPasswordReset;
+  record.clinic_id = user.user.clinic_id();
+  record.user_id = user.user.id();
+  record.created_by = user.user.id();
+  absl::StatusOr<v1::Invitation> issued =
+      IssueOneTimeToken(scope.uow, secrets_, ids_, box_, std::move(record), user.user.email(),
+                        scope.now, kPasswordResetLifetime);
+  if (!issued.ok()) {
+    return issued.status();
   }
   return google::protobuf::Empty();
 }
@@ -378,6 +426,19 @@ void AccountService::Register(MethodTable& table) {
           },
       .handler = [this](const auto& r, RequestScope& s) { return ChangePassword(r, s); },
       .prepare = [this](const auto& r, PrepareScope& s) { return PrepareChangePassword(r, s); }});
+  table.Add(MethodDefinition<v1::RequestPasswordResetRequest, google::protobuf::Empty>{
+      .full_name = "confide.v1.AuthService.RequestPasswordReset",
+      .mode = TransactionMode::kWrite,
+      .is_public = true,
+      .validate =
+          [](const v1::RequestPasswordResetRequest& r) {
+            return (r.email().empty() || r.email().size() > 254 ||
+                    r.email().find('@') == std::string::npos || !IsValidUtf8(r.email()) ||
+                    !HasNoControlCharacters(r.email()))
+                       ? InvalidField("email", "must be an email address (at most 254 characters)")
+                       : absl::OkStatus();
+          },
+      .handler = [this](const auto& r, RequestScope& s) { return RequestPasswordReset(r, s); }});
   table.Add(MethodDefinition<v1::ResetPasswordRequest, google::protobuf::Empty>{
       .full_name = "confide.v1.AuthService.ResetPassword",
       .mode = TransactionMode::kWrite,

@@ -26,6 +26,8 @@ class AccountService {
 
   absl::StatusOr<google::protobuf::Empty> ChangePassword(const v1::ChangePasswordRequest& request,
                                                          RequestScope& scope);
+  absl::StatusOr<google::protobuf::Empty> RequestPasswordReset(
+      const v1::RequestPasswordResetRequest& request, RequestScope& scope);
   absl::StatusOr<google::protobuf::Empty> ResetPassword(const v1::ResetPasswordRequest& request,
                                                         RequestScope& scope);
   absl::StatusOr<v1::User> AcceptInvitation(const v1::AcceptInvitationRequest& request,

@@ -1451,6 +1451,32 @@ TEST_F(IdentityApiTest, GrpcStaffListAndBreakGlassFollowTheSameRules) {
   EXPECT_TRUE(grant.id().empty());
 }
 
+// "Forgot my password" answers the same for every address; the link goes to the account.
+TEST_F(IdentityApiTest, ForgottenPasswordLinkGoesToTheAccountAndResetsIt) {
+  PortalPatient patient;
+  ASSERT_TRUE(NewPortalPatient(&patient));
+  const std::string old_session = SignIn(patient.email, patient.password);
+
+  HttpResponse known = Rest().Post("/v1/auth/password:requestReset", {{"email", patient.email}});
+  HttpResponse unknown = Rest().Post("/v1/auth/password:requestReset",
+                                     {{"email", "nobody-" + Unique() + "@example.test"}});
+  ASSERT_EQ(known.status, 200) << known.body;
+  EXPECT_EQ(unknown.status, known.status);
+  EXPECT_EQ(unknown.body, known.body);
+  EXPECT_TRUE(
+      IsErrorAnswer(Rest().Post("/v1/auth/password:requestReset", {{"email", "not-an-email"}}), 400,
+                    kInvalidArgument));
+
+  const std::string token = TokenSentTo(patient.email);
+  ASSERT_FALSE(token.empty());
+  HttpResponse reset = Rest().Post("/v1/auth/password:reset",
+                                   {{"token", token}, {"newPassword", "forgotten-Then-Reset-26"}});
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_TRUE(IsErrorAnswer(Rest().Get("/v1/clients/me", old_session), 401, kUnauthenticated));
+  EXPECT_EQ(LogIn(patient.email, "forgotten-Then-Reset-26").status, 200);
+  EXPECT_TRUE(IsErrorAnswer(LogIn(patient.email, patient.password), 401, kUnauthenticated));
+}
+
 // The server's log carries request ids, RPC names and codes only: no password, token, TOTP
 // secret or email, whatever the suite did before this test.
 TEST_F(IdentityApiTest, ServerLogHoldsNoSecretsOrEmails) {

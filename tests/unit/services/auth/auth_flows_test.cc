@@ -100,6 +100,7 @@ constexpr char kListMySessions[] = "confide.v1.AuthService.ListMySessions";
 constexpr char kRevokeMySession[] = "confide.v1.AuthService.RevokeMySession";
 constexpr char kChangePassword[] = "confide.v1.AuthService.ChangePassword";
 constexpr char kResetPassword[] = "confide.v1.AuthService.ResetPassword";
+constexpr char kRequestReset[] = "confide.v1.AuthService.RequestPasswordReset";
 constexpr char kAcceptInvitation[] = "confide.v1.AuthService.AcceptInvitation";
 constexpr char kBeginTotp[] = "confide.v1.AuthService.BeginTotpEnrollment";
 constexpr char kConfirmTotp[] = "confide.v1.AuthService.ConfirmTotpEnrollment";
@@ -1072,6 +1073,42 @@ TEST_F(AuthFlowsTest, ResetPasswordTokenWorksOnceAndEndsAllSessions) {
 
   clock_.Advance(absl::Seconds(30));
   EXPECT_TRUE(Login(kSam, "a-reset-Password-2026", FreshCode(kSam)).ok());
+}
+
+// "Forgot my password": the same answer for every address; a link only to an active account's
+// own address, at most one a minute.
+TEST_F(AuthFlowsTest, RequestedPasswordResetGoesOnlyToAnActiveAccountAndIsPaced) {
+  auto request = [&](const std::string& email) {
+    v1::RequestPasswordResetRequest r;
+    r.set_email(email);
+    return Call<google::protobuf::Empty>(kRequestReset, r, "").status();
+  };
+  auto messages_to = [&](const std::string& email) {
+    int count = 0;
+    for (const auto& [id, message] : db_.Committed().outbox) {
+      count += message.recipient_email == email ? 1 : 0;
+    }
+    return count;
+  };
+  const std::string jo = SignIn(kJo);
+  EXPECT_TRUE(request("  JO@demo.confide.test ").ok());
+  EXPECT_TRUE(request("nobody@demo.confide.test").ok());
+  EXPECT_EQ(messages_to(kJo), 1);
+  EXPECT_EQ(messages_to("nobody@demo.confide.test"), 0);
+  EXPECT_EQ(db_.Committed().outbox.begin()->second.kind, MessageKind::kPasswordReset);
+
+  // A second request within the minute sends nothing more; a minute later it does.
+  EXPECT_TRUE(request(kJo).ok());
+  EXPECT_EQ(messages_to(kJo), 1);
+  clock_.Advance(absl::Minutes(1));
+  EXPECT_TRUE(request(kJo).ok());
+  EXPECT_EQ(messages_to(kJo), 2);
+
+  // The newest link works, ends her sessions, and the older one was replaced by it.
+  ASSERT_TRUE(ResetPassword(TokenSentTo(kJo), "a-reset-Password-2026").ok());
+  EXPECT_EQ(PasswordHashOf(kJoUserId), "h:a-reset-Password-2026");
+  EXPECT_EQ(GetClient(jo, kJoId).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(request("not-an-email").code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AuthFlowsTest, ResetPasswordTokenExpiresAfterAnHour) {

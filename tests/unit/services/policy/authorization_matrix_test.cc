@@ -219,8 +219,9 @@ constexpr RpcExpectation kRpcMatrix[] = {
 
 // RPCs without an action: the policy is never asked. Public ones run without a session;
 // session-only ones act on the caller's own account or session.
-const std::set<std::string_view> kPublicRpcs = {"AuthService.Login", "AuthService.ResetPassword",
-                                                "AuthService.AcceptInvitation"};
+const std::set<std::string_view> kPublicRpcs = {
+    "AuthService.Login", "AuthService.RequestPasswordReset", "AuthService.ResetPassword",
+    "AuthService.AcceptInvitation"};
 const std::set<std::string_view> kSessionOnlyRpcs = {"AuthService.Logout",
                                                      "AuthService.ListMySessions",
                                                      "AuthService.RevokeMySession",
