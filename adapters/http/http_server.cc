@@ -201,10 +201,15 @@ class Session : public std::enable_shared_from_this<Session> {
     call.request_id = request_id_;
     beast::error_code ignored;
     const std::string peer = stream_.socket().remote_endpoint(ignored).address().to_string();
-    auto forwarded = request.find("X-Forwarded-For");
-    call.source_address =
-        ClientAddress(peer, forwarded == request.end() ? "" : View(forwarded->value()),
-                      shared_->options.trusted_proxies);
+    // Proxies may append their own header line rather than extend the client's: read them all,
+    // in order, as one list.
+    std::string forwarded_for;
+    auto [first, last] = request.equal_range("X-Forwarded-For");
+    for (auto line = first; line != last; ++line) {
+      absl::StrAppend(&forwarded_for, forwarded_for.empty() ? "" : ",",
+                      std::string(View(line->value())));
+    }
+    call.source_address = ClientAddress(peer, forwarded_for, shared_->options.trusted_proxies);
     const MethodSpec& spec = *match->route->method;
     shared_->pipeline.Dispatch(
         spec, *std::move(message), std::move(call), [self = shared_from_this()](RpcResult result) {

@@ -25,7 +25,7 @@ constexpr int kRecoveryCodeCount = 10;
 constexpr size_t kRecoveryCodeBytes = 10;
 constexpr size_t kTotpSecretBytes = 20;
 constexpr char kIssuer[] = "Confide";
-constexpr absl::Duration kResetRequestInterval = absl::Minutes(1);
+constexpr absl::Duration kResetRequestInterval = absl::Hours(1);
 constexpr std::initializer_list<TokenPurpose> kInvitationPurposes = {
     TokenPurpose::kStaffInvitation, TokenPurpose::kPatientInvitation,
     TokenPurpose::kPartnerInvitation};
@@ -166,7 +166,9 @@ absl::StatusOr<google::protobuf::Empty> AccountService::ChangePassword(
     const v1::ChangePasswordRequest&, RequestScope& scope) {
   const auto* prepared = std::any_cast<PreparedPassword>(scope.prepared);
   if (prepared == nullptr) {
-    return absl::InternalError("password was not prepared");
+    // The session changed between the prepare step and now (e.g. its second factor was just
+    // confirmed elsewhere): nothing was done, and the same request will work.
+    return absl::UnavailableError("the session changed during the request; retry");
   }
   scope.audit.resource = absl::StrCat("users/", scope.principal->user_id);
   if (!prepared->current_ok) {
@@ -190,21 +192,9 @@ absl::StatusOr<google::protobuf::Empty> AccountService::RequestPasswordReset(
     const v1::RequestPasswordResetRequest& request, RequestScope& scope) {
   const std::string email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
   scope.audit.resource = "passwordResets";
-  absl::StatusOr<std::optional<UserRecord>> account = scope.uow.users().FindByEmail(email);
-  if (!account.ok()) {
-    return account.status();
-  }
-  // Service accounts have no password; deactivated accounts stay closed. Either way, and for
-  // unknown emails, the answer is the same.
-  if (!account->has_value() || !(*account)->active || (*account)->user.role() == v1::ROLE_SERVICE) {
-    return google::protobuf::Empty();
-  }
-  const UserRecord& user = **account;
-  scope.audit.clinic_id = user.user.clinic_id();
-  scope.audit.actor_user_id = user.user.id();
-  scope.audit.actor_role = RoleName(user.user.role());
-  // At most one link a minute per account, so the endpoint cannot flood someone's inbox.
-  const std::string pace_key = absl::StrCat("reset:", user.user.id());
+  // Every address is paced alike (one request an hour goes through), known or not, so the
+  // answer and most of the work are the same, and nobody can flood an inbox.
+  const std::string pace_key = absl::StrCat("reset:", secrets_.Digest(email));
   absl::StatusOr<std::optional<ThrottleRecord>> last = scope.uow.sign_in_throttle().Find(pace_key);
   if (!last.ok()) {
     return last.status();
@@ -217,14 +207,28 @@ absl::StatusOr<google::protobuf::Empty> AccountService::RequestPasswordReset(
       !paced.ok()) {
     return paced;
   }
+  absl::StatusOr<std::optional<UserRecord>> account = scope.uow.users().FindByEmail(email);
+  if (!account.ok()) {
+    return account.status();
+  }
+  // Service accounts have no password; deactivated accounts stay closed. Either way, and for
+  // unknown emails, the answer is the same.
+  if (!account->has_value() || !(*account)->active || (*account)->user.role() == v1::ROLE_SERVICE) {
+    return google::protobuf::Empty();
+  }
+  const UserRecord& user = **account;
+  // The caller is anonymous: the account is what the request is about, not who made it.
+  scope.audit.clinic_id = user.user.clinic_id();
+  scope.audit.resource = absl::StrCat("users/", user.user.id(), "/passwordResets");
   OneTimeTokenRecord record;
   record.purpose = TokenPurpose::kPasswordReset;
   record.clinic_id = user.user.clinic_id();
   record.user_id = user.user.id();
   record.created_by = user.user.id();
+  // An anonymous request must not cancel a reset an admin or clinician sent: older links stay.
   absl::StatusOr<v1::Invitation> issued =
       IssueOneTimeToken(scope.uow, secrets_, ids_, box_, std::move(record), user.user.email(),
-                        scope.now, kPasswordResetLifetime);
+                        scope.now, kPasswordResetLifetime, /*replace_outstanding=*/false);
   if (!issued.ok()) {
     return issued.status();
   }
@@ -235,7 +239,9 @@ absl::StatusOr<google::protobuf::Empty> AccountService::ResetPassword(
     const v1::ResetPasswordRequest& request, RequestScope& scope) {
   const auto* prepared = std::any_cast<PreparedPassword>(scope.prepared);
   if (prepared == nullptr) {
-    return absl::InternalError("password was not prepared");
+    // The session changed between the prepare step and now (e.g. its second factor was just
+    // confirmed elsewhere): nothing was done, and the same request will work.
+    return absl::UnavailableError("the session changed during the request; retry");
   }
   absl::StatusOr<OneTimeTokenRecord> token =
       Redeem(scope.uow, secrets_, request.token(), {TokenPurpose::kPasswordReset}, scope.now);
@@ -260,7 +266,9 @@ absl::StatusOr<v1::User> AccountService::AcceptInvitation(
     const v1::AcceptInvitationRequest& request, RequestScope& scope) {
   const auto* prepared = std::any_cast<PreparedPassword>(scope.prepared);
   if (prepared == nullptr) {
-    return absl::InternalError("password was not prepared");
+    // The session changed between the prepare step and now (e.g. its second factor was just
+    // confirmed elsewhere): nothing was done, and the same request will work.
+    return absl::UnavailableError("the session changed during the request; retry");
   }
   absl::StatusOr<OneTimeTokenRecord> token =
       Redeem(scope.uow, secrets_, request.token(), kInvitationPurposes, scope.now);

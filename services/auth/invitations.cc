@@ -17,10 +17,14 @@ absl::StatusOr<v1::Invitation> IssueOneTimeToken(UnitOfWork& uow, SecretGenerato
                                                  IdGenerator& ids, const SecretBox& box,
                                                  OneTimeTokenRecord record,
                                                  std::string_view recipient_email, absl::Time now,
-                                                 absl::Duration lifetime) {
+                                                 absl::Duration lifetime,
+                                                 bool replace_outstanding) {
   // A new invitation or reset replaces older ones: only the latest link works.
-  if (absl::Status revoked = uow.one_time_tokens().RevokeOutstanding(record, now); !revoked.ok()) {
-    return revoked;
+  if (replace_outstanding) {
+    if (absl::Status revoked = uow.one_time_tokens().RevokeOutstanding(record, now);
+        !revoked.ok()) {
+      return revoked;
+    }
   }
   const std::string token = secrets.NewSessionToken();
   record.id = ids.NewId();
