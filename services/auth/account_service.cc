@@ -190,7 +190,7 @@ absl::StatusOr<google::protobuf::Empty> AccountService::ChangePassword(
 
 absl::StatusOr<google::protobuf::Empty> AccountService::RequestPasswordReset(
     const v1::RequestPasswordResetRequest& request, RequestScope& scope) {
-  const std::string email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
+  const std::string email = NormalizeEmail(request.email());
   scope.audit.resource = "passwordResets";
   // Every address is paced alike (one request an hour goes through), known or not, so the
   // answer and most of the work are the same, and nobody can flood an inbox.
@@ -440,11 +440,9 @@ void AccountService::Register(MethodTable& table) {
       .is_public = true,
       .validate =
           [](const v1::RequestPasswordResetRequest& r) {
-            return (r.email().empty() || r.email().size() > 254 ||
-                    r.email().find('@') == std::string::npos || !IsValidUtf8(r.email()) ||
-                    !HasNoControlCharacters(r.email()))
-                       ? InvalidField("email", "must be an email address (at most 254 characters)")
-                       : absl::OkStatus();
+            return IsAccountEmail(r.email())
+                       ? absl::OkStatus()
+                       : InvalidField("email", "must be an email address (at most 254 characters)");
           },
       .handler = [this](const auto& r, RequestScope& s) { return RequestPasswordReset(r, s); }});
   table.Add(MethodDefinition<v1::ResetPasswordRequest, google::protobuf::Empty>{

@@ -45,11 +45,9 @@ absl::Status Locked(absl::Duration remaining) {
 
 absl::Status ValidateLogin(const v1::LoginRequest& request) {
   std::vector<FieldViolation> violations;
-  // An address without '@' is refused before anything is stored about it (a password typed
-  // into the email field must not end up in the lockout table, even as a digest).
-  if (request.email().empty() || request.email().size() > 254 ||
-      request.email().find('@') == std::string::npos || !HasNoControlCharacters(request.email()) ||
-      !IsValidUtf8(request.email())) {
+  // Anything but an email address is refused before anything is stored about it (a password
+  // typed into the email field must not end up in the lockout table, even as a digest).
+  if (!IsAccountEmail(request.email())) {
     violations.push_back({"email", "must be an email address (at most 254 characters)"});
   }
   if (request.password().empty() || request.password().size() > 256 ||
@@ -81,10 +79,6 @@ struct SignInAttempt {
   // Set when the stored hash was made with other costs and must be replaced.
   std::string new_password_hash;
 };
-
-std::string NormalizeEmail(std::string_view email) {
-  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(std::string(email)));
-}
 
 }  // namespace
 

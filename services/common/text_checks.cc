@@ -2,6 +2,9 @@
 
 #include <cstdint>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
+
 namespace confide {
 
 bool IsValidUtf8(std::string_view text) {
@@ -71,6 +74,20 @@ bool IsUuidText(std::string_view text) {
     }
   }
   return true;
+}
+
+std::string NormalizeEmail(std::string_view email) {
+  return absl::AsciiStrToLower(
+      absl::StripAsciiWhitespace(absl::string_view(email.data(), email.size())));
+}
+
+bool IsAccountEmail(std::string_view email) {
+  const std::string address = NormalizeEmail(email);
+  const size_t at = address.find('@');
+  return !address.empty() && address.size() <= 254 && at != std::string::npos && at > 0 &&
+         at + 1 < address.size() && address.find('@', at + 1) == std::string::npos &&
+         address.find(' ') == std::string::npos && HasNoControlCharacters(address) &&
+         IsValidUtf8(address);
 }
 
 }  // namespace confide

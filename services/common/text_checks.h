@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace confide {
@@ -14,5 +15,12 @@ bool HasNoControlCharacters(std::string_view text);
 
 // True for a lowercase or uppercase 8-4-4-4-12 hex UUID, the shape of every record id.
 bool IsUuidText(std::string_view text);
+
+// An email address as accounts store and compare it: surrounding whitespace removed, lowercase.
+std::string NormalizeEmail(std::string_view email);
+
+// True when `email`, once normalized, is an account email: at most 254 characters, exactly one
+// '@' with text on both sides, no spaces or control characters, valid UTF-8.
+bool IsAccountEmail(std::string_view email);
 
 }  // namespace confide

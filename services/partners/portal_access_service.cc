@@ -148,7 +148,7 @@ absl::StatusOr<v1::Invitation> PortalAccessService::InvitePartner(
   record.purpose = TokenPurpose::kPartnerInvitation;
   record.clinic_id = scope.principal->clinic_id;
   record.client_id = scope.client_id;
-  record.email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
+  record.email = NormalizeEmail(request.email());
   record.display_name = std::string(absl::StripAsciiWhitespace(request.display_name()));
   record.role = v1::ROLE_PARTNER;
   record.partner_shares = SharesToBits(request.shares());

@@ -59,14 +59,9 @@ absl::Status ValidateUserId(std::string_view user_id) {
 }  // namespace
 
 absl::Status ValidateInviteEmail(std::string_view email, std::string_view field) {
-  const size_t at = email.find('@');
-  if (email.empty() || email.size() > 254 || at == std::string_view::npos || at == 0 ||
-      at + 1 == email.size() || email.find('@', at + 1) != std::string_view::npos ||
-      email.find(' ') != std::string_view::npos || !HasNoControlCharacters(email) ||
-      !IsValidUtf8(email)) {
-    return InvalidField(field, "must be an email address (at most 254 characters)");
-  }
-  return absl::OkStatus();
+  return IsAccountEmail(email)
+             ? absl::OkStatus()
+             : InvalidField(field, "must be an email address (at most 254 characters)");
 }
 
 absl::Status ValidateDisplayName(std::string_view name, std::string_view field, bool required) {
@@ -100,7 +95,7 @@ absl::StatusOr<v1::Invitation> StaffService::InviteStaff(const v1::InviteStaffRe
   OneTimeTokenRecord record;
   record.purpose = TokenPurpose::kStaffInvitation;
   record.clinic_id = scope.principal->clinic_id;
-  record.email = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.email()));
+  record.email = NormalizeEmail(request.email());
   record.display_name = std::string(absl::StripAsciiWhitespace(request.display_name()));
   record.role = request.role();
   record.discipline =
