@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "adapters/crypto/aes_gcm_secret_box.h"
+#include "adapters/crypto/envelope_client_data_cipher.h"
 #include "adapters/crypto/argon2_password_hasher.h"
 #include "adapters/crypto/openssl_message_authenticator.h"
 #include "adapters/crypto/openssl_secret_generator.h"
@@ -167,6 +168,9 @@ int main(int argc, char** argv) {
   portal_access.Register(methods);
   BreakGlassService break_glass(ids, box);
   break_glass.Register(methods);
+  // Clinical content is sealed under per-client data keys wrapped by the master key.
+  EnvelopeClientDataCipher client_data(box, secrets, clock);
+  // The clinical record's services register below (intake, consents, assessments, plans).
 
   BoundedExecutor executor(config.workers, static_cast<size_t>(config.queue_capacity));
   Authenticator authenticator(secrets);

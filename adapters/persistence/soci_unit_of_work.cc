@@ -20,6 +20,7 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
       partner_links_(sql),
       break_glass_(sql),
       outbox_(sql),
+      client_data_keys_(sql),
       direct_audit_(sql),
       audit_(audit) {}
 

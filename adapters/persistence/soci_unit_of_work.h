@@ -5,6 +5,7 @@
 #include "adapters/persistence/soci_audit_log.h"
 #include "adapters/persistence/soci_break_glass_repository.h"
 #include "adapters/persistence/soci_care_team_repository.h"
+#include "adapters/persistence/soci_client_data_key_repository.h"
 #include "adapters/persistence/soci_client_repository.h"
 #include "adapters/persistence/soci_clinic_repository.h"
 #include "adapters/persistence/soci_one_time_token_repository.h"
@@ -49,6 +50,7 @@ class SociUnitOfWork final : public UnitOfWork {
   PartnerLinkRepository& partner_links() override { return partner_links_; }
   BreakGlassRepository& break_glass() override { return break_glass_; }
   Outbox& outbox() override { return outbox_; }
+  ClientDataKeyRepository& client_data_keys() override { return client_data_keys_; }
   AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
   absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
 
@@ -64,6 +66,7 @@ class SociUnitOfWork final : public UnitOfWork {
   SociPartnerLinkRepository partner_links_;
   SociBreakGlassRepository break_glass_;
   SociOutbox outbox_;
+  SociClientDataKeyRepository client_data_keys_;
   SociAuditLog direct_audit_;
   AuditLog* audit_;
   int savepoints_ = 0;

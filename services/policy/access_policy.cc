@@ -15,6 +15,13 @@ bool IsClinicalContent(Action action) {
     case Action::kReadProgressSummary:
     case Action::kReadAssessments:
     case Action::kReadJournal:
+    case Action::kReadIntake:
+    case Action::kWriteIntake:
+    case Action::kReadConsents:
+    case Action::kRecordConsent:
+    case Action::kCompleteAssessment:
+    case Action::kRecordMilestone:
+    case Action::kReadClinicalPlan:
     case Action::kReadNotes:
     case Action::kWriteClinical:
       return true;
@@ -119,6 +126,12 @@ Decision DecideForPatient(const Principal& who, Action action, const ClientAcces
     case Action::kReadProgressSummary:
     case Action::kReadAssessments:
     case Action::kReadJournal:
+    case Action::kReadIntake:
+    case Action::kWriteIntake:
+    case Action::kReadConsents:
+    case Action::kRecordConsent:
+    case Action::kCompleteAssessment:
+    case Action::kRecordMilestone:
       return Decision::kAllow;
     default:
       return Decision::kPermissionDenied;
@@ -213,6 +226,20 @@ std::string_view ActionName(Action action) {
       return "kReadAssessments";
     case Action::kReadJournal:
       return "kReadJournal";
+    case Action::kReadIntake:
+      return "kReadIntake";
+    case Action::kWriteIntake:
+      return "kWriteIntake";
+    case Action::kReadConsents:
+      return "kReadConsents";
+    case Action::kRecordConsent:
+      return "kRecordConsent";
+    case Action::kCompleteAssessment:
+      return "kCompleteAssessment";
+    case Action::kRecordMilestone:
+      return "kRecordMilestone";
+    case Action::kReadClinicalPlan:
+      return "kReadClinicalPlan";
     case Action::kReadNotes:
       return "kReadNotes";
     case Action::kWriteClinical:

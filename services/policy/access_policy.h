@@ -38,6 +38,17 @@ enum class Action {
   kReadProgressSummary,
   kReadAssessments,
   kReadJournal,
+  // The clinical record: what a patient also does for herself (her intake, her consents, her
+  // self-report measures, her own milestones), and the care team does with her.
+  kReadIntake,
+  kWriteIntake,
+  kReadConsents,
+  kRecordConsent,
+  kCompleteAssessment,
+  kRecordMilestone,
+  // The full therapy plan (clinical wording, every version): care team only. Patients and
+  // partners read the shared version through kReadPlanSummary.
+  kReadClinicalPlan,
   // Session notes and psychotherapy notes: care team only, never patients or partners.
   kReadNotes,
   // Writing any clinical content (intake review, plans, programmes, notes).

@@ -15,6 +15,7 @@
 #include "services/break_glass/ports/break_glass_repository.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
+#include "services/crypto/ports/client_data_key_repository.h"
 #include "services/messaging/ports/outbox.h"
 #include "services/partners/ports/partner_link_repository.h"
 
@@ -46,6 +47,8 @@ struct InMemoryDatabase {
   std::map<std::string, BreakGlassRecord> break_glass_grants;
   // By message id.
   std::map<std::string, OutboundMessage> outbox;
+  // (clinic id, client id) → data key row.
+  std::map<std::pair<std::string, std::string>, ClientDataKeyRecord> client_data_keys;
   // In append order.
   std::vector<AuditEvent> audit_events;
 };

@@ -21,6 +21,7 @@
 #include "services/clinics/ports/clinic_repository.h"
 #include "services/common/timestamps.h"
 #include "services/storage/ports/unit_of_work.h"
+#include "tests/fakes/in_memory_clinical_repositories.h"
 #include "tests/fakes/in_memory_database.h"
 #include "tests/fakes/in_memory_identity_repositories.h"
 
@@ -210,6 +211,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         partner_links_(db_),
         break_glass_(db_),
         outbox_(db_),
+        client_data_keys_(db_),
         audit_(db_) {}
   InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
   InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
@@ -224,6 +226,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   PartnerLinkRepository& partner_links() override { return partner_links_; }
   BreakGlassRepository& break_glass() override { return break_glass_; }
   Outbox& outbox() override { return outbox_; }
+  ClientDataKeyRepository& client_data_keys() override { return client_data_keys_; }
   AuditLog& audit() override { return audit_; }
 
   // A savepoint is a copy of the transaction's state; an error restores it.
@@ -250,6 +253,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryPartnerLinkRepository partner_links_;
   InMemoryBreakGlassRepository break_glass_;
   InMemoryOutbox outbox_;
+  InMemoryClientDataKeyRepository client_data_keys_;
   InMemoryAuditLog audit_;
 };
 

@@ -8,6 +8,7 @@ namespace confide {
 class AuditLog;
 class BreakGlassRepository;
 class CareTeamRepository;
+class ClientDataKeyRepository;
 class ClientRepository;
 class ClinicRepository;
 class OneTimeTokenRepository;
@@ -32,6 +33,7 @@ class UnitOfWork {
   virtual PartnerLinkRepository& partner_links() = 0;
   virtual BreakGlassRepository& break_glass() = 0;
   virtual Outbox& outbox() = 0;
+  virtual ClientDataKeyRepository& client_data_keys() = 0;
   virtual AuditLog& audit() = 0;
   // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
   // transaction goes on (so a refused request can still record its audit event). Returns

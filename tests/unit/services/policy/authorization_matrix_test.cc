@@ -265,6 +265,13 @@ constexpr ActionExpectation kPartnerMatrix[] = {
     {Action::kReadProgressSummary,    "P  P  P  A  P  P  | A   P    | N     N"},
     {Action::kReadAssessments,        "P  P  P  P  A  P  | A   P    | N     N"},
     {Action::kReadJournal,            "P  P  P  P  P  A  | A   P    | N     N"},
+    {Action::kReadIntake,             "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kWriteIntake,            "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kReadConsents,           "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kRecordConsent,          "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kCompleteAssessment,     "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kRecordMilestone,        "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kReadClinicalPlan,       "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kReadNotes,              "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kWriteClinical,          "P  P  P  P  P  P  | P   P    | N     N"},
 };
@@ -282,8 +289,11 @@ constexpr Action kAllActions[] = {Action::kReadClinic,          Action::kCreateC
                                   Action::kReadAccessReport,    Action::kReadPlanSummary,
                                   Action::kReadGoals,           Action::kReadProgrammeSchedule,
                                   Action::kReadProgressSummary, Action::kReadAssessments,
-                                  Action::kReadJournal,         Action::kReadNotes,
-                                  Action::kWriteClinical};
+                                  Action::kReadJournal,         Action::kReadIntake,
+                                  Action::kWriteIntake,         Action::kReadConsents,
+                                  Action::kRecordConsent,       Action::kCompleteAssessment,
+                                  Action::kRecordMilestone,     Action::kReadClinicalPlan,
+                                  Action::kReadNotes,           Action::kWriteClinical};
 static_assert(std::size(kAllActions) == static_cast<size_t>(Action::kWriteClinical) + 1,
               "kAllActions must list every Action");
 
@@ -389,6 +399,13 @@ bool IsClinicalContent(Action action) {
     case Action::kReadProgressSummary:
     case Action::kReadAssessments:
     case Action::kReadJournal:
+    case Action::kReadIntake:
+    case Action::kWriteIntake:
+    case Action::kReadConsents:
+    case Action::kRecordConsent:
+    case Action::kCompleteAssessment:
+    case Action::kRecordMilestone:
+    case Action::kReadClinicalPlan:
     case Action::kReadNotes:
     case Action::kWriteClinical:
       return true;
@@ -399,7 +416,8 @@ bool IsClinicalContent(Action action) {
 
 bool IsPartnerContentForbidden(Action action) {
   return action == Action::kReadNotes || action == Action::kWriteClinical ||
-         action == Action::kReadClient;
+         action == Action::kReadClient || action == Action::kReadClinicalPlan ||
+         action == Action::kReadIntake || action == Action::kWriteIntake;
 }
 
 // The global invariants, checked for one decision. Returns the number of invariants applied.
