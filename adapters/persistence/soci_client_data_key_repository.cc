@@ -33,8 +33,7 @@ absl::StatusOr<std::optional<ClientDataKeyRecord>> SociClientDataKeyRepository::
 
 absl::Status SociClientDataKeyRepository::Insert(const ClientDataKeyRecord& record) {
   try {
-    std::string clinic = record.clinic_id, client = record.client_id,
-                wrapped = record.wrapped_key;
+    std::string clinic = record.clinic_id, client = record.client_id, wrapped = record.wrapped_key;
     long long create_time = absl::ToUnixMicros(record.create_time);
     sql_ << "INSERT INTO client_data_keys (clinic_id, client_id, wrapped_key, create_time) "
             "VALUES (:clinic_id, :client_id, :wrapped_key, :create_time)",

@@ -20,7 +20,9 @@ constexpr FieldLocation kHopes{"intakes", "content_sealed", "client-jo"};
 class EnvelopeClientDataCipherTest : public ::testing::Test {
  protected:
   EnvelopeClientDataCipherTest()
-      : master_(std::string(32, 'm')), cipher_(master_, random_, clock_), uow_(InMemoryDatabase{}) {}
+      : master_(std::string(32, 'm')),
+        cipher_(master_, random_, clock_),
+        uow_(InMemoryDatabase{}) {}
 
   AesGcmSecretBox master_;
   OpenSslSecretGenerator random_;
