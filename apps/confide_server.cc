@@ -23,6 +23,7 @@
 #include "services/api/bounded_executor.h"
 #include "services/api/method_table.h"
 #include "services/api/pipeline.h"
+#include "services/assessments/assessment_service.h"
 #include "services/auth/account_service.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/authenticator.h"
@@ -30,7 +31,10 @@
 #include "services/care_team/care_team_service.h"
 #include "services/clients/client_service.h"
 #include "services/common/system_clock.h"
+#include "services/consents/consent_service.h"
+#include "services/intake/intake_service.h"
 #include "services/partners/portal_access_service.h"
+#include "services/plans/plan_service.h"
 #include "services/staff/staff_service.h"
 
 namespace {
@@ -171,6 +175,15 @@ int main(int argc, char** argv) {
   // Clinical content is sealed under per-client data keys wrapped by the master key.
   EnvelopeClientDataCipher client_data(box, secrets, clock);
   // The clinical record's services register below (intake, consents, assessments, plans).
+  IntakeService intake(client_data);
+  intake.Register(methods);
+  ConsentService consents(ids);
+  consents.Register(methods);
+  AssessmentService assessments(ids, client_data);
+  assessments.Register(methods);
+
+  PlanService plans(client_data, ids);
+  plans.Register(methods);
 
   BoundedExecutor executor(config.workers, static_cast<size_t>(config.queue_capacity));
   Authenticator authenticator(secrets);

@@ -12,6 +12,7 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
     : sql_(sql),
       clinics_(sql),
       clients_(sql),
+      consents_(sql),
       users_(sql),
       sessions_(sql),
       sign_in_throttle_(sql),
@@ -21,6 +22,10 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
       break_glass_(sql),
       outbox_(sql),
       client_data_keys_(sql),
+      intakes_(sql),
+      plans_(sql),
+      milestones_(sql),
+      assessments_(sql),
       direct_audit_(sql),
       audit_(audit) {}
 

@@ -2,15 +2,20 @@
 
 #include <vector>
 
+#include "adapters/persistence/soci_assessment_repository.h"
 #include "adapters/persistence/soci_audit_log.h"
 #include "adapters/persistence/soci_break_glass_repository.h"
 #include "adapters/persistence/soci_care_team_repository.h"
 #include "adapters/persistence/soci_client_data_key_repository.h"
 #include "adapters/persistence/soci_client_repository.h"
 #include "adapters/persistence/soci_clinic_repository.h"
+#include "adapters/persistence/soci_consent_repository.h"
+#include "adapters/persistence/soci_intake_repository.h"
+#include "adapters/persistence/soci_milestone_repository.h"
 #include "adapters/persistence/soci_one_time_token_repository.h"
 #include "adapters/persistence/soci_outbox.h"
 #include "adapters/persistence/soci_partner_link_repository.h"
+#include "adapters/persistence/soci_plan_repository.h"
 #include "adapters/persistence/soci_session_repository.h"
 #include "adapters/persistence/soci_sign_in_throttle_repository.h"
 #include "adapters/persistence/soci_user_repository.h"
@@ -42,6 +47,7 @@ class SociUnitOfWork final : public UnitOfWork {
 
   ClinicRepository& clinics() override { return clinics_; }
   ClientRepository& clients() override { return clients_; }
+  ConsentRepository& consents() override { return consents_; }
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   SignInThrottleRepository& sign_in_throttle() override { return sign_in_throttle_; }
@@ -51,6 +57,10 @@ class SociUnitOfWork final : public UnitOfWork {
   BreakGlassRepository& break_glass() override { return break_glass_; }
   Outbox& outbox() override { return outbox_; }
   ClientDataKeyRepository& client_data_keys() override { return client_data_keys_; }
+  IntakeRepository& intakes() override { return intakes_; }
+  PlanRepository& plans() override { return plans_; }
+  MilestoneRepository& milestones() override { return milestones_; }
+  AssessmentRepository& assessments() override { return assessments_; }
   AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
   absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
 
@@ -58,6 +68,7 @@ class SociUnitOfWork final : public UnitOfWork {
   soci::session& sql_;
   SociClinicRepository clinics_;
   SociClientRepository clients_;
+  SociConsentRepository consents_;
   SociUserRepository users_;
   SociSessionRepository sessions_;
   SociSignInThrottleRepository sign_in_throttle_;
@@ -67,6 +78,10 @@ class SociUnitOfWork final : public UnitOfWork {
   SociBreakGlassRepository break_glass_;
   SociOutbox outbox_;
   SociClientDataKeyRepository client_data_keys_;
+  SociIntakeRepository intakes_;
+  SociPlanRepository plans_;
+  SociMilestoneRepository milestones_;
+  SociAssessmentRepository assessments_;
   SociAuditLog direct_audit_;
   AuditLog* audit_;
   int savepoints_ = 0;

@@ -1,5 +1,6 @@
 #include "services/auth/account_service.h"
 
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "services/auth/totp.h"
 #include "services/common/base32.h"
 #include "services/common/text_checks.h"
+#include "services/consents/consent_requirements.h"
 #include "services/partners/ports/partner_link_repository.h"
 
 namespace confide {
@@ -45,11 +47,12 @@ bool IsUsable(const OneTimeTokenRecord& record, std::initializer_list<TokenPurpo
          !record.revoke_time.has_value();
 }
 
-// Finds a usable token of one of `purposes` and marks it used; BadToken otherwise.
-absl::StatusOr<OneTimeTokenRecord> Redeem(UnitOfWork& uow, const SecretGenerator& secrets,
-                                          std::string_view token,
-                                          std::initializer_list<TokenPurpose> purposes,
-                                          absl::Time now) {
+// Finds a usable token of one of `purposes` and marks it used; BadToken otherwise. When set,
+// `still_valid` runs on the usable token before it is marked used; its error is returned as is.
+absl::StatusOr<OneTimeTokenRecord> Redeem(
+    UnitOfWork& uow, const SecretGenerator& secrets, std::string_view token,
+    std::initializer_list<TokenPurpose> purposes, absl::Time now,
+    const std::function<absl::Status(const OneTimeTokenRecord&)>& still_valid = nullptr) {
   absl::StatusOr<std::optional<OneTimeTokenRecord>> found =
       uow.one_time_tokens().FindByDigest(secrets.Digest(token));
   if (!found.ok()) {
@@ -61,6 +64,11 @@ absl::StatusOr<OneTimeTokenRecord> Redeem(UnitOfWork& uow, const SecretGenerator
   const OneTimeTokenRecord& record = **found;
   if (!IsUsable(record, purposes, now)) {
     return BadToken();
+  }
+  if (still_valid) {
+    if (absl::Status valid = still_valid(record); !valid.ok()) {
+      return valid;
+    }
   }
   absl::StatusOr<bool> marked = uow.one_time_tokens().MarkUsed(record.id, now);
   if (!marked.ok()) {
@@ -270,8 +278,21 @@ absl::StatusOr<v1::User> AccountService::AcceptInvitation(
     // confirmed elsewhere): nothing was done, and the same request will work.
     return absl::UnavailableError("the session changed during the request; retry");
   }
-  absl::StatusOr<OneTimeTokenRecord> token =
-      Redeem(scope.uow, secrets_, request.token(), kInvitationPurposes, scope.now);
+  // A partner invitation counts only while the client's partner-involvement consent is in
+  // force. Withdrawing it revokes pending invitations, so an older one is answered exactly like
+  // any revoked or used token, without saying why. The consent is locked before the token (the
+  // order a withdrawal takes them in: consent, then links and invitations), so a withdrawal
+  // running at the same time waits for this acceptance and then revokes the new link.
+  auto consent_in_force = [&](const OneTimeTokenRecord& found) -> absl::Status {
+    if (found.purpose != TokenPurpose::kPartnerInvitation) {
+      return absl::OkStatus();
+    }
+    absl::Status consent = RequireConsent(scope.uow, found.clinic_id, found.client_id,
+                                          v1::CONSENT_KIND_PARTNER_INVOLVEMENT);
+    return consent.code() == absl::StatusCode::kFailedPrecondition ? BadToken() : consent;
+  };
+  absl::StatusOr<OneTimeTokenRecord> token = Redeem(
+      scope.uow, secrets_, request.token(), kInvitationPurposes, scope.now, consent_in_force);
   if (!token.ok()) {
     return token.status();
   }

@@ -11,6 +11,7 @@
 #include "services/clinics/ports/clinic_repository.h"
 #include "services/common/base32.h"
 #include "services/common/timestamps.h"
+#include "services/consents/ports/consent_repository.h"
 #include "services/partners/ports/partner_link_repository.h"
 #include "services/policy/access_policy.h"
 
@@ -32,6 +33,33 @@ constexpr char kAlexId[] = "0190d000-0000-7000-8000-00000000a002";
 constexpr char kOtherTherapistId[] = "0190d000-0000-7000-8000-00000000a009";
 constexpr char kKimId[] = "0190d000-0000-7000-8000-00000000a007";
 constexpr char kKimLinkId[] = "0190d000-0000-7000-8000-00000000b001";
+constexpr char kDemoConsentTextVersion[] = "2026-01";
+
+struct DemoConsent {
+  const char* id;
+  const char* clinic_id;
+  const char* client_id;
+  v1::ConsentKind kind;
+  const char* recorded_by;
+};
+
+// Consistent with the rest of the demo: Kim's partner link exists, so Jo has consented to
+// partner involvement; each client has consented to treatment.
+const std::vector<DemoConsent>& DemoConsents() {
+  static const std::vector<DemoConsent> kConsents = {
+      {"0190d000-0000-7000-8000-00000000d001", kDemoClinicId, kDemoJoClientId,
+       v1::CONSENT_KIND_TREATMENT, kSamId},
+      {"0190d000-0000-7000-8000-00000000d002", kDemoClinicId, kDemoJoClientId,
+       v1::CONSENT_KIND_INTERNAL_EXAMINATION, kSamId},
+      {"0190d000-0000-7000-8000-00000000d003", kDemoClinicId, kDemoJoClientId,
+       v1::CONSENT_KIND_PARTNER_INVOLVEMENT, kSamId},
+      {"0190d000-0000-7000-8000-00000000d004", kDemoClinicId, kDemoRileyClientId,
+       v1::CONSENT_KIND_TREATMENT, kSamId},
+      {"0190d000-0000-7000-8000-00000000d005", kOtherClinicId, kDemoCaseyClientId,
+       v1::CONSENT_KIND_TREATMENT, kOtherTherapistId},
+  };
+  return kConsents;
+}
 
 const std::vector<DemoUser>& DemoUsers() {
   static const std::vector<DemoUser> kUsers = {
@@ -157,6 +185,20 @@ absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
                          v1::PRESENTING_CONCERN_VULVODYNIA, v1::CLIENT_STATUS_ACTIVE,
                          {kOtherTherapistId}, now)}) {
           if (absl::Status s = uow.clients().Insert(client, ""); !s.ok()) {
+            return s;
+          }
+        }
+        for (const DemoConsent& demo : DemoConsents()) {
+          ConsentRecord consent{.id = demo.id,
+                                .clinic_id = demo.clinic_id,
+                                .client_id = demo.client_id,
+                                .kind = demo.kind,
+                                .text_version = kDemoConsentTextVersion,
+                                .state = v1::CONSENT_STATE_GIVEN,
+                                .give_time = now,
+                                .recorded_by_user_id = demo.recorded_by,
+                                .recorded_by_role = v1::ROLE_CLINICIAN};
+          if (absl::Status s = uow.consents().Insert(consent, ""); !s.ok()) {
             return s;
           }
         }

@@ -26,6 +26,8 @@ enum class DemoLoadResult { kLoaded, kAlreadyLoaded };
 // the database holds any clinic that is not a demo clinic: demo accounts with a published
 // password must never appear beside real records.
 // Staff TOTP secrets are sealed with `box`; Kim's partner link shares Jo's plan summary.
+// Consents (text version "2026-01"): Jo has treatment, internal examination and partner
+// involvement (recorded by Sam); Riley treatment (Sam); Casey treatment (her clinic's therapist).
 absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
                                               PasswordHasher& hasher, const SecretBox& box,
                                               const Clock& clock);

@@ -12,6 +12,8 @@
 #include "services/clients/ports/client_repository.h"
 #include "services/common/text_checks.h"
 #include "services/common/timestamps.h"
+#include "services/consents/consent_requirements.h"
+#include "services/partners/partner_revocation.h"
 #include "services/partners/ports/partner_link_repository.h"
 #include "services/policy/access_policy.h"
 #include "services/staff/staff_service.h"
@@ -144,6 +146,12 @@ absl::StatusOr<v1::Invitation> PortalAccessService::InviteClient(
 
 absl::StatusOr<v1::Invitation> PortalAccessService::InvitePartner(
     const v1::InvitePartnerRequest& request, RequestScope& scope) {
+  // No partner is invited or shown anything without the client's consent to involve one.
+  if (absl::Status consent = RequireConsent(scope.uow, scope.principal->clinic_id, scope.client_id,
+                                            v1::CONSENT_KIND_PARTNER_INVOLVEMENT);
+      !consent.ok()) {
+    return consent;
+  }
   OneTimeTokenRecord record;
   record.purpose = TokenPurpose::kPartnerInvitation;
   record.clinic_id = scope.principal->clinic_id;
@@ -184,7 +192,18 @@ absl::StatusOr<v1::PartnerLink> PortalAccessService::UpdateShares(
   if (link->revoke_time.has_value()) {
     return absl::FailedPreconditionError("the partner link is revoked; invite the partner again");
   }
-  link->shares = SharesToBits(request.shares());
+  const uint32_t shares = SharesToBits(request.shares());
+  // Showing the partner more needs the client's consent in force; showing her less (or the
+  // same) never does, so a client can always narrow what a partner sees.
+  if ((shares & ~link->shares) != 0) {
+    if (absl::Status consent =
+            RequireConsent(scope.uow, scope.principal->clinic_id, scope.client_id,
+                           v1::CONSENT_KIND_PARTNER_INVOLVEMENT);
+        !consent.ok()) {
+      return consent;
+    }
+  }
+  link->shares = shares;
   link->update_time = scope.now;
   if (absl::Status s = scope.uow.partner_links().UpdateShares(link->id, link->shares, scope.now);
       !s.ok()) {
@@ -199,22 +218,8 @@ absl::StatusOr<v1::PartnerLink> PortalAccessService::Revoke(const v1::RevokePart
   if (!link.ok()) {
     return link.status();
   }
-  if (!link->revoke_time.has_value()) {
-    if (absl::Status s = scope.uow.partner_links().Revoke(link->id, scope.now); !s.ok()) {
-      return s;
-    }
-    link->revoke_time = scope.now;
-    // The partner account exists only for this link: it cannot sign in any more.
-    if (absl::Status s = scope.uow.users().SetActive(link->partner_user_id, false, scope.now);
-        !s.ok()) {
-      return s;
-    }
-    // Immediate effect: the partner's open sessions end now, not at their next request.
-    absl::StatusOr<int> ended =
-        scope.uow.sessions().RevokeAllOfUser(link->partner_user_id, "", scope.now);
-    if (!ended.ok()) {
-      return ended.status();
-    }
+  if (absl::Status s = RevokePartnerLink(scope.uow, *link, scope.now); !s.ok()) {
+    return s;
   }
   return ToPartnerLink(scope.uow, *link);
 }

@@ -95,8 +95,10 @@ Decision DecideForClinician(const Principal& who, Action action, const ClientAcc
     case Action::kManageCareTeam:
     case Action::kInviteToPortal:
     case Action::kArchiveClient:
-      // Emergency access is for care, not for changing who treats the client or closing her
-      // record.
+    case Action::kRecordConsent:
+      // Emergency access is for care, not for changing who treats the client, closing her
+      // record or changing what she agreed to (recording or withdrawing a consent); reading her
+      // consents stays allowed.
       return Allowed(on_team);
     default:
       return Decision::kAllow;

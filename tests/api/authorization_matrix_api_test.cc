@@ -493,7 +493,12 @@ TEST_F(AuthorizationMatrixApiTest, PartnersByShareByClientAndAfterRevocation) {
                    kDemoClinic};
   ASSERT_FALSE(pat.token.empty());
 
-  // Riley's partner.
+  // Riley's partner, once Riley has consented to involving one (Jo has in the demo data).
+  ++requests_;
+  HttpResponse riley_consent = Rest().Post(
+      "/v1/clients/me/consents",
+      {{"kind", "CONSENT_KIND_PARTNER_INVOLVEMENT"}, {"textVersion", "2026-01"}}, riley.token);
+  ASSERT_EQ(riley_consent.status, 200) << riley_consent.body;
   const std::string lee_email = "matrix-" + Unique() + "@example.test";
   ++requests_;
   HttpResponse lee_invited =

@@ -1147,6 +1147,11 @@ TEST_F(IdentityApiTest, PatientInvitesUpdatesAndRevokesAPartner) {
   ASSERT_TRUE(NewPortalPatient(&patient));
   const std::string me = SignIn(patient.email, patient.password);
   const std::string partner_email = "partner-" + Unique() + "@example.test";
+  // Involving a partner needs her consent first.
+  HttpResponse consent =
+      Rest().Post("/v1/clients/me/consents",
+                  {{"kind", "CONSENT_KIND_PARTNER_INVOLVEMENT"}, {"textVersion", "2026-01"}}, me);
+  ASSERT_EQ(consent.status, 200) << consent.body;
 
   HttpResponse invited =
       Rest().Post("/v1/clients/me/partners:invite",

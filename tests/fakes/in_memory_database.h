@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "services/assessments/ports/assessment_repository.h"
 #include "services/audit/audit_event.h"
 #include "services/auth/ports/one_time_token_repository.h"
 #include "services/auth/ports/session_repository.h"
@@ -15,9 +16,13 @@
 #include "services/break_glass/ports/break_glass_repository.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
+#include "services/consents/ports/consent_repository.h"
 #include "services/crypto/ports/client_data_key_repository.h"
+#include "services/intake/ports/intake_repository.h"
 #include "services/messaging/ports/outbox.h"
 #include "services/partners/ports/partner_link_repository.h"
+#include "services/plans/ports/milestone_repository.h"
+#include "services/plans/ports/plan_repository.h"
 
 namespace confide {
 
@@ -49,6 +54,22 @@ struct InMemoryDatabase {
   std::map<std::string, OutboundMessage> outbox;
   // (clinic id, client id) → data key row.
   std::map<std::pair<std::string, std::string>, ClientDataKeyRecord> client_data_keys;
+  // By client id (one intake per client; lookups also check the clinic).
+  std::map<std::string, IntakeRecord> intakes;
+  // By consent id.
+  std::map<std::string, ConsentRecord> consents;
+  // (clinic id, record request id) → consent id.
+  std::map<std::pair<std::string, std::string>, std::string> consent_record_requests;
+  // By plan id.
+  std::map<std::string, PlanRecord> plans;
+  // (clinic id, create request id) → plan id.
+  std::map<std::pair<std::string, std::string>, std::string> plan_create_requests;
+  // (plan id, version) → version row.
+  std::map<std::pair<std::string, int>, PlanVersionRecord> plan_versions;
+  // By milestone id.
+  std::map<std::string, MilestoneRecord> milestones;
+  // By assessment id.
+  std::map<std::string, AssessmentRecord> assessments;
   // In append order.
   std::vector<AuditEvent> audit_events;
 };

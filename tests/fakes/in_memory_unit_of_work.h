@@ -203,6 +203,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
       : db_(std::move(snapshot)),
         clinics_(db_),
         clients_(db_),
+        consents_(db_),
         users_(db_),
         sessions_(db_),
         sign_in_throttle_(db_),
@@ -212,12 +213,17 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         break_glass_(db_),
         outbox_(db_),
         client_data_keys_(db_),
+        intakes_(db_),
+        plans_(db_),
+        milestones_(db_),
+        assessments_(db_),
         audit_(db_) {}
   InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
   InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
 
   ClinicRepository& clinics() override { return clinics_; }
   ClientRepository& clients() override { return clients_; }
+  ConsentRepository& consents() override { return consents_; }
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   SignInThrottleRepository& sign_in_throttle() override { return sign_in_throttle_; }
@@ -227,6 +233,10 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   BreakGlassRepository& break_glass() override { return break_glass_; }
   Outbox& outbox() override { return outbox_; }
   ClientDataKeyRepository& client_data_keys() override { return client_data_keys_; }
+  IntakeRepository& intakes() override { return intakes_; }
+  PlanRepository& plans() override { return plans_; }
+  MilestoneRepository& milestones() override { return milestones_; }
+  AssessmentRepository& assessments() override { return assessments_; }
   AuditLog& audit() override { return audit_; }
 
   // A savepoint is a copy of the transaction's state; an error restores it.
@@ -245,6 +255,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryDatabase db_;
   InMemoryClinicRepository clinics_;
   InMemoryClientRepository clients_;
+  InMemoryConsentRepository consents_;
   InMemoryUserRepository users_;
   InMemorySessionRepository sessions_;
   InMemorySignInThrottleRepository sign_in_throttle_;
@@ -254,6 +265,10 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryBreakGlassRepository break_glass_;
   InMemoryOutbox outbox_;
   InMemoryClientDataKeyRepository client_data_keys_;
+  InMemoryIntakeRepository intakes_;
+  InMemoryPlanRepository plans_;
+  InMemoryMilestoneRepository milestones_;
+  InMemoryAssessmentRepository assessments_;
   InMemoryAuditLog audit_;
 };
 

@@ -5,15 +5,20 @@
 
 namespace confide {
 
+class AssessmentRepository;
 class AuditLog;
 class BreakGlassRepository;
 class CareTeamRepository;
 class ClientDataKeyRepository;
 class ClientRepository;
 class ClinicRepository;
+class ConsentRepository;
+class IntakeRepository;
+class MilestoneRepository;
 class OneTimeTokenRepository;
 class Outbox;
 class PartnerLinkRepository;
+class PlanRepository;
 class SessionRepository;
 class SignInThrottleRepository;
 class UserRepository;
@@ -34,6 +39,11 @@ class UnitOfWork {
   virtual BreakGlassRepository& break_glass() = 0;
   virtual Outbox& outbox() = 0;
   virtual ClientDataKeyRepository& client_data_keys() = 0;
+  virtual IntakeRepository& intakes() = 0;
+  virtual ConsentRepository& consents() = 0;
+  virtual PlanRepository& plans() = 0;
+  virtual MilestoneRepository& milestones() = 0;
+  virtual AssessmentRepository& assessments() = 0;
   virtual AuditLog& audit() = 0;
   // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
   // transaction goes on (so a refused request can still record its audit event). Returns

@@ -47,6 +47,7 @@
 #include "services/common/base32.h"
 #include "services/common/timestamps.h"
 #include "services/messaging/ports/outbox.h"
+#include "services/consents/ports/consent_repository.h"
 #include "services/partners/portal_access_service.h"
 #include "services/policy/access_policy.h"
 #include "services/staff/staff_service.h"
@@ -180,8 +181,22 @@ class AuthFlowsTest : public ::testing::Test {
                     {kRileyId, kClinicA, "Given", {kAlexId}},
                     {kCaseyId, kClinicB, "Given", {kOtherId}}},
     };
-    const absl::Status seeded =
-        db_.Seed([&](UnitOfWork& uow) { return SeedAll(uow, directory, box_, kNow); });
+    const absl::Status seeded = db_.Seed([&](UnitOfWork& uow) -> absl::Status {
+      if (absl::Status s = SeedAll(uow, directory, box_, kNow); !s.ok()) {
+        return s;
+      }
+      // Jo has consented to involving a partner: inviting one requires it.
+      return uow.consents().Insert(ConsentRecord{.id = "00000000-0000-7000-8000-00000000d001",
+                                                 .clinic_id = kClinicA,
+                                                 .client_id = kJoId,
+                                                 .kind = v1::CONSENT_KIND_PARTNER_INVOLVEMENT,
+                                                 .text_version = "2026-01",
+                                                 .state = v1::CONSENT_STATE_GIVEN,
+                                                 .give_time = kNow,
+                                                 .recorded_by_user_id = kSamId,
+                                                 .recorded_by_role = v1::ROLE_CLINICIAN},
+                                   "");
+    });
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 

@@ -16,10 +16,12 @@
 #include <vector>
 
 #include "adapters/crypto/aes_gcm_secret_box.h"
+#include "adapters/crypto/envelope_client_data_cipher.h"
 #include "adapters/crypto/openssl_message_authenticator.h"
 #include "confide/v1/access.pb.h"
 #include "gtest/gtest.h"
 #include "services/api/method_table.h"
+#include "services/assessments/assessment_service.h"
 #include "services/auth/account_service.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/password_checker.h"
@@ -28,9 +30,13 @@
 #include "services/clients/client_service.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/common/principal.h"
+#include "services/consents/consent_service.h"
+#include "services/intake/intake_service.h"
 #include "services/partners/portal_access_service.h"
+#include "services/plans/plan_service.h"
 #include "services/policy/access_policy.h"
 #include "services/staff/staff_service.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_id_generator.h"
 #include "tests/fakes/fake_password_hasher.h"
 #include "tests/fakes/fake_secret_generator.h"
@@ -203,6 +209,33 @@ constexpr RpcExpectation kRpcMatrix[] = {
     {"PortalAccessService.UpdatePartnerShares", Action::kManagePartners,  "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
     {"PortalAccessService.RevokePartner", Action::kManagePartners,        "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
     {"PortalAccessService.GetPartnerView", Action::kReadPartnerView,      "P  N  P  N  N  | P  N  P  | N  | P  N  N  | A  A  N  N  | P  P  P  | P"},
+    // Consents: the patient records and withdraws her own; the care team (or break-glass) too.
+    {"ConsentService.RecordConsent", Action::kRecordConsent,   "A  N  P  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ConsentService.WithdrawConsent", Action::kRecordConsent, "A  N  P  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ConsentService.ListConsents", Action::kReadConsents,     "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    // Intake: the patient reads and edits her own; only the care team (or break-glass) reviews.
+    {"IntakeService.GetIntake", Action::kReadIntake,        "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"IntakeService.UpdateIntake", Action::kWriteIntake,    "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"IntakeService.SubmitIntake", Action::kWriteIntake,    "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"IntakeService.ReviewIntake", Action::kWriteClinical,  "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    // Plans: the care team writes and reads the full plan; the patient (and a partner with the
+    // plan-summary share) reads the shared version; milestones are the patient's too.
+    {"PlanService.CreatePlan", Action::kWriteClinical,            "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PlanService.GetPlan", Action::kReadClinicalPlan,            "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PlanService.ListPlans", Action::kReadClinicalPlan,          "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PlanService.ListPlanVersions", Action::kReadClinicalPlan,   "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PlanService.UpdatePlan", Action::kWriteClinical,            "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PlanService.SharePlanVersion", Action::kWriteClinical,      "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PlanService.ListSharedPlans", Action::kReadPlanSummary,     "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"PlanService.RecordMilestone", Action::kRecordMilestone,     "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"PlanService.ListMilestones", Action::kReadProgressSummary,  "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    // Measures: instruments are clinic-level reference data; the patient completes and reads
+    // her own, a partner reads them with the assessments share.
+    {"AssessmentService.ListInstruments", Action::kReadClinic,          "A  A  A  A  A  | A  A  A  | A  | A  A  A  | A  A  A  A  | P  P  P  | A"},
+    {"AssessmentService.GetInstrument", Action::kReadClinic,            "A  A  A  A  A  | A  A  A  | A  | A  A  A  | A  A  A  A  | P  P  P  | A"},
+    {"AssessmentService.SubmitAssessment", Action::kCompleteAssessment, "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"AssessmentService.GetAssessment", Action::kReadAssessments,       "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"AssessmentService.ListAssessments", Action::kReadAssessments,     "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
     // Break-glass: for clients one does not treat; any clinician of the clinic may ask.
     {"BreakGlassService.BreakGlass", Action::kBreakGlass,                     "P  A  A  A  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     {"BreakGlassService.ListBreakGlassGrants", Action::kListBreakGlassGrants, "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
@@ -354,7 +387,12 @@ class RegisteredMethods {
         accounts_(passwords_, secrets_, ids_, box_, mac_),
         staff_(secrets_, ids_, box_),
         portal_access_(secrets_, ids_, box_),
-        break_glass_(ids_, box_) {
+        break_glass_(ids_, box_),
+        consents_(ids_),
+        client_data_(box_, secrets_, clock_),
+        intake_(client_data_),
+        plans_(client_data_, ids_),
+        assessments_(ids_, client_data_) {
     clients_.Register(table_);
     auth_.Register(table_);
     accounts_.Register(table_);
@@ -362,6 +400,10 @@ class RegisteredMethods {
     care_teams_.Register(table_);
     portal_access_.Register(table_);
     break_glass_.Register(table_);
+    consents_.Register(table_);
+    intake_.Register(table_);
+    plans_.Register(table_);
+    assessments_.Register(table_);
   }
 
   const MethodTable& table() const { return table_; }
@@ -380,6 +422,12 @@ class RegisteredMethods {
   CareTeamService care_teams_;
   PortalAccessService portal_access_;
   BreakGlassService break_glass_;
+  ConsentService consents_;
+  FakeClock clock_{absl::FromUnixSeconds(1700000000)};
+  EnvelopeClientDataCipher client_data_;
+  IntakeService intake_;
+  PlanService plans_;
+  AssessmentService assessments_;
   MethodTable table_;
 };
 

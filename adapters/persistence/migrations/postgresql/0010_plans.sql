@@ -1,0 +1,58 @@
+-- Therapy plans (PlanService). A plan row holds what changes (its latest and shared version);
+-- each version's whole content is one sealed TherapyPlan in plan_versions, written once.
+CREATE TABLE plans (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  client_id TEXT NOT NULL REFERENCES clients(id),
+  latest_version INTEGER NOT NULL,
+  -- 0 while no version is shared with the patient.
+  shared_version INTEGER NOT NULL DEFAULT 0,
+  share_time BIGINT NOT NULL DEFAULT 0,
+  create_time BIGINT NOT NULL,
+  created_by TEXT NOT NULL REFERENCES users(id),
+  create_request_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX plans_by_client ON plans (clinic_id, client_id, id);
+-- A retried create (same request id) finds the first plan instead of inserting a second.
+CREATE UNIQUE INDEX plans_by_create_request ON plans (clinic_id, create_request_id)
+  WHERE create_request_id <> '';
+
+-- Old versions stay readable exactly as they were: rows are only ever inserted.
+CREATE TABLE plan_versions (
+  plan_id TEXT NOT NULL REFERENCES plans(id),
+  version INTEGER NOT NULL,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  client_id TEXT NOT NULL REFERENCES clients(id),
+  author_user_id TEXT NOT NULL REFERENCES users(id),
+  create_time BIGINT NOT NULL,
+  -- ClientDataCipher text of the serialized TherapyPlan content.
+  content_sealed TEXT NOT NULL,
+  PRIMARY KEY (plan_id, version)
+);
+CREATE FUNCTION plan_versions_refuse_update() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'plan versions are never changed';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
+  FOR EACH ROW EXECUTE FUNCTION plan_versions_refuse_update();
+
+-- Small victories, recorded by the patient or the care team, or when a goal is achieved.
+CREATE TABLE milestones (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  client_id TEXT NOT NULL REFERENCES clients(id),
+  -- '' when the milestone is not linked to a plan or goal.
+  plan_id TEXT NOT NULL DEFAULT '',
+  goal_id TEXT NOT NULL DEFAULT '',
+  recorded_by_user_id TEXT NOT NULL REFERENCES users(id),
+  recorded_by_role INTEGER NOT NULL,
+  -- YYYY-MM-DD.
+  achieved_date TEXT NOT NULL,
+  create_time BIGINT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  title_sealed TEXT NOT NULL
+);
+CREATE INDEX milestones_by_client ON milestones (clinic_id, client_id, achieved_date);
+CREATE UNIQUE INDEX milestones_by_request ON milestones (clinic_id, request_id)
+  WHERE request_id <> '';

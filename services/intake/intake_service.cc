@@ -1,0 +1,316 @@
+#include "services/intake/intake_service.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "services/common/timestamps.h"
+#include "services/intake/intake_validation.h"
+#include "services/intake/ports/intake_repository.h"
+
+namespace confide {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+
+constexpr char kTable[] = "intakes";
+constexpr char kAnswersColumn[] = "answers_sealed";
+constexpr char kSummaryColumn[] = "clinician_summary_sealed";
+
+std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
+
+absl::Status StaleEtag() {
+  return absl::AbortedError(
+      "etag does not match the stored intake: someone changed it; reload and retry");
+}
+
+// The intake as the service works on it: the stored row (version 0 and `exists` false when
+// nothing was saved yet) with its sealed parts opened.
+struct LoadedIntake {
+  bool exists = false;
+  IntakeRecord record;
+  // Input fields only.
+  v1::Intake answers;
+  std::string clinician_summary;
+};
+
+// Only what the client (or clinician) answered: the part sealed as the answers column. Output
+// fields live in plain columns or, for the clinician's summary, in a column of their own.
+v1::Intake AnswersOnly(v1::Intake intake) {
+  intake.clear_client_id();
+  intake.clear_status();
+  intake.clear_clinician_summary();
+  intake.clear_reviewed_by_user_id();
+  intake.clear_review_time();
+  intake.clear_submit_time();
+  intake.clear_create_time();
+  intake.clear_update_time();
+  intake.clear_etag();
+  return intake;
+}
+
+bool IsPatient(const RequestScope& scope) { return scope.principal->role == v1::ROLE_PATIENT; }
+
+class IntakeStore {
+ public:
+  IntakeStore(ClientDataCipher& cipher, RequestScope& scope)
+      : cipher_(cipher),
+        scope_(scope),
+        clinic_id_(scope.principal->clinic_id),
+        client_id_(scope.client_id) {}
+
+  absl::StatusOr<LoadedIntake> Load() {
+    absl::StatusOr<std::optional<IntakeRecord>> found =
+        scope_.uow.intakes().Find(clinic_id_, client_id_);
+    if (!found.ok()) {
+      return found.status();
+    }
+    LoadedIntake loaded;
+    if (!found->has_value()) {
+      // Nothing saved yet: a fresh draft, etag "v0". A read writes nothing.
+      loaded.record.clinic_id = clinic_id_;
+      loaded.record.client_id = client_id_;
+      loaded.record.status = v1::INTAKE_STATUS_DRAFT;
+      loaded.record.version = 0;
+      return loaded;
+    }
+    loaded.exists = true;
+    loaded.record = **std::move(found);
+    absl::StatusOr<std::string> answers = Open(kAnswersColumn, loaded.record.answers_sealed);
+    if (!answers.ok()) {
+      return answers.status();
+    }
+    if (!loaded.answers.ParseFromString(*answers)) {
+      return absl::DataLossError("the stored intake cannot be read");
+    }
+    if (!loaded.record.clinician_summary_sealed.empty()) {
+      absl::StatusOr<std::string> summary =
+          Open(kSummaryColumn, loaded.record.clinician_summary_sealed);
+      if (!summary.ok()) {
+        return summary.status();
+      }
+      loaded.clinician_summary = *std::move(summary);
+    }
+    return loaded;
+  }
+
+  // Seals `answers` into `record` (and the summary when given) and writes it: an insert for a
+  // first save, else an update guarded by the version that was read.
+  absl::Status Save(const LoadedIntake& before, IntakeRecord record,
+                    const std::optional<v1::Intake>& answers,
+                    const std::optional<std::string>& clinician_summary) {
+    return scope_.uow.Atomically([&]() -> absl::Status {
+      if (answers.has_value()) {
+        absl::StatusOr<std::string> sealed =
+            Seal(kAnswersColumn, AnswersOnly(*answers).SerializeAsString());
+        if (!sealed.ok()) {
+          return sealed.status();
+        }
+        record.answers_sealed = *std::move(sealed);
+      }
+      if (clinician_summary.has_value()) {
+        absl::StatusOr<std::string> sealed = Seal(kSummaryColumn, *clinician_summary);
+        if (!sealed.ok()) {
+          return sealed.status();
+        }
+        record.clinician_summary_sealed = *std::move(sealed);
+      }
+      if (!before.exists) {
+        absl::Status inserted = scope_.uow.intakes().Insert(record);
+        // Someone else saved the first version meanwhile: the caller's "v0" is stale.
+        return inserted.code() == absl::StatusCode::kAlreadyExists ? StaleEtag() : inserted;
+      }
+      return scope_.uow.intakes().Update(record, before.record.version);
+    });
+  }
+
+ private:
+  absl::StatusOr<std::string> Open(std::string_view column, std::string_view sealed) {
+    return cipher_.Open(scope_.uow, clinic_id_, client_id_,
+                        FieldLocation{.table = kTable, .column = column, .row_id = client_id_},
+                        sealed);
+  }
+  absl::StatusOr<std::string> Seal(std::string_view column, std::string_view plaintext) {
+    return cipher_.Seal(scope_.uow, clinic_id_, client_id_,
+                        FieldLocation{.table = kTable, .column = column, .row_id = client_id_},
+                        plaintext);
+  }
+
+  ClientDataCipher& cipher_;
+  RequestScope& scope_;
+  std::string clinic_id_;
+  std::string client_id_;
+};
+
+// The intake as `scope`'s caller may read it: patients never see the clinician's summary or
+// who reviewed it (DESIGN.md "Sensitive data"); the care team sees everything.
+v1::Intake Present(const RequestScope& scope, const LoadedIntake& loaded) {
+  v1::Intake intake = loaded.answers;
+  const IntakeRecord& record = loaded.record;
+  intake.set_client_id(record.client_id);
+  intake.set_status(record.status);
+  intake.set_etag(EtagOf(record.version));
+  if (loaded.exists) {
+    *intake.mutable_create_time() = ToTimestamp(record.create_time);
+    *intake.mutable_update_time() = ToTimestamp(record.update_time);
+  }
+  if (record.submit_time.has_value()) {
+    *intake.mutable_submit_time() = ToTimestamp(*record.submit_time);
+  }
+  if (record.review_time.has_value()) {
+    *intake.mutable_review_time() = ToTimestamp(*record.review_time);
+  }
+  if (!IsPatient(scope)) {
+    intake.set_clinician_summary(loaded.clinician_summary);
+    intake.set_reviewed_by_user_id(record.reviewed_by_user_id);
+  }
+  return intake;
+}
+
+// The next version of `before`'s row, stamped now (a first save is also created now).
+IntakeRecord NextVersion(const LoadedIntake& before, absl::Time now) {
+  IntakeRecord next = before.record;
+  next.version = before.record.version + 1;
+  next.update_time = now;
+  if (!before.exists) {
+    next.create_time = now;
+  }
+  return next;
+}
+
+void NoteResource(RequestScope& scope) {
+  scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/intake");
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Intake> IntakeService::Get(const v1::GetIntakeRequest&, RequestScope& scope) {
+  NoteResource(scope);
+  absl::StatusOr<LoadedIntake> loaded = IntakeStore(client_data_, scope).Load();
+  if (!loaded.ok()) {
+    return loaded.status();
+  }
+  return Present(scope, *loaded);
+}
+
+absl::StatusOr<v1::Intake> IntakeService::Update(const v1::UpdateIntakeRequest& request,
+                                                 RequestScope& scope) {
+  NoteResource(scope);
+  IntakeStore store(client_data_, scope);
+  absl::StatusOr<LoadedIntake> loaded = store.Load();
+  if (!loaded.ok()) {
+    return loaded.status();
+  }
+  if (request.intake().etag() != EtagOf(loaded->record.version)) {
+    return StaleEtag();
+  }
+  if (absl::Status editable = CheckIntakeEditable(IsPatient(scope), loaded->record.status);
+      !editable.ok()) {
+    return editable;
+  }
+  LoadedIntake after = *loaded;
+  FieldMaskUtil::MergeOptions options;
+  options.set_replace_message_fields(true);
+  options.set_replace_repeated_fields(true);
+  FieldMaskUtil::MergeMessageTo(AnswersOnly(request.intake()), request.update_mask(), options,
+                                &after.answers);
+  if (absl::Status valid = ValidateIntakeAnswers(after.answers, "intake"); !valid.ok()) {
+    return valid;
+  }
+  after.exists = true;
+  after.record = NextVersion(*loaded, scope.now);
+  if (absl::Status saved = store.Save(*loaded, after.record, after.answers, std::nullopt);
+      !saved.ok()) {
+    return saved;
+  }
+  return Present(scope, after);
+}
+
+absl::StatusOr<v1::Intake> IntakeService::Submit(const v1::SubmitIntakeRequest& request,
+                                                 RequestScope& scope) {
+  NoteResource(scope);
+  IntakeStore store(client_data_, scope);
+  absl::StatusOr<LoadedIntake> loaded = store.Load();
+  if (!loaded.ok()) {
+    return loaded.status();
+  }
+  if (request.etag() != EtagOf(loaded->record.version)) {
+    return StaleEtag();
+  }
+  if (absl::Status ready = CheckIntakeSubmittable(loaded->answers, loaded->record.status);
+      !ready.ok()) {
+    return ready;
+  }
+  LoadedIntake after = *loaded;
+  after.record = NextVersion(*loaded, scope.now);
+  after.record.status = v1::INTAKE_STATUS_SUBMITTED;
+  after.record.submit_time = scope.now;
+  // The answers did not change: their sealed value is kept as it is.
+  if (absl::Status saved = store.Save(*loaded, after.record, std::nullopt, std::nullopt);
+      !saved.ok()) {
+    return saved;
+  }
+  return Present(scope, after);
+}
+
+absl::StatusOr<v1::Intake> IntakeService::Review(const v1::ReviewIntakeRequest& request,
+                                                 RequestScope& scope) {
+  NoteResource(scope);
+  IntakeStore store(client_data_, scope);
+  absl::StatusOr<LoadedIntake> loaded = store.Load();
+  if (!loaded.ok()) {
+    return loaded.status();
+  }
+  if (request.etag() != EtagOf(loaded->record.version)) {
+    return StaleEtag();
+  }
+  if (absl::Status reviewable = CheckIntakeReviewable(loaded->record.status); !reviewable.ok()) {
+    return reviewable;
+  }
+  LoadedIntake after = *loaded;
+  after.record = NextVersion(*loaded, scope.now);
+  after.record.status = v1::INTAKE_STATUS_REVIEWED;
+  after.record.review_time = scope.now;
+  after.record.reviewed_by_user_id = scope.principal->user_id;
+  after.clinician_summary = request.clinician_summary();
+  if (absl::Status saved = store.Save(*loaded, after.record, std::nullopt, after.clinician_summary);
+      !saved.ok()) {
+    return saved;
+  }
+  return Present(scope, after);
+}
+
+void IntakeService::Register(MethodTable& table) {
+  table.Add(MethodDefinition<v1::GetIntakeRequest, v1::Intake>{
+      .full_name = "confide.v1.IntakeService.GetIntake",
+      .mode = TransactionMode::kRead,
+      .action = Action::kReadIntake,
+      .target_client = [](const v1::GetIntakeRequest& r) { return r.client_id(); },
+      .validate = ValidateGetIntake,
+      .handler = [this](const auto& r, RequestScope& s) { return Get(r, s); }});
+  table.Add(MethodDefinition<v1::UpdateIntakeRequest, v1::Intake>{
+      .full_name = "confide.v1.IntakeService.UpdateIntake",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kWriteIntake,
+      .target_client = [](const v1::UpdateIntakeRequest& r) { return r.intake().client_id(); },
+      .validate = ValidateUpdateIntake,
+      .handler = [this](const auto& r, RequestScope& s) { return Update(r, s); }});
+  table.Add(MethodDefinition<v1::SubmitIntakeRequest, v1::Intake>{
+      .full_name = "confide.v1.IntakeService.SubmitIntake",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kWriteIntake,
+      .target_client = [](const v1::SubmitIntakeRequest& r) { return r.client_id(); },
+      .validate = ValidateSubmitIntake,
+      .handler = [this](const auto& r, RequestScope& s) { return Submit(r, s); }});
+  table.Add(MethodDefinition<v1::ReviewIntakeRequest, v1::Intake>{
+      .full_name = "confide.v1.IntakeService.ReviewIntake",
+      .mode = TransactionMode::kWrite,
+      .action = Action::kWriteClinical,
+      .target_client = [](const v1::ReviewIntakeRequest& r) { return r.client_id(); },
+      .validate = ValidateReviewIntake,
+      .handler = [this](const auto& r, RequestScope& s) { return Review(r, s); }});
+}
+
+}  // namespace confide

@@ -1,0 +1,316 @@
+#include "services/intake/intake_validation.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "services/api/field_errors.h"
+#include "services/common/text_checks.h"
+
+namespace confide {
+namespace {
+
+constexpr size_t kMaxIdLength = 64;
+
+// Code points, not bytes: the caps in the proto are what a person can type.
+size_t CharacterCount(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// Answers written in the client's words may have line breaks and tabs; nothing else below
+// U+0020 (PostgreSQL cannot even store NUL).
+bool IsMultiLineText(std::string_view text) {
+  std::string without_breaks(text);
+  std::erase_if(without_breaks, [](char c) { return c == '\n' || c == '\r' || c == '\t'; });
+  return HasNoControlCharacters(without_breaks);
+}
+
+// Collects every problem of the intake, one per field, so a caller can fix them all at once.
+class Checker {
+ public:
+  explicit Checker(std::string_view prefix) : prefix_(prefix) {}
+
+  void Fail(std::string_view field, std::string_view why) {
+    std::string path = Path(field);
+    for (const FieldViolation& existing : violations_) {
+      if (existing.field == path) {
+        return;
+      }
+    }
+    violations_.push_back({std::move(path), std::string(why)});
+  }
+  // A short single-line answer (names, pronouns).
+  void Line(std::string_view field, const std::string& value, size_t max) {
+    Text(field, value, max, /*multi_line=*/false);
+  }
+  // A free-text answer in the client's or clinician's words.
+  void Prose(std::string_view field, const std::string& value, size_t max) {
+    Text(field, value, max, /*multi_line=*/true);
+  }
+  absl::Status Result() const { return InvalidFields(violations_); }
+
+ private:
+  void Text(std::string_view field, const std::string& value, size_t max, bool multi_line) {
+    if (!IsValidUtf8(value)) {
+      Fail(field, "must be UTF-8 text");
+    } else if (CharacterCount(value) > max) {
+      Fail(field, absl::StrCat("must be at most ", max, " characters"));
+    } else if (multi_line ? !IsMultiLineText(value) : !HasNoControlCharacters(value)) {
+      Fail(field, multi_line ? "must not contain control characters other than line breaks"
+                             : "must not contain control characters");
+    }
+  }
+  std::string Path(std::string_view field) const {
+    return prefix_.empty() ? std::string(field) : absl::StrCat(prefix_, ".", std::string(field));
+  }
+
+  std::string prefix_;
+  std::vector<FieldViolation> violations_;
+};
+
+std::string Indexed(std::string_view field, int index) {
+  return absl::StrCat(std::string(field), "[", index, "]");
+}
+
+void CheckRating(Checker& check, const std::string& field, bool has, int32_t value) {
+  if (has && (value < 0 || value > 10)) {
+    check.Fail(field, "must be between 0 and 10");
+  }
+}
+
+// A repeated enum: every entry a known value other than UNSPECIFIED, none twice.
+void CheckEnumList(Checker& check, std::string_view field,
+                   const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
+                   std::string_view what) {
+  std::set<int> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const int value = values.Get(i);
+    if (value == 0 || !is_valid(value)) {
+      check.Fail(Indexed(field, i), absl::StrCat("must be a known ", std::string(what)));
+    } else if (!seen.insert(value).second) {
+      check.Fail(Indexed(field, i), "is listed twice");
+    }
+  }
+}
+
+void CheckPresentingProblem(const v1::PresentingProblem& problem, Checker& check) {
+  CheckEnumList(check, "presenting_problem.conditions", problem.conditions(),
+                v1::PainCondition_IsValid, "pain condition");
+  const bool has_other = std::find(problem.conditions().begin(), problem.conditions().end(),
+                                   v1::PAIN_CONDITION_OTHER) != problem.conditions().end();
+  if (!has_other && !problem.condition_other().empty()) {
+    check.Fail("presenting_problem.condition_other", "is only for conditions including OTHER");
+  }
+  check.Line("presenting_problem.condition_other", problem.condition_other(),
+             kMaxIntakeConditionOther);
+  check.Prose("presenting_problem.onset", problem.onset(), kMaxIntakeOnset);
+  check.Prose("presenting_problem.description", problem.description(), kMaxIntakeLongText);
+  std::set<int> seen;
+  for (int i = 0; i < problem.situations_size(); ++i) {
+    const v1::SituationExperience& item = problem.situations(i);
+    const std::string at = Indexed("presenting_problem.situations", i);
+    if (item.situation() == v1::PENETRATION_SITUATION_UNSPECIFIED ||
+        !v1::PenetrationSituation_IsValid(item.situation())) {
+      check.Fail(at + ".situation", "must be a known penetration situation");
+    } else if (!seen.insert(item.situation()).second) {
+      check.Fail(at + ".situation", "is listed twice");
+    }
+    if (item.outcome() == v1::SITUATION_OUTCOME_UNSPECIFIED ||
+        !v1::SituationOutcome_IsValid(item.outcome())) {
+      check.Fail(at + ".outcome", "must be a known outcome");
+    }
+    CheckRating(check, at + ".pain_rating", item.has_pain_rating(), item.pain_rating());
+    if (item.has_pain_rating() && item.outcome() == v1::SITUATION_OUTCOME_NOT_TRIED) {
+      check.Fail(at + ".pain_rating", "must be unset when the situation was not tried");
+    }
+  }
+}
+
+void CheckTrauma(const v1::TraumaHistory& trauma, Checker& check) {
+  if (!v1::TraumaDisclosure_IsValid(trauma.disclosure())) {
+    check.Fail("trauma_history.disclosure", "must be a known answer");
+  }
+  if (!trauma.details().empty() && trauma.disclosure() != v1::TRAUMA_DISCLOSURE_YES) {
+    // Details are written only when the client chose to write them (disclosure YES).
+    check.Fail("trauma_history.details", "is only for disclosure YES");
+  }
+  check.Prose("trauma_history.details", trauma.details(), kMaxIntakeLongText);
+}
+
+void CheckAnxiety(const v1::AnxietyAndFear& anxiety, Checker& check) {
+  CheckRating(check, "anxiety.fear_of_pain", anxiety.has_fear_of_pain(), anxiety.fear_of_pain());
+  CheckRating(check, "anxiety.anxiety_about_penetration", anxiety.has_anxiety_about_penetration(),
+              anxiety.anxiety_about_penetration());
+  check.Prose("anxiety.notes", anxiety.notes(), kMaxIntakeText);
+}
+
+void CheckMedical(const v1::MedicalHistory& medical, Checker& check) {
+  CheckEnumList(check, "medical_history.factors", medical.factors(), v1::MedicalFactor_IsValid,
+                "medical factor");
+  check.Prose("medical_history.medications", medical.medications(), kMaxIntakeText);
+  check.Prose("medical_history.details", medical.details(), kMaxIntakeText);
+}
+
+void CheckTreatments(const v1::Intake& intake, Checker& check) {
+  if (intake.prior_treatments_size() > kMaxPriorTreatments) {
+    check.Fail("prior_treatments",
+               absl::StrCat("must have at most ", kMaxPriorTreatments, " entries"));
+    return;
+  }
+  for (int i = 0; i < intake.prior_treatments_size(); ++i) {
+    const v1::PriorTreatment& item = intake.prior_treatments(i);
+    const std::string at = Indexed("prior_treatments", i);
+    if (item.kind() == v1::PRIOR_TREATMENT_KIND_UNSPECIFIED ||
+        !v1::PriorTreatmentKind_IsValid(item.kind())) {
+      check.Fail(at + ".kind", "must be a known treatment");
+    }
+    // UNSPECIFIED: the client did not say.
+    if (!v1::TreatmentHelpfulness_IsValid(item.helpfulness())) {
+      check.Fail(at + ".helpfulness", "must be a known answer");
+    }
+    check.Prose(at + ".notes", item.notes(), kMaxIntakeTreatmentNotes);
+  }
+}
+
+void CheckRelationship(const v1::RelationshipContext& relationship, Checker& check) {
+  if (!v1::RelationshipStatus_IsValid(relationship.status())) {
+    check.Fail("relationship.status", "must be a known relationship status");
+  }
+  check.Prose("relationship.notes", relationship.notes(), kMaxIntakeText);
+}
+
+void CheckClientId(Checker& check, const std::string& field, const std::string& client_id) {
+  if (client_id.empty()) {
+    check.Fail(field, "is required (`me` for your own)");
+  } else if (client_id.size() > kMaxIdLength) {
+    check.Fail(field, "must be at most 64 characters");
+  }
+}
+
+void CheckEtag(Checker& check, const std::string& field, const std::string& etag) {
+  if (etag.empty()) {
+    check.Fail(field, "is required: send the etag of the intake you read (\"v0\" for a new one)");
+  } else if (etag.size() > kMaxIdLength) {
+    check.Fail(field, "is not an etag this server gave");
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateIntakeAnswers(const v1::Intake& intake, std::string_view prefix) {
+  Checker check(prefix);
+  CheckPresentingProblem(intake.presenting_problem(), check);
+  CheckTrauma(intake.trauma_history(), check);
+  CheckAnxiety(intake.anxiety(), check);
+  CheckMedical(intake.medical_history(), check);
+  CheckTreatments(intake, check);
+  CheckRelationship(intake.relationship(), check);
+  check.Prose("hopes", intake.hopes(), kMaxIntakeText);
+  check.Line("preferred_name", intake.preferred_name(), kMaxIntakeNameText);
+  check.Line("pronouns", intake.pronouns(), kMaxIntakeNameText);
+  return check.Result();
+}
+
+bool IsUpdatableIntakePath(const std::string& path) {
+  static constexpr const char* kPaths[] = {"presenting_problem",
+                                           "trauma_history",
+                                           "anxiety",
+                                           "medical_history",
+                                           "prior_treatments",
+                                           "relationship",
+                                           "hopes",
+                                           "preferred_name",
+                                           "pronouns"};
+  for (const char* allowed : kPaths) {
+    if (path == allowed || absl::StartsWith(path, absl::StrCat(allowed, "."))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status ValidateGetIntake(const v1::GetIntakeRequest& request) {
+  Checker check("");
+  CheckClientId(check, "client_id", request.client_id());
+  return check.Result();
+}
+
+absl::Status ValidateUpdateIntake(const v1::UpdateIntakeRequest& request) {
+  Checker check("");
+  CheckClientId(check, "intake.client_id", request.intake().client_id());
+  CheckEtag(check, "intake.etag", request.intake().etag());
+  if (request.update_mask().paths_size() == 0) {
+    check.Fail("update_mask", "must name at least one field");
+  }
+  for (const std::string& path : request.update_mask().paths()) {
+    if (!IsUpdatableIntakePath(path)) {
+      // The path is the caller's own text but names a field, not an answer.
+      check.Fail("update_mask", absl::StrCat("cannot update '", path.substr(0, 100),
+                                             "': only the intake's answers can be changed"));
+    }
+  }
+  if (absl::Status shape = check.Result(); !shape.ok()) {
+    return shape;
+  }
+  if (!google::protobuf::util::FieldMaskUtil::IsValidFieldMask<v1::Intake>(request.update_mask())) {
+    return InvalidField("update_mask", "names a field that does not exist");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSubmitIntake(const v1::SubmitIntakeRequest& request) {
+  Checker check("");
+  CheckClientId(check, "client_id", request.client_id());
+  CheckEtag(check, "etag", request.etag());
+  return check.Result();
+}
+
+absl::Status ValidateReviewIntake(const v1::ReviewIntakeRequest& request) {
+  Checker check("");
+  CheckClientId(check, "client_id", request.client_id());
+  CheckEtag(check, "etag", request.etag());
+  if (absl::StripAsciiWhitespace(request.clinician_summary()).empty()) {
+    check.Fail("clinician_summary", "is required");
+  }
+  check.Prose("clinician_summary", request.clinician_summary(), kMaxClinicianSummary);
+  return check.Result();
+}
+
+absl::Status CheckIntakeEditable(bool caller_is_patient, v1::IntakeStatus status) {
+  if (status == v1::INTAKE_STATUS_REVIEWED) {
+    return absl::FailedPreconditionError(
+        "the intake has been reviewed and is locked; later changes belong in the care record");
+  }
+  if (caller_is_patient && status != v1::INTAKE_STATUS_DRAFT) {
+    return absl::FailedPreconditionError(
+        "the intake was submitted; ask your care team to change it");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIntakeSubmittable(const v1::Intake& answers, v1::IntakeStatus status) {
+  if (status != v1::INTAKE_STATUS_DRAFT) {
+    return absl::FailedPreconditionError("only a draft intake can be submitted");
+  }
+  if (answers.presenting_problem().conditions_size() == 0) {
+    return InvalidField("presenting_problem.conditions",
+                        "name at least one pain condition (UpdateIntake) before submitting");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIntakeReviewable(v1::IntakeStatus status) {
+  if (status != v1::INTAKE_STATUS_SUBMITTED) {
+    return absl::FailedPreconditionError("only a submitted intake can be reviewed");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace confide

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "confide/v1/plans.pb.h"
+#include "services/api/method_table.h"
+#include "services/common/id_generator.h"
+#include "services/crypto/ports/client_data_cipher.h"
+
+namespace confide {
+
+// Therapy plans and milestones. Access has already been decided by the pipeline when these
+// run; they enforce the record's own rules: versions are never changed, an update needs the
+// latest version's etag, the patient sees only the shared version in patient wording, and a
+// retried create or milestone (same request id) returns the first result.
+class PlanService {
+ public:
+  PlanService(ClientDataCipher& cipher, IdGenerator& ids) : cipher_(cipher), ids_(ids) {}
+
+  absl::StatusOr<v1::TherapyPlan> Create(const v1::CreatePlanRequest& request, RequestScope& scope);
+  absl::StatusOr<v1::TherapyPlan> Get(const v1::GetPlanRequest& request, RequestScope& scope);
+  absl::StatusOr<v1::ListPlansResponse> List(RequestScope& scope);
+  absl::StatusOr<v1::ListPlanVersionsResponse> ListVersions(
+      const v1::ListPlanVersionsRequest& request, RequestScope& scope);
+  absl::StatusOr<v1::TherapyPlan> Update(const v1::UpdatePlanRequest& request, RequestScope& scope);
+  absl::StatusOr<v1::TherapyPlan> Share(const v1::SharePlanVersionRequest& request,
+                                        RequestScope& scope);
+  absl::StatusOr<v1::ListSharedPlansResponse> ListShared(RequestScope& scope);
+  absl::StatusOr<v1::Milestone> RecordMilestone(const v1::RecordMilestoneRequest& request,
+                                                RequestScope& scope);
+  absl::StatusOr<v1::ListMilestonesResponse> ListMilestones(RequestScope& scope);
+
+  // Adds the nine PlanService RPCs to `table`.
+  void Register(MethodTable& table);
+
+ private:
+  ClientDataCipher& cipher_;
+  IdGenerator& ids_;
+};
+
+}  // namespace confide

@@ -1,0 +1,416 @@
+#include "services/plans/plan_validation.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/api/field_errors.h"
+#include "services/common/text_checks.h"
+
+namespace confide {
+namespace {
+
+constexpr size_t kMaxItemId = 64;
+constexpr std::string_view kMe = "me";
+
+// Collects every field problem, one per field, so a caller can fix them all in one go.
+class Checker {
+ public:
+  explicit Checker(std::string prefix) : prefix_(std::move(prefix)) {}
+
+  void Fail(const std::string& field, std::string_view why) {
+    const std::string path = prefix_.empty() ? field : absl::StrCat(prefix_, ".", field);
+    for (const FieldViolation& existing : violations_) {
+      if (existing.field == path) {
+        return;
+      }
+    }
+    violations_.push_back({path, std::string(why)});
+  }
+  // One-line text (titles): no control characters at all.
+  void Line(const std::string& field, const std::string& value, size_t max) {
+    if (value.size() > max) {
+      Fail(field, absl::StrCat("must be at most ", max, " characters"));
+    } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
+      Fail(field, "must be UTF-8 text without control characters");
+    }
+  }
+  // Prose may hold line breaks and tabs, nothing else below U+0020.
+  void Prose(const std::string& field, const std::string& value, size_t max) {
+    if (value.size() > max) {
+      Fail(field, absl::StrCat("must be at most ", max, " characters"));
+      return;
+    }
+    if (!IsValidUtf8(value)) {
+      Fail(field, "must be UTF-8 text");
+      return;
+    }
+    for (char c : value) {
+      const auto byte = static_cast<unsigned char>(c);
+      if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7f) {
+        Fail(field, "must not hold control characters other than line breaks and tabs");
+        return;
+      }
+    }
+  }
+  void Date(const std::string& field, const std::string& value) {
+    if (!value.empty() && !IsPlanDate(value)) {
+      Fail(field, "must be a calendar date YYYY-MM-DD");
+    }
+  }
+  absl::Status Result() const { return InvalidFields(violations_); }
+
+ private:
+  std::string prefix_;
+  std::vector<FieldViolation> violations_;
+};
+
+std::string Indexed(const std::string& field, int i) { return absl::StrCat(field, "[", i, "]"); }
+
+absl::CivilDay UtcDay(absl::Time now) { return absl::ToCivilDay(now, absl::UTCTimeZone()); }
+
+bool IsAfterToday(const std::string& date, absl::Time now) {
+  absl::CivilDay day;
+  return absl::ParseCivilTime(date, &day) && day > UtcDay(now);
+}
+
+void CheckProblems(const v1::TherapyPlan& plan, Checker& check) {
+  if (plan.problems_size() > kMaxProblems) {
+    check.Fail("problems", absl::StrCat("may hold at most ", kMaxProblems, " problems"));
+    return;
+  }
+  std::set<std::string> ids;
+  for (int i = 0; i < plan.problems_size(); ++i) {
+    const v1::Problem& problem = plan.problems(i);
+    const std::string at = Indexed("problems", i);
+    if (!IsPlanItemId(problem.id())) {
+      check.Fail(at + ".id", "must be 1-64 of A-Z, a-z, 0-9, '_' and '-'");
+    } else if (!ids.insert(problem.id()).second) {
+      check.Fail(at + ".id", "is used by another problem of the plan");
+    }
+    check.Prose(at + ".clinical_description", problem.clinical_description(), kMaxClinicalText);
+    check.Prose(at + ".patient_description", problem.patient_description(), kMaxPatientText);
+  }
+}
+
+void CheckGoals(const v1::TherapyPlan& plan, absl::Time now, Checker& check) {
+  if (plan.goals_size() > kMaxGoals) {
+    check.Fail("goals", absl::StrCat("may hold at most ", kMaxGoals, " goals"));
+    return;
+  }
+  std::set<std::string> problem_ids;
+  for (const v1::Problem& problem : plan.problems()) {
+    problem_ids.insert(problem.id());
+  }
+  std::set<std::string> ids;
+  for (int i = 0; i < plan.goals_size(); ++i) {
+    const v1::Goal& goal = plan.goals(i);
+    const std::string at = Indexed("goals", i);
+    if (!IsPlanItemId(goal.id())) {
+      check.Fail(at + ".id", "must be 1-64 of A-Z, a-z, 0-9, '_' and '-'");
+    } else if (!ids.insert(goal.id()).second) {
+      check.Fail(at + ".id", "is used by another goal of the plan");
+    }
+    check.Prose(at + ".clinical_wording", goal.clinical_wording(), kMaxClinicalText);
+    check.Prose(at + ".patient_wording", goal.patient_wording(), kMaxPatientText);
+    check.Prose(at + ".measure", goal.measure(), kMaxPatientText);
+    check.Date(at + ".target_date", goal.target_date());
+    if (!v1::GoalStatus_IsValid(goal.status())) {
+      check.Fail(at + ".status", "is not a known goal status");
+    }
+    if (goal.status() == v1::GOAL_STATUS_ACHIEVED) {
+      if (goal.achieved_date().empty()) {
+        check.Fail(at + ".achieved_date", "is required for an achieved goal");
+      } else if (!IsPlanDate(goal.achieved_date())) {
+        check.Fail(at + ".achieved_date", "must be a calendar date YYYY-MM-DD");
+      } else if (IsAfterToday(goal.achieved_date(), now)) {
+        check.Fail(at + ".achieved_date", "must not be in the future");
+      }
+    } else if (!goal.achieved_date().empty()) {
+      check.Fail(at + ".achieved_date", "is only for goals whose status is ACHIEVED");
+    }
+    for (int j = 0; j < goal.problem_ids_size(); ++j) {
+      if (problem_ids.count(goal.problem_ids(j)) == 0) {
+        check.Fail(Indexed(at + ".problem_ids", j), "names no problem of the plan");
+      }
+    }
+  }
+}
+
+void CheckInterventions(const v1::TherapyPlan& plan, Checker& check) {
+  if (plan.interventions_size() > kMaxInterventions) {
+    check.Fail("interventions",
+               absl::StrCat("may hold at most ", kMaxInterventions, " interventions"));
+    return;
+  }
+  for (int i = 0; i < plan.interventions_size(); ++i) {
+    const v1::PlannedIntervention& intervention = plan.interventions(i);
+    const std::string at = Indexed("interventions", i);
+    if (intervention.kind() == v1::INTERVENTION_KIND_UNSPECIFIED ||
+        !v1::InterventionKind_IsValid(intervention.kind())) {
+      check.Fail(at + ".kind", "must be a known intervention kind");
+    }
+    if (!v1::PlanDiscipline_IsValid(intervention.discipline())) {
+      check.Fail(at + ".discipline", "is not a known discipline");
+    }
+    check.Prose(at + ".clinical_detail", intervention.clinical_detail(), kMaxClinicalText);
+    check.Prose(at + ".patient_description", intervention.patient_description(), kMaxPatientText);
+  }
+}
+
+void CheckDisciplines(const v1::TherapyPlan& plan, Checker& check) {
+  if (plan.disciplines_size() > kMaxDisciplines) {
+    check.Fail("disciplines", absl::StrCat("may hold at most ", kMaxDisciplines, " disciplines"));
+    return;
+  }
+  std::set<int> seen;
+  for (int i = 0; i < plan.disciplines_size(); ++i) {
+    const int discipline = plan.disciplines(i);
+    if (discipline == v1::PLAN_DISCIPLINE_UNSPECIFIED || !v1::PlanDiscipline_IsValid(discipline)) {
+      check.Fail(Indexed("disciplines", i), "must be a known discipline");
+    } else if (!seen.insert(discipline).second) {
+      check.Fail(Indexed("disciplines", i), "is listed twice");
+    }
+  }
+}
+
+// The next free "<stem>-<n>" among `used`.
+std::string FreeId(const std::string& stem, std::set<std::string>& used) {
+  for (int n = 1;; ++n) {
+    std::string id = absl::StrCat(stem, "-", n);
+    if (used.insert(id).second) {
+      return id;
+    }
+  }
+}
+
+absl::Status RequireClientId(const std::string& client_id, std::string_view field) {
+  return client_id.empty() ? InvalidField(field, "is required") : absl::OkStatus();
+}
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  if (request_id.size() > kMaxRequestId || !IsValidUtf8(request_id) ||
+      !HasNoControlCharacters(request_id)) {
+    return InvalidField("request_id",
+                        absl::StrCat("must be at most ", kMaxRequestId,
+                                     " characters of text without control characters"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireClientAndPlan(const std::string& client_id, const std::string& plan_id) {
+  std::vector<FieldViolation> violations;
+  if (client_id.empty()) {
+    violations.push_back({"client_id", "is required"});
+  }
+  if (plan_id.empty()) {
+    violations.push_back({"plan_id", "is required"});
+  }
+  return InvalidFields(violations);
+}
+
+// What is wrong with an UpdatePlan mask, or "" when nothing is. Paths are not echoed: the
+// caller chose their text.
+std::string UpdateMaskProblem(const google::protobuf::FieldMask& mask) {
+  static constexpr std::string_view kContentPaths[] = {
+      "title",         "status",      "problems",         "goals",
+      "interventions", "disciplines", "next_review_date", "patient_summary"};
+  static constexpr std::string_view kOutputOnlyPaths[] = {"id",
+                                                          "client_id",
+                                                          "version",
+                                                          "author_user_id",
+                                                          "version_create_time",
+                                                          "shared_version",
+                                                          "create_time",
+                                                          "etag"};
+  if (mask.paths_size() == 0) {
+    return "names no field to change";
+  }
+  for (const std::string& path : mask.paths()) {
+    for (std::string_view fixed : kOutputOnlyPaths) {
+      if (path == fixed || path.rfind(std::string(fixed) + ".", 0) == 0) {
+        return "names an output-only field";
+      }
+    }
+  }
+  for (const std::string& path : mask.paths()) {
+    bool content = false;
+    for (std::string_view allowed : kContentPaths) {
+      content = content || path == allowed;
+    }
+    if (!content) {
+      // Repeated fields are replaced whole: "goals.status" names no single field.
+      return "names a field UpdatePlan cannot change (title, status, problems, goals, "
+             "interventions, disciplines, next_review_date, patient_summary)";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+bool IsPlanDate(std::string_view text) {
+  // Strictly YYYY-MM-DD; absl's parser alone would also accept other widths.
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+    return false;
+  }
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(absl::string_view(text.data(), text.size()), &day)) {
+    return false;
+  }
+  return absl::FormatCivilTime(day) == text && day.year() >= 1900;
+}
+
+bool IsPlanItemId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxItemId) {
+    return false;
+  }
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+void AssignMissingItemIds(v1::TherapyPlan& plan) {
+  std::set<std::string> problem_ids, goal_ids;
+  for (const v1::Problem& problem : plan.problems()) {
+    problem_ids.insert(problem.id());
+  }
+  for (const v1::Goal& goal : plan.goals()) {
+    goal_ids.insert(goal.id());
+  }
+  for (v1::Problem& problem : *plan.mutable_problems()) {
+    if (problem.id().empty()) {
+      problem.set_id(FreeId("problem", problem_ids));
+    }
+  }
+  for (v1::Goal& goal : *plan.mutable_goals()) {
+    if (goal.id().empty()) {
+      goal.set_id(FreeId("goal", goal_ids));
+    }
+  }
+}
+
+absl::Status ValidatePlanContent(const v1::TherapyPlan& plan, std::string_view prefix,
+                                 absl::Time now) {
+  Checker check{std::string(prefix)};
+  if (absl::StripAsciiWhitespace(plan.title()).empty()) {
+    check.Fail("title", "is required");
+  }
+  check.Line("title", plan.title(), kMaxPlanTitle);
+  if (!v1::PlanStatus_IsValid(plan.status())) {
+    check.Fail("status", "is not a known plan status");
+  }
+  CheckProblems(plan, check);
+  CheckGoals(plan, now, check);
+  CheckInterventions(plan, check);
+  CheckDisciplines(plan, check);
+  check.Date("next_review_date", plan.next_review_date());
+  check.Prose("patient_summary", plan.patient_summary(), kMaxPatientSummary);
+  return check.Result();
+}
+
+absl::Status ValidatePlanUpdateMask(const google::protobuf::FieldMask& mask) {
+  const std::string problem = UpdateMaskProblem(mask);
+  return problem.empty() ? absl::OkStatus() : InvalidField("update_mask", problem);
+}
+
+absl::Status ValidateMilestoneFields(const v1::Milestone& milestone, std::string_view prefix,
+                                     absl::Time now) {
+  Checker check{std::string(prefix)};
+  if (absl::StripAsciiWhitespace(milestone.title()).empty()) {
+    check.Fail("title", "is required");
+  }
+  check.Prose("title", milestone.title(), kMaxMilestoneTitle);
+  if (milestone.achieved_date().empty()) {
+    check.Fail("achieved_date", "is required");
+  } else if (!IsPlanDate(milestone.achieved_date())) {
+    check.Fail("achieved_date", "must be a calendar date YYYY-MM-DD");
+  } else if (IsAfterToday(milestone.achieved_date(), now)) {
+    check.Fail("achieved_date", "must not be in the future");
+  }
+  if (!milestone.plan_id().empty() && !IsUuidText(milestone.plan_id())) {
+    check.Fail("plan_id", "names no plan of this client");
+  }
+  if (!milestone.goal_id().empty()) {
+    if (milestone.plan_id().empty()) {
+      check.Fail("goal_id", "needs plan_id: a goal belongs to a plan");
+    } else if (!IsPlanItemId(milestone.goal_id())) {
+      check.Fail("goal_id", "must be 1-64 of A-Z, a-z, 0-9, '_' and '-'");
+    }
+  }
+  return check.Result();
+}
+
+absl::Status ValidateCreatePlan(const v1::CreatePlanRequest& request) {
+  if (request.client_id() == kMe) {
+    return InvalidField("client_id", "must name the client: plans are written by clinicians");
+  }
+  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
+    return s;
+  }
+  return CheckRequestId(request.request_id());
+}
+
+absl::Status ValidateGetPlan(const v1::GetPlanRequest& request) {
+  if (absl::Status s = RequireClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
+    return s;
+  }
+  return request.version() < 0 ? InvalidField("version", "must be 0 (latest) or a version")
+                               : absl::OkStatus();
+}
+
+absl::Status ValidateListPlans(const v1::ListPlansRequest& request) {
+  return RequireClientId(request.client_id(), "client_id");
+}
+
+absl::Status ValidateListPlanVersions(const v1::ListPlanVersionsRequest& request) {
+  return RequireClientAndPlan(request.client_id(), request.plan_id());
+}
+
+absl::Status ValidateUpdatePlan(const v1::UpdatePlanRequest& request) {
+  std::vector<FieldViolation> violations;
+  if (request.plan().client_id().empty()) {
+    violations.push_back({"plan.client_id", "is required"});
+  }
+  if (request.plan().id().empty()) {
+    violations.push_back({"plan.id", "is required"});
+  }
+  if (request.plan().etag().empty()) {
+    violations.push_back({"plan.etag", "is required: send the etag of the version you changed"});
+  }
+  if (std::string problem = UpdateMaskProblem(request.update_mask()); !problem.empty()) {
+    violations.push_back({"update_mask", problem});
+  }
+  return InvalidFields(violations);
+}
+
+absl::Status ValidateSharePlanVersion(const v1::SharePlanVersionRequest& request) {
+  if (absl::Status s = RequireClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
+    return s;
+  }
+  return request.version() < 0 ? InvalidField("version", "must be 0 (latest) or a version")
+                               : absl::OkStatus();
+}
+
+absl::Status ValidateListSharedPlans(const v1::ListSharedPlansRequest& request) {
+  return RequireClientId(request.client_id(), "client_id");
+}
+
+absl::Status ValidateRecordMilestone(const v1::RecordMilestoneRequest& request) {
+  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
+    return s;
+  }
+  return CheckRequestId(request.request_id());
+}
+
+absl::Status ValidateListMilestones(const v1::ListMilestonesRequest& request) {
+  return RequireClientId(request.client_id(), "client_id");
+}
+
+}  // namespace confide
