@@ -110,8 +110,7 @@ absl::Status SociIntakeRepository::Update(const IntakeRecord& record, int64_t ex
          soci::use(row.clinic_id), soci::use(row.client_id), soci::use(expected));
     st.execute(true);
     if (st.get_affected_rows() != 1) {
-      return absl::AbortedError(
-          "etag does not match the stored intake: someone changed it; reload and retry");
+      return absl::AbortedError("intakes.update: the version moved on");
     }
     return absl::OkStatus();
   } catch (const std::exception& e) {

@@ -1,11 +1,14 @@
 #include "services/intake/intake_service.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "services/clients/writable_client.h"
 #include "services/common/timestamps.h"
 #include "services/intake/intake_validation.h"
 #include "services/intake/ports/intake_repository.h"
@@ -53,6 +56,46 @@ v1::Intake AnswersOnly(v1::Intake intake) {
 
 bool IsPatient(const RequestScope& scope) { return scope.principal->role == v1::ROLE_PATIENT; }
 
+// Who reads the clinician's summary and its reviewer: clinicians and admins, an allow-list so
+// a role added later sees nothing by default. The pipeline has already let them in: clinicians
+// on the care team or with live break-glass, admins only on the care team (Decide). The
+// summary is not even decrypted for anyone else.
+bool MaySeeSummary(const RequestScope& scope) {
+  const v1::Role role = scope.principal->role;
+  return role == v1::ROLE_CLINICIAN || role == v1::ROLE_ADMIN;
+}
+
+// Whether `mask` replaces `field` (itself, or a message holding it).
+bool MaskReplaces(const google::protobuf::FieldMask& mask, absl::string_view field) {
+  for (const std::string& path : mask.paths()) {
+    if (path == field || absl::StartsWith(field, absl::StrCat(path, "."))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A partial mask can change an answer that another depends on while leaving the dependent one
+// as stored: the stored text then no longer applies and is dropped, rather than refusing a
+// change the caller could not make any other way. Sent together, a conflict is still refused.
+void ClearStaleDependentAnswers(const google::protobuf::FieldMask& mask, v1::Intake& answers) {
+  // Read through the const getters: a cleared answer must not add an empty message.
+  const v1::PresentingProblem& problem = answers.presenting_problem();
+  const bool has_other = std::find(problem.conditions().begin(), problem.conditions().end(),
+                                   v1::PAIN_CONDITION_OTHER) != problem.conditions().end();
+  if (!has_other && !problem.condition_other().empty() &&
+      MaskReplaces(mask, "presenting_problem.conditions") &&
+      !MaskReplaces(mask, "presenting_problem.condition_other")) {
+    answers.mutable_presenting_problem()->clear_condition_other();
+  }
+  const v1::TraumaHistory& trauma = answers.trauma_history();
+  if (trauma.disclosure() != v1::TRAUMA_DISCLOSURE_YES && !trauma.details().empty() &&
+      MaskReplaces(mask, "trauma_history.disclosure") &&
+      !MaskReplaces(mask, "trauma_history.details")) {
+    answers.mutable_trauma_history()->clear_details();
+  }
+}
+
 class IntakeStore {
  public:
   IntakeStore(ClientDataCipher& cipher, RequestScope& scope)
@@ -61,7 +104,9 @@ class IntakeStore {
         clinic_id_(scope.principal->clinic_id),
         client_id_(scope.client_id) {}
 
-  absl::StatusOr<LoadedIntake> Load() {
+  // `open_summary`: whether the clinician's summary is decrypted too (only for callers who
+  // will see it).
+  absl::StatusOr<LoadedIntake> Load(bool open_summary) {
     absl::StatusOr<std::optional<IntakeRecord>> found =
         scope_.uow.intakes().Find(clinic_id_, client_id_);
     if (!found.ok()) {
@@ -85,7 +130,7 @@ class IntakeStore {
     if (!loaded.answers.ParseFromString(*answers)) {
       return absl::DataLossError("the stored intake cannot be read");
     }
-    if (!loaded.record.clinician_summary_sealed.empty()) {
+    if (open_summary && !loaded.record.clinician_summary_sealed.empty()) {
       absl::StatusOr<std::string> summary =
           Open(kSummaryColumn, loaded.record.clinician_summary_sealed);
       if (!summary.ok()) {
@@ -122,7 +167,8 @@ class IntakeStore {
         // Someone else saved the first version meanwhile: the caller's "v0" is stale.
         return inserted.code() == absl::StatusCode::kAlreadyExists ? StaleEtag() : inserted;
       }
-      return scope_.uow.intakes().Update(record, before.record.version);
+      absl::Status updated = scope_.uow.intakes().Update(record, before.record.version);
+      return updated.code() == absl::StatusCode::kAborted ? StaleEtag() : updated;
     });
   }
 
@@ -144,8 +190,9 @@ class IntakeStore {
   std::string client_id_;
 };
 
-// The intake as `scope`'s caller may read it: patients never see the clinician's summary or
-// who reviewed it (DESIGN.md "Sensitive data"); the care team sees everything.
+// The intake as `scope`'s caller may read it: only clinicians and admins see the clinician's
+// summary and who reviewed it (DESIGN.md "Sensitive data"); the patient sees her answers and
+// the lifecycle.
 v1::Intake Present(const RequestScope& scope, const LoadedIntake& loaded) {
   v1::Intake intake = loaded.answers;
   const IntakeRecord& record = loaded.record;
@@ -162,7 +209,7 @@ v1::Intake Present(const RequestScope& scope, const LoadedIntake& loaded) {
   if (record.review_time.has_value()) {
     *intake.mutable_review_time() = ToTimestamp(*record.review_time);
   }
-  if (!IsPatient(scope)) {
+  if (MaySeeSummary(scope)) {
     intake.set_clinician_summary(loaded.clinician_summary);
     intake.set_reviewed_by_user_id(record.reviewed_by_user_id);
   }
@@ -188,7 +235,7 @@ void NoteResource(RequestScope& scope) {
 
 absl::StatusOr<v1::Intake> IntakeService::Get(const v1::GetIntakeRequest&, RequestScope& scope) {
   NoteResource(scope);
-  absl::StatusOr<LoadedIntake> loaded = IntakeStore(client_data_, scope).Load();
+  absl::StatusOr<LoadedIntake> loaded = IntakeStore(client_data_, scope).Load(MaySeeSummary(scope));
   if (!loaded.ok()) {
     return loaded.status();
   }
@@ -198,8 +245,11 @@ absl::StatusOr<v1::Intake> IntakeService::Get(const v1::GetIntakeRequest&, Reque
 absl::StatusOr<v1::Intake> IntakeService::Update(const v1::UpdateIntakeRequest& request,
                                                  RequestScope& scope) {
   NoteResource(scope);
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
   IntakeStore store(client_data_, scope);
-  absl::StatusOr<LoadedIntake> loaded = store.Load();
+  absl::StatusOr<LoadedIntake> loaded = store.Load(MaySeeSummary(scope));
   if (!loaded.ok()) {
     return loaded.status();
   }
@@ -216,6 +266,9 @@ absl::StatusOr<v1::Intake> IntakeService::Update(const v1::UpdateIntakeRequest& 
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(AnswersOnly(request.intake()), request.update_mask(), options,
                                 &after.answers);
+  // Fields this server does not know (a newer client's, or smuggled) are never stored.
+  after.answers.DiscardUnknownFields();
+  ClearStaleDependentAnswers(request.update_mask(), after.answers);
   if (absl::Status valid = ValidateIntakeAnswers(after.answers, "intake"); !valid.ok()) {
     return valid;
   }
@@ -231,8 +284,11 @@ absl::StatusOr<v1::Intake> IntakeService::Update(const v1::UpdateIntakeRequest& 
 absl::StatusOr<v1::Intake> IntakeService::Submit(const v1::SubmitIntakeRequest& request,
                                                  RequestScope& scope) {
   NoteResource(scope);
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
   IntakeStore store(client_data_, scope);
-  absl::StatusOr<LoadedIntake> loaded = store.Load();
+  absl::StatusOr<LoadedIntake> loaded = store.Load(MaySeeSummary(scope));
   if (!loaded.ok()) {
     return loaded.status();
   }
@@ -258,8 +314,13 @@ absl::StatusOr<v1::Intake> IntakeService::Submit(const v1::SubmitIntakeRequest& 
 absl::StatusOr<v1::Intake> IntakeService::Review(const v1::ReviewIntakeRequest& request,
                                                  RequestScope& scope) {
   NoteResource(scope);
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
   IntakeStore store(client_data_, scope);
-  absl::StatusOr<LoadedIntake> loaded = store.Load();
+  // The review replaces the summary: the old one (none, as only a submitted intake is reviewed)
+  // need not be opened.
+  absl::StatusOr<LoadedIntake> loaded = store.Load(/*open_summary=*/false);
   if (!loaded.ok()) {
     return loaded.status();
   }

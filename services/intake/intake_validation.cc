@@ -16,6 +16,12 @@ namespace confide {
 namespace {
 
 constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxReportedViolations = 20;
+
+// Every known value other than UNSPECIFIED, each at most once: a longer list cannot be valid.
+int KnownValueCount(const google::protobuf::EnumDescriptor* values) {
+  return values->value_count() - 1;
+}
 
 // Code points, not bytes: the caps in the proto are what a person can type.
 size_t CharacterCount(std::string_view text) {
@@ -32,17 +38,19 @@ bool IsMultiLineText(std::string_view text) {
   return HasNoControlCharacters(without_breaks);
 }
 
-// Collects every problem of the intake, one per field, so a caller can fix them all at once.
+// Collects the problems of the intake, one per field, so a caller can fix them all at once;
+// at most kMaxReportedViolations of them, so an answer with many bad entries gets a short reply.
 class Checker {
  public:
   explicit Checker(std::string_view prefix) : prefix_(prefix) {}
 
   void Fail(std::string_view field, std::string_view why) {
+    if (violations_.size() >= kMaxReportedViolations) {
+      return;
+    }
     std::string path = Path(field);
-    for (const FieldViolation& existing : violations_) {
-      if (existing.field == path) {
-        return;
-      }
+    if (!failed_fields_.insert(path).second) {
+      return;
     }
     violations_.push_back({std::move(path), std::string(why)});
   }
@@ -72,6 +80,7 @@ class Checker {
   }
 
   std::string prefix_;
+  std::set<std::string> failed_fields_;
   std::vector<FieldViolation> violations_;
 };
 
@@ -86,9 +95,14 @@ void CheckRating(Checker& check, const std::string& field, bool has, int32_t val
 }
 
 // A repeated enum: every entry a known value other than UNSPECIFIED, none twice.
+// Refuses a list longer than `max` once, without looking at its entries.
 void CheckEnumList(Checker& check, std::string_view field,
                    const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
-                   std::string_view what) {
+                   int max, std::string_view what) {
+  if (values.size() > max) {
+    check.Fail(field, absl::StrCat("must have at most ", max, " entries"));
+    return;
+  }
   std::set<int> seen;
   for (int i = 0; i < values.size(); ++i) {
     const int value = values.Get(i);
@@ -102,7 +116,7 @@ void CheckEnumList(Checker& check, std::string_view field,
 
 void CheckPresentingProblem(const v1::PresentingProblem& problem, Checker& check) {
   CheckEnumList(check, "presenting_problem.conditions", problem.conditions(),
-                v1::PainCondition_IsValid, "pain condition");
+                v1::PainCondition_IsValid, MaxIntakeConditions(), "pain condition");
   const bool has_other = std::find(problem.conditions().begin(), problem.conditions().end(),
                                    v1::PAIN_CONDITION_OTHER) != problem.conditions().end();
   if (!has_other && !problem.condition_other().empty()) {
@@ -112,6 +126,11 @@ void CheckPresentingProblem(const v1::PresentingProblem& problem, Checker& check
              kMaxIntakeConditionOther);
   check.Prose("presenting_problem.onset", problem.onset(), kMaxIntakeOnset);
   check.Prose("presenting_problem.description", problem.description(), kMaxIntakeLongText);
+  if (problem.situations_size() > MaxIntakeSituations()) {
+    check.Fail("presenting_problem.situations",
+               absl::StrCat("must have at most ", MaxIntakeSituations(), " entries"));
+    return;
+  }
   std::set<int> seen;
   for (int i = 0; i < problem.situations_size(); ++i) {
     const v1::SituationExperience& item = problem.situations(i);
@@ -153,7 +172,7 @@ void CheckAnxiety(const v1::AnxietyAndFear& anxiety, Checker& check) {
 
 void CheckMedical(const v1::MedicalHistory& medical, Checker& check) {
   CheckEnumList(check, "medical_history.factors", medical.factors(), v1::MedicalFactor_IsValid,
-                "medical factor");
+                MaxIntakeMedicalFactors(), "medical factor");
   check.Prose("medical_history.medications", medical.medications(), kMaxIntakeText);
   check.Prose("medical_history.details", medical.details(), kMaxIntakeText);
 }
@@ -194,6 +213,24 @@ void CheckClientId(Checker& check, const std::string& field, const std::string& 
   }
 }
 
+// The list caps of the answers, checked on the request before anything else looks at its
+// entries: every later check is linear in the (now small) lists.
+void CheckListSizes(Checker& check, std::string_view prefix, const v1::Intake& intake) {
+  const auto cap = [&](std::string_view field, int size, int max) {
+    if (size > max) {
+      check.Fail(absl::StrCat(std::string(prefix), ".", std::string(field)),
+                 absl::StrCat("must have at most ", max, " entries"));
+    }
+  };
+  cap("presenting_problem.conditions", intake.presenting_problem().conditions_size(),
+      MaxIntakeConditions());
+  cap("presenting_problem.situations", intake.presenting_problem().situations_size(),
+      MaxIntakeSituations());
+  cap("medical_history.factors", intake.medical_history().factors_size(),
+      MaxIntakeMedicalFactors());
+  cap("prior_treatments", intake.prior_treatments_size(), kMaxPriorTreatments);
+}
+
 void CheckEtag(Checker& check, const std::string& field, const std::string& etag) {
   if (etag.empty()) {
     check.Fail(field, "is required: send the etag of the intake you read (\"v0\" for a new one)");
@@ -203,6 +240,10 @@ void CheckEtag(Checker& check, const std::string& field, const std::string& etag
 }
 
 }  // namespace
+
+int MaxIntakeConditions() { return KnownValueCount(v1::PainCondition_descriptor()); }
+int MaxIntakeSituations() { return KnownValueCount(v1::PenetrationSituation_descriptor()); }
+int MaxIntakeMedicalFactors() { return KnownValueCount(v1::MedicalFactor_descriptor()); }
 
 absl::Status ValidateIntakeAnswers(const v1::Intake& intake, std::string_view prefix) {
   Checker check(prefix);
@@ -246,14 +287,15 @@ absl::Status ValidateUpdateIntake(const v1::UpdateIntakeRequest& request) {
   Checker check("");
   CheckClientId(check, "intake.client_id", request.intake().client_id());
   CheckEtag(check, "intake.etag", request.intake().etag());
+  CheckListSizes(check, "intake", request.intake());
   if (request.update_mask().paths_size() == 0) {
     check.Fail("update_mask", "must name at least one field");
   }
-  for (const std::string& path : request.update_mask().paths()) {
-    if (!IsUpdatableIntakePath(path)) {
-      // The path is the caller's own text but names a field, not an answer.
-      check.Fail("update_mask", absl::StrCat("cannot update '", path.substr(0, 100),
-                                             "': only the intake's answers can be changed"));
+  for (int i = 0; i < request.update_mask().paths_size(); ++i) {
+    if (!IsUpdatableIntakePath(request.update_mask().paths(i))) {
+      // Named by index: the path is the caller's own text and is never quoted back.
+      check.Fail(Indexed("update_mask.paths", i),
+                 "cannot update this path: only the intake's answers can be changed");
     }
   }
   if (absl::Status shape = check.Result(); !shape.ok()) {
@@ -300,8 +342,10 @@ absl::Status CheckIntakeSubmittable(const v1::Intake& answers, v1::IntakeStatus 
     return absl::FailedPreconditionError("only a draft intake can be submitted");
   }
   if (answers.presenting_problem().conditions_size() == 0) {
-    return InvalidField("presenting_problem.conditions",
-                        "name at least one pain condition (UpdateIntake) before submitting");
+    // The stored intake is not ready, not the request wrong: a precondition.
+    return absl::FailedPreconditionError(
+        "intake.presenting_problem.conditions is empty: name at least one pain condition "
+        "(UpdateIntake) before submitting");
   }
   return absl::OkStatus();
 }

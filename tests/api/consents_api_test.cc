@@ -341,7 +341,8 @@ TEST_F(ConsentsApiTest, InvitingAPartnerWithoutConsentIsRefusedNamingTheConsent)
   const nlohmann::json info = ErrorInfoOf(refused);
   ASSERT_TRUE(info.is_object()) << refused.body;
   EXPECT_EQ(info.value("reason", ""), "CONSENT_REQUIRED");
-  EXPECT_EQ(info["metadata"].value("consent", ""), "CONSENT_KIND_PARTNER_INVOLVEMENT");
+  EXPECT_EQ(info.value("metadata", nlohmann::json::object()).value("consent", ""),
+            "CONSENT_KIND_PARTNER_INVOLVEMENT");
   EXPECT_EQ(One("SELECT COUNT(*) FROM one_time_tokens WHERE email = '" + email + "'"), "0");
   EXPECT_EQ(One("SELECT COUNT(*) FROM outbound_messages WHERE recipient_email = '" + email + "'"),
             "0");

@@ -194,6 +194,12 @@ TEST_F(IntakeApiTest, DraftSubmitReviewWithThePatientLockedOutAfterSubmitAndSumm
   EXPECT_EQ(submitted.Json().value("status", ""), "INTAKE_STATUS_SUBMITTED");
   EXPECT_FALSE(submitted.Json().value("submitTime", "").empty());
   const std::string after_submit = submitted.Json().value("etag", "");
+  // What Submit answered is what was stored.
+  HttpResponse read_submitted = Rest().Get(IntakePath(kRileyClientId), sam);
+  ASSERT_EQ(read_submitted.status, 200) << read_submitted.body;
+  EXPECT_EQ(read_submitted.Json(), submitted.Json()) << read_submitted.body;
+  EXPECT_EQ(read_submitted.Json().value("submitTime", "x"),
+            read_submitted.Json().value("updateTime", "y"));
 
   HttpResponse patient_edit = Save("me", {{"hopes", "changed"}}, after_submit, "hopes", riley);
   EXPECT_TRUE(IsErrorAnswer(patient_edit, 400, kFailedPrecondition));
@@ -215,6 +221,19 @@ TEST_F(IntakeApiTest, DraftSubmitReviewWithThePatientLockedOutAfterSubmitAndSumm
   EXPECT_EQ(reviewed.Json().value("clinicianSummary", ""), summary);
   EXPECT_EQ(reviewed.Json().value("reviewedByUserId", ""), kSamUserId);
   EXPECT_FALSE(reviewed.Json().value("reviewTime", "").empty());
+  EXPECT_EQ(reviewed.Json().value("reviewTime", "x"), reviewed.Json().value("updateTime", "y"));
+
+  // Read back, Sam sees exactly what Review answered (every output-only field stored as
+  // answered), and the patient the same minus the summary and the reviewer.
+  HttpResponse read_reviewed = Rest().Get(IntakePath(kRileyClientId), sam);
+  ASSERT_EQ(read_reviewed.status, 200) << read_reviewed.body;
+  EXPECT_EQ(read_reviewed.Json(), reviewed.Json()) << read_reviewed.body;
+  EXPECT_EQ(read_reviewed.Json().value("submitTime", ""),
+            submitted.Json().value("submitTime", "-"));
+  EXPECT_EQ(read_reviewed.Json().value("createTime", ""), saved.Json().value("createTime", "-"));
+  nlohmann::json expected_for_riley = read_reviewed.Json();
+  expected_for_riley.erase("clinicianSummary");
+  expected_for_riley.erase("reviewedByUserId");
 
   HttpResponse patient_view = Rest().Get(IntakePath("me"), riley);
   ASSERT_EQ(patient_view.status, 200) << patient_view.body;
@@ -222,6 +241,7 @@ TEST_F(IntakeApiTest, DraftSubmitReviewWithThePatientLockedOutAfterSubmitAndSumm
   EXPECT_FALSE(patient_view.Json().contains("clinicianSummary")) << patient_view.body;
   EXPECT_FALSE(patient_view.Json().contains("reviewedByUserId")) << patient_view.body;
   EXPECT_THAT(patient_view.body, Not(HasSubstr("summary-")));
+  EXPECT_EQ(patient_view.Json(), expected_for_riley) << patient_view.body;
   HttpResponse sam_view = Rest().Get(IntakePath(kRileyClientId), sam);
   ASSERT_EQ(sam_view.status, 200);
   EXPECT_EQ(sam_view.Json().value("clinicianSummary", ""), summary);
@@ -289,21 +309,25 @@ TEST_F(IntakeApiTest, BadAnswersAreRefusedNamingTheFieldWithoutEchoingThem) {
        "intake.medical_history.factors[0]"},
       {{{"hopes", std::string(5001, 'h')}}, "hopes", "intake.hopes"},
       {{{"preferredName", "bell\u0007secret-echo"}}, "preferredName", "intake.preferred_name"},
-      {{{"hopes", "x"}}, "status", "update_mask"},
-      {{{"hopes", "x"}}, "clinicianSummary", "update_mask"},
+      {{{"hopes", "x"}}, "status", "update_mask.paths[0]"},
+      {{{"hopes", "x"}}, "hopes,clinicianSummary", "update_mask.paths[1]"},
+      // A path is the caller's text: named by index, never quoted back.
+      {{{"hopes", "x"}}, "hopes,secretEchoPath", "update_mask.paths[1]"},
   };
   for (const Case& c : cases) {
     HttpResponse refused = Save(client.id, c.answers, client.etag, c.mask, sam);
     EXPECT_TRUE(IsErrorAnswer(refused, 400, kInvalidArgument)) << c.field << " " << refused.body;
     EXPECT_THAT(ViolatedFields(refused.Json()), Contains(c.field)) << refused.body;
     EXPECT_THAT(refused.body, Not(HasSubstr("secret-echo"))) << c.field;
+    EXPECT_THAT(refused.body, Not(HasSubstr("secret_echo"))) << c.field;
+    EXPECT_THAT(refused.body, Not(HasSubstr("secretEcho"))) << c.field;
   }
   // Nothing was saved by any of them.
   HttpResponse read = Rest().Get(IntakePath(client.id), sam);
   EXPECT_EQ(read.Json().value("etag", ""), client.etag);
 }
 
-TEST_F(IntakeApiTest, SubmitWithoutAPainConditionNamesTheField) {
+TEST_F(IntakeApiTest, SubmitWithoutAPainConditionIsAFailedPreconditionNamingTheField) {
   const std::string sam = TokenOf(kSamEmail);
   const nlohmann::json client = CreateClient(sam);
   ASSERT_FALSE(client.is_null());
@@ -311,8 +335,10 @@ TEST_F(IntakeApiTest, SubmitWithoutAPainConditionNamesTheField) {
   HttpResponse saved = Save(id, {{"hopes", "only hopes"}}, "v0", "hopes", sam);
   ASSERT_EQ(saved.status, 200) << saved.body;
   HttpResponse refused = Submit(id, "v1", sam);
-  EXPECT_TRUE(IsErrorAnswer(refused, 400, kInvalidArgument));
-  EXPECT_THAT(ViolatedFields(refused.Json()), Contains("presenting_problem.conditions"));
+  // The stored draft is not ready; nothing in the request is wrong.
+  EXPECT_TRUE(IsErrorAnswer(refused, 400, kFailedPrecondition)) << refused.body;
+  EXPECT_THAT(refused.body, HasSubstr("intake.presenting_problem.conditions"));
+  EXPECT_EQ(Rest().Get(IntakePath(id), sam).Json().value("status", ""), "INTAKE_STATUS_DRAFT");
 }
 
 TEST_F(IntakeApiTest, ReviewSummaryMustBeOneToTwentyThousandCharacters) {

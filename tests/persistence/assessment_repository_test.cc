@@ -29,17 +29,6 @@ std::string Id(int n) { return absl::StrFormat("00000000-0000-7000-8000-%012d", 
 const std::string kJo = Id(1);
 const std::string kRiley = Id(2);
 
-ClientRecord NewClient(const std::string& id, const std::string& clinic_id) {
-  ClientRecord record{.clinic_id = clinic_id};
-  record.client.set_id(id);
-  record.client.set_legal_given_name("Given");
-  record.client.set_legal_family_name("Family");
-  record.client.set_status(v1::CLIENT_STATUS_ACTIVE);
-  *record.client.mutable_create_time() = ToTimestamp(kCreateTime);
-  *record.client.mutable_update_time() = ToTimestamp(kCreateTime);
-  return record;
-}
-
 AssessmentRecord NewAssessment(int n, const std::string& client_id,
                                const std::string& instrument_id) {
   return AssessmentRecord{.id = Id(100 + n),

@@ -14,7 +14,6 @@
 #include "adapters/crypto/openssl_secret_generator.h"
 #include "gtest/gtest.h"
 #include "services/clients/ports/client_repository.h"
-#include "services/common/timestamps.h"
 #include "soci/soci.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/persistence/migrated_database_test.h"
@@ -29,13 +28,7 @@ class ClientDataKeyRepositoryTest : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
-    ClientRecord jo{.clinic_id = kClinicA};
-    jo.client.set_id(kJo);
-    jo.client.set_legal_given_name("Jo");
-    jo.client.set_legal_family_name("Demo");
-    jo.client.set_status(v1::CLIENT_STATUS_ACTIVE);
-    *jo.client.mutable_create_time() = ToTimestamp(kCreateTime);
-    *jo.client.mutable_update_time() = ToTimestamp(kCreateTime);
+    const ClientRecord jo = NewClient(kJo, kClinicA, "Jo", "Demo");
     ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.clients().Insert(jo, ""); }).ok());
   }
 

@@ -27,8 +27,7 @@
 #include "services/partners/ports/partner_link_repository.h"
 #include "services/storage/ports/unit_of_work.h"
 #include "soci/soci.h"
-#include "tests/persistence/scratch_database.h"
-#include "tests/persistence/seed.h"
+#include "tests/persistence/migrated_database_test.h"
 
 namespace confide::persistence {
 namespace {
@@ -72,34 +71,16 @@ UserRecord NewUser(const std::string& id, const std::string& clinic_id, v1::Role
   return record;
 }
 
-ClientRecord NewClient(const std::string& id, const std::string& clinic_id) {
-  ClientRecord record{.clinic_id = clinic_id};
-  record.client.set_id(id);
-  record.client.set_legal_given_name("Given");
-  record.client.set_legal_family_name("Family");
-  record.client.set_status(v1::CLIENT_STATUS_ACTIVE);
-  *record.client.mutable_create_time() = ToTimestamp(kCreateTime);
-  *record.client.mutable_update_time() = ToTimestamp(kCreateTime);
-  return record;
-}
-
 // A migrated scratch database holding clinics A and B, their clinicians, and clients 1 and 2
 // in clinic A and one client in clinic B.
-class IdentityRepositoryTest : public ::testing::Test {
+class IdentityRepositoryTest : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<ScratchDatabase>> scratch = ScratchDatabase::Create();
-    ASSERT_TRUE(scratch.ok()) << scratch.status();
-    scratch_ = *std::move(scratch);
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open({.url = scratch_->url()});
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    absl::StatusOr<std::vector<std::string>> applied = db_->Migrate();
-    ASSERT_TRUE(applied.ok()) << applied.status();
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) {
+      return;
+    }
     absl::Status seeded = Write([](UnitOfWork& uow) -> absl::Status {
-      if (absl::Status s = SeedClinicsAndClinicians(uow); !s.ok()) {
-        return s;
-      }
       for (const ClientRecord& client :
            {NewClient(kClient1, kClinicA), NewClient(kClient2, kClinicA),
             NewClient(kClientInB, kClinicB)}) {
@@ -110,33 +91,6 @@ class IdentityRepositoryTest : public ::testing::Test {
       return absl::OkStatus();
     });
     ASSERT_TRUE(seeded.ok()) << seeded;
-  }
-
-  absl::Status Write(absl::FunctionRef<absl::Status(UnitOfWork&)> work) {
-    return db_->transactions().Run(TransactionMode::kWrite, work);
-  }
-
-  // Runs `query` in a transaction of its own and returns what it returned.
-  template <typename Query>
-  auto Run(TransactionMode mode, Query query) -> decltype(query(std::declval<UnitOfWork&>())) {
-    std::optional<decltype(query(std::declval<UnitOfWork&>()))> result;
-    absl::Status status = db_->transactions().Run(mode, [&](UnitOfWork& uow) {
-      result.emplace(query(uow));
-      return result->status();
-    });
-    if (!status.ok()) {
-      return status;
-    }
-    return *std::move(result);
-  }
-  template <typename Query>
-  auto Read(Query query) {
-    return Run(TransactionMode::kRead, query);
-  }
-  // For conditional writes, whose answer is a value.
-  template <typename Query>
-  auto WriteReturning(Query query) {
-    return Run(TransactionMode::kWrite, query);
   }
 
   std::optional<UserRecord> FindUser(const std::string& id) {
@@ -170,10 +124,6 @@ class IdentityRepositoryTest : public ::testing::Test {
     }
     return primaries;
   }
-
-  // Declared first so the database closes its connections before the scratch copy is removed.
-  std::unique_ptr<ScratchDatabase> scratch_;
-  std::unique_ptr<Database> db_;
 };
 
 // ---- Users ----

@@ -49,21 +49,6 @@ std::vector<std::string> IdsOf(const std::vector<ClientRecord>& records) {
   return ids;
 }
 
-ClientRecord NewClient(const std::string& id, const std::string& clinic_id,
-                       const std::string& given, const std::string& family,
-                       v1::ClientStatus status = v1::CLIENT_STATUS_ACTIVE) {
-  ClientRecord record;
-  record.clinic_id = clinic_id;
-  record.version = 1;
-  record.client.set_id(id);
-  record.client.set_legal_given_name(given);
-  record.client.set_legal_family_name(family);
-  record.client.set_status(status);
-  *record.client.mutable_create_time() = ToTimestamp(kCreateTime);
-  *record.client.mutable_update_time() = ToTimestamp(kCreateTime);
-  return record;
-}
-
 // A client with every stored field set to something other than its default.
 ClientRecord FullClient() {
   ClientRecord record =

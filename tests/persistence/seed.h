@@ -2,12 +2,15 @@
 
 // What every repository test starts from: two clinics and their clinicians.
 
+#include <string>
 #include <tuple>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "services/auth/ports/user_repository.h"
+#include "services/clients/ports/client_repository.h"
 #include "services/clinics/ports/clinic_repository.h"
+#include "services/common/timestamps.h"
 #include "services/storage/ports/unit_of_work.h"
 
 namespace confide::persistence {
@@ -46,6 +49,23 @@ inline absl::Status SeedClinicsAndClinicians(UnitOfWork& uow) {
     }
   }
   return absl::OkStatus();
+}
+
+// A client record of `clinic_id` created at kCreateTime, ready for ClientRepository::Insert.
+inline ClientRecord NewClient(const std::string& id, const std::string& clinic_id,
+                              const std::string& given = "Given",
+                              const std::string& family = "Family",
+                              v1::ClientStatus status = v1::CLIENT_STATUS_ACTIVE) {
+  ClientRecord record;
+  record.clinic_id = clinic_id;
+  record.version = 1;
+  record.client.set_id(id);
+  record.client.set_legal_given_name(given);
+  record.client.set_legal_family_name(family);
+  record.client.set_status(status);
+  *record.client.mutable_create_time() = ToTimestamp(kCreateTime);
+  *record.client.mutable_update_time() = ToTimestamp(kCreateTime);
+  return record;
 }
 
 }  // namespace confide::persistence

@@ -13,14 +13,15 @@ namespace confide {
 
 // A client's intake as stored: the lifecycle in plain columns, every answer sealed. The
 // patient's answers and the clinician's summary are sealed separately (ClientDataCipher, one
-// FieldLocation each), so what the patient reads is never decrypted from the same value as what
-// only the care team may read.
+// FieldLocation each), so the summary is decrypted only for callers who may read it, never
+// along with the answers for the patient.
 struct IntakeRecord {
   std::string clinic_id;
   // One intake per client: the client id is the row's key.
   std::string client_id;
   v1::IntakeStatus status = v1::INTAKE_STATUS_DRAFT;
-  int64_t version = 1;
+  // 0 for an intake never saved; the first save stores 1.
+  int64_t version = 0;
   absl::Time create_time;
   absl::Time update_time;
   std::optional<absl::Time> submit_time;
@@ -41,7 +42,8 @@ class IntakeRepository {
                                                            std::string_view client_id) = 0;
   // ALREADY_EXISTS when the client already has one (a concurrent first save).
   virtual absl::Status Insert(const IntakeRecord& record) = 0;
-  // Replaces the row when its version is still `expected_version`; ABORTED otherwise.
+  // Replaces the row when its version is still `expected_version`; ABORTED otherwise (a plain
+  // status: the service words the reply).
   virtual absl::Status Update(const IntakeRecord& record, int64_t expected_version) = 0;
 };
 

@@ -46,8 +46,8 @@
 #include "services/clients/client_service.h"
 #include "services/common/base32.h"
 #include "services/common/timestamps.h"
-#include "services/messaging/ports/outbox.h"
 #include "services/consents/ports/consent_repository.h"
+#include "services/messaging/ports/outbox.h"
 #include "services/partners/portal_access_service.h"
 #include "services/policy/access_policy.h"
 #include "services/staff/staff_service.h"
@@ -1289,6 +1289,32 @@ TEST_F(AuthFlowsTest, PortalReInvitationOfAnExistingAccountSendsAResetToTheAccou
 
   ASSERT_TRUE(ResetPassword(TokenSentTo(kJo), "jo-reset-Password-2026").ok());
   EXPECT_EQ(PasswordHashOf(kJoUserId), "h:jo-reset-Password-2026");
+}
+
+// Acceptance checks the partner-involvement consent itself (an invitation issued while a
+// withdrawal was under way escapes the withdrawal's revocation) and answers exactly like an
+// unknown, used or revoked token, without saying that consent was withdrawn.
+TEST_F(AuthFlowsTest, PartnerInvitationWithoutConsentInForceIsRefusedLikeAnUnusableToken) {
+  const std::string jo = SignIn(kJo);
+  ASSERT_TRUE(InvitePartner(jo, "pat@partner.test").ok());
+  const std::string token = TokenSentTo("pat@partner.test");
+  const absl::Status withdrawn = db_.Seed([](UnitOfWork& uow) {
+    return uow.consents().End(kClinicA, "00000000-0000-7000-8000-00000000d001",
+                              v1::CONSENT_STATE_WITHDRAWN, kNow, kJoUserId, v1::ROLE_PATIENT);
+  });
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn;
+
+  const absl::Status refused = AcceptInvitation(token, "partner-Password-1").status();
+  const absl::Status unknown = AcceptInvitation("made-up-token", "partner-Password-1").status();
+
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused, unknown);
+  EXPECT_THAT(ViolatedFields(refused), ElementsAre("token"));
+  const InMemoryDatabase committed = db_.Committed();
+  EXPECT_THAT(committed.partner_links, IsEmpty());
+  for (const auto& [id, user] : committed.users) {
+    EXPECT_NE(user.user.email(), "pat@partner.test");
+  }
 }
 
 // The patient invites her partner with two shares; accepting makes the account and the link.
