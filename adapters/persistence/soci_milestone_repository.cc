@@ -84,20 +84,65 @@ absl::StatusOr<std::optional<MilestoneRecord>> SociMilestoneRepository::FindByRe
   }
 }
 
-absl::StatusOr<std::vector<MilestoneRecord>> SociMilestoneRepository::ListOfClient(
-    std::string_view clinic_id, std::string_view client_id) {
+absl::StatusOr<std::vector<std::string>> SociMilestoneRepository::GoalIdsWithMilestone(
+    std::string_view clinic_id, std::string_view plan_id) {
   try {
-    std::string clinic(clinic_id), client(client_id);
+    std::string clinic(clinic_id), plan(plan_id), goal_id;
+    soci::statement st =
+        (sql_.prepare << "SELECT goal_id FROM milestones WHERE clinic_id = :clinic_id AND "
+                         "plan_id = :plan_id AND goal_id <> ''",
+         soci::use(clinic), soci::use(plan), soci::into(goal_id));
+    st.execute();
+    std::vector<std::string> goal_ids;
+    while (st.fetch()) {
+      goal_ids.push_back(goal_id);
+    }
+    return goal_ids;
+  } catch (const std::exception& e) {
+    return StatusFromException(e, "milestones.goal_ids_with_milestone");
+  }
+}
+
+absl::StatusOr<std::vector<MilestoneRecord>> SociMilestoneRepository::ListOfClient(
+    std::string_view clinic_id, std::string_view client_id, std::string_view after_id, int limit) {
+  try {
+    std::string clinic(clinic_id), client(client_id), after(after_id);
+    // The keyset of the page's last row: (achieved date, create time, id).
+    std::string after_date;
+    long long after_time = 0;
+    if (!after.empty()) {
+      soci::statement last =
+          (sql_.prepare << "SELECT achieved_date, create_time FROM milestones WHERE clinic_id = "
+                           ":clinic_id AND client_id = :client_id AND id = :id",
+           soci::use(clinic), soci::use(client), soci::use(after), soci::into(after_date),
+           soci::into(after_time));
+      if (!last.execute(true)) {
+        return std::vector<MilestoneRecord>{};
+      }
+    }
     MilestoneRow row;
     soci::statement st(sql_);
     BindInto(st, row);
     st.exchange(soci::use(clinic));
     st.exchange(soci::use(client));
+    std::string where = "WHERE clinic_id = :clinic_id AND client_id = :client_id ";
+    if (!after.empty()) {
+      st.exchange(soci::use(after_date));
+      st.exchange(soci::use(after_date));
+      st.exchange(soci::use(after_time));
+      st.exchange(soci::use(after_date));
+      st.exchange(soci::use(after_time));
+      st.exchange(soci::use(after));
+      where +=
+          "AND (achieved_date < :d1 OR (achieved_date = :d2 AND create_time < :t2) OR "
+          "(achieved_date = :d3 AND create_time = :t3 AND id < :id3)) ";
+    }
+    int max_rows = limit;
+    st.exchange(soci::use(max_rows));
     st.alloc();
     // YYYY-MM-DD sorts as text in date order.
-    st.prepare(std::string(kColumns) +
-               "WHERE clinic_id = :clinic_id AND client_id = :client_id "
-               "ORDER BY achieved_date DESC, create_time DESC, id DESC");
+    st.prepare(std::string(kColumns) + where +
+               "ORDER BY achieved_date DESC, create_time DESC, id DESC LIMIT :lim");
     st.define_and_bind();
     std::vector<MilestoneRecord> milestones;
     st.execute();

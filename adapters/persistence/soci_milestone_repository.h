@@ -16,8 +16,12 @@ class SociMilestoneRepository final : public MilestoneRepository {
   absl::Status Insert(const MilestoneRecord& record) override;
   absl::StatusOr<std::optional<MilestoneRecord>> FindByRequestId(
       std::string_view clinic_id, std::string_view request_id) override;
+  absl::StatusOr<std::vector<std::string>> GoalIdsWithMilestone(std::string_view clinic_id,
+                                                                std::string_view plan_id) override;
   absl::StatusOr<std::vector<MilestoneRecord>> ListOfClient(std::string_view clinic_id,
-                                                            std::string_view client_id) override;
+                                                            std::string_view client_id,
+                                                            std::string_view after_id,
+                                                            int limit) override;
 
  private:
   soci::session& sql_;

@@ -150,19 +150,26 @@ absl::StatusOr<std::optional<PlanRecord>> SociPlanRepository::FindByCreateReques
   }
 }
 
-absl::StatusOr<std::vector<PlanRecord>> SociPlanRepository::ListOfClient(
-    std::string_view clinic_id, std::string_view client_id) {
+absl::StatusOr<std::vector<PlanRecord>> SociPlanRepository::ListOfClient(std::string_view clinic_id,
+                                                                         std::string_view client_id,
+                                                                         std::string_view after_id,
+                                                                         int limit) {
   try {
-    std::string clinic(clinic_id), client(client_id);
+    std::string clinic(clinic_id), client(client_id), after(after_id);
+    int max_rows = limit;
     PlanRow row;
     soci::statement st(sql_);
     BindPlan(st, row);
     st.exchange(soci::use(clinic));
     st.exchange(soci::use(client));
+    st.exchange(soci::use(after));
+    st.exchange(soci::use(after));
+    st.exchange(soci::use(max_rows));
     st.alloc();
     // Ids are UUIDv7: time-ordered, so id order is creation order.
     st.prepare(std::string(kPlanColumns) +
-               "WHERE clinic_id = :clinic_id AND client_id = :client_id ORDER BY id DESC");
+               "WHERE clinic_id = :clinic_id AND client_id = :client_id "
+               "AND (:after1 = '' OR id < :after2) ORDER BY id DESC LIMIT :limit");
     st.define_and_bind();
     std::vector<PlanRecord> plans;
     st.execute();
@@ -200,17 +207,22 @@ absl::StatusOr<std::optional<PlanVersionRecord>> SociPlanRepository::FindVersion
 }
 
 absl::StatusOr<std::vector<PlanVersionRecord>> SociPlanRepository::ListVersions(
-    std::string_view clinic_id, std::string_view plan_id) {
+    std::string_view clinic_id, std::string_view plan_id, int before_version, int limit) {
   try {
     std::string clinic(clinic_id), plan(plan_id);
+    int before = before_version, max_rows = limit;
     VersionRow row;
     soci::statement st(sql_);
     BindVersion(st, row);
     st.exchange(soci::use(clinic));
     st.exchange(soci::use(plan));
+    st.exchange(soci::use(before));
+    st.exchange(soci::use(before));
+    st.exchange(soci::use(max_rows));
     st.alloc();
     st.prepare(std::string(kVersionColumns) +
-               "WHERE clinic_id = :clinic_id AND plan_id = :plan_id ORDER BY version DESC");
+               "WHERE clinic_id = :clinic_id AND plan_id = :plan_id "
+               "AND (:before1 = 0 OR version < :before2) ORDER BY version DESC LIMIT :limit");
     st.define_and_bind();
     std::vector<PlanVersionRecord> versions;
     st.execute();

@@ -21,12 +21,16 @@ class SociPlanRepository final : public PlanRepository {
   absl::StatusOr<std::optional<PlanRecord>> FindByCreateRequestId(
       std::string_view clinic_id, std::string_view request_id) override;
   absl::StatusOr<std::vector<PlanRecord>> ListOfClient(std::string_view clinic_id,
-                                                       std::string_view client_id) override;
+                                                       std::string_view client_id,
+                                                       std::string_view after_id,
+                                                       int limit) override;
   absl::StatusOr<std::optional<PlanVersionRecord>> FindVersion(std::string_view clinic_id,
                                                                std::string_view plan_id,
                                                                int version) override;
   absl::StatusOr<std::vector<PlanVersionRecord>> ListVersions(std::string_view clinic_id,
-                                                              std::string_view plan_id) override;
+                                                              std::string_view plan_id,
+                                                              int before_version,
+                                                              int limit) override;
   absl::Status AdvanceLatest(std::string_view clinic_id, std::string_view plan_id, int expected,
                              int next) override;
   absl::Status SetShared(std::string_view clinic_id, std::string_view plan_id, int version,

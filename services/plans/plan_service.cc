@@ -1,13 +1,19 @@
 #include "services/plans/plan_service.h"
 
+#include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/api/field_errors.h"
+#include "services/api/page_token.h"
 #include "services/clients/ports/client_repository.h"
+#include "services/clients/writable_client.h"
 #include "services/common/text_checks.h"
 #include "services/common/timestamps.h"
 #include "services/partners/ports/partner_link_repository.h"
@@ -47,16 +53,50 @@ absl::Time StoredTime(absl::Time now) { return absl::FromUnixMicros(absl::ToUnix
 
 absl::Status PlanNotFound() { return absl::NotFoundError("plan not found"); }
 
-// At most `max` bytes of `text`, cut at a UTF-8 character boundary.
+// At most `max` characters (code points) of `text`, cut at a UTF-8 character boundary.
 std::string TruncateUtf8(const std::string& text, size_t max) {
-  if (text.size() <= max) {
-    return text;
+  size_t characters = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && characters++ == max) {
+      return text.substr(0, i);
+    }
   }
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
-    --end;
+  return text;
+}
+
+constexpr std::string_view kPlansList = "plans";
+constexpr std::string_view kMilestonesList = "milestones";
+constexpr std::string_view kVersionsListStem = "plan_versions.";
+
+// ListPlanVersions' cursor is a version number, not an id: page_token.h's token then names the
+// list "plan_versions.<last version shown>" and holds the plan id, so a token works only for
+// its own plan.
+std::string EncodeVersionPageToken(std::string_view plan_id, int last_version) {
+  return EncodePageToken(absl::StrCat(std::string(kVersionsListStem), last_version), plan_id);
+}
+
+absl::StatusOr<int> DecodeVersionPageToken(std::string_view plan_id, std::string_view token) {
+  const absl::Status bad = InvalidField(
+      "page_token", "is not a token from a previous ListPlanVersions response for this plan");
+  std::string decoded;
+  if (token.size() > 512 || !absl::WebSafeBase64Unescape(std::string(token), &decoded) ||
+      decoded.rfind(kVersionsListStem, 0) != 0) {
+    return bad;
   }
-  return text.substr(0, end);
+  const size_t colon = decoded.find(':');
+  int version = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(decoded.substr(kVersionsListStem.size(), colon - kVersionsListStem.size()),
+                        &version) ||
+      version < 1) {
+    return bad;
+  }
+  absl::StatusOr<std::string> plan =
+      DecodePageToken(decoded.substr(0, colon), token, "ListPlanVersions");
+  if (!plan.ok() || *plan != plan_id) {
+    return bad;
+  }
+  return version;
 }
 
 // The client's plan `plan_id` in the caller's clinic; NOT_FOUND for any other.
@@ -237,6 +277,91 @@ absl::StatusOr<bool> MaySeeGoals(RequestScope& scope) {
   return Decide(who, Action::kReadGoals, &**facts, relation) == Decision::kAllow;
 }
 
+// Gives each goal ACHIEVED in `shared` (a version being shared) that has no milestone yet its
+// milestone, in the words and with the date the patient is being shown. Milestones made here
+// and nowhere else before sharing reveal nothing of an unshared version; a goal has one at
+// most (also enforced by the database), so re-sharing or re-achieving adds none.
+absl::Status RecordSharedGoalMilestones(ClientDataCipher& cipher, IdGenerator& ids,
+                                        const v1::TherapyPlan& shared, RequestScope& scope) {
+  const Principal& who = *scope.principal;
+  absl::StatusOr<std::vector<std::string>> done =
+      scope.uow.milestones().GoalIdsWithMilestone(who.clinic_id, shared.id());
+  if (!done.ok()) {
+    return done.status();
+  }
+  const std::set<std::string> has_milestone(done->begin(), done->end());
+  for (const v1::Goal& goal : shared.goals()) {
+    if (goal.status() != v1::GOAL_STATUS_ACHIEVED || has_milestone.count(goal.id()) > 0) {
+      continue;
+    }
+    const std::string title = goal.patient_wording().empty()
+                                  ? std::string(kAchievedGoalTitle)
+                                  : TruncateUtf8(goal.patient_wording(), kMaxMilestoneTitle);
+    MilestoneRecord milestone{.id = ids.NewId(),
+                              .clinic_id = who.clinic_id,
+                              .client_id = shared.client_id(),
+                              .plan_id = shared.id(),
+                              .goal_id = goal.id(),
+                              .recorded_by_user_id = who.user_id,
+                              .recorded_by_role = who.role,
+                              .achieved_date = goal.achieved_date(),
+                              .create_time = StoredTime(scope.now)};
+    if (absl::Status s = StoreMilestone(cipher, scope, std::move(milestone), title); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The plan and goal a RecordMilestone caller links. The patient sees only shared versions, so
+// she may link only a plan with one, and never a goal: a goal's milestone comes from the care
+// team (or from sharing), one per goal. The care team may link a goal of the plan's current
+// content that has no milestone yet. Messages say nothing of a plan the caller cannot see.
+absl::Status CheckMilestoneLinks(ClientDataCipher& cipher, const v1::Milestone& sent,
+                                 RequestScope& scope) {
+  const bool patient = scope.principal->role == v1::ROLE_PATIENT;
+  if (patient && !sent.goal_id().empty()) {
+    return InvalidField("milestone.goal_id", "only the care team links milestones to goals");
+  }
+  if (sent.plan_id().empty()) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<PlanRecord> plan = LoadPlan(scope, sent.plan_id());
+  if (plan.status().code() == absl::StatusCode::kNotFound ||
+      (plan.ok() && patient && plan->shared_version == 0)) {
+    return InvalidField("milestone.plan_id", patient ? "names no plan shared with this client"
+                                                     : "names no plan of this client");
+  }
+  if (!plan.ok()) {
+    return plan.status();
+  }
+  if (sent.goal_id().empty()) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<v1::TherapyPlan> current = LoadVersion(cipher, scope, *plan, plan->latest_version);
+  if (!current.ok()) {
+    return current.status();
+  }
+  bool found = false;
+  for (const v1::Goal& goal : current->goals()) {
+    found = found || goal.id() == sent.goal_id();
+  }
+  if (!found) {
+    return InvalidField("milestone.goal_id", "names no goal of the plan");
+  }
+  absl::StatusOr<std::vector<std::string>> done =
+      scope.uow.milestones().GoalIdsWithMilestone(plan->clinic_id, plan->id);
+  if (!done.ok()) {
+    return done.status();
+  }
+  for (const std::string& goal_id : *done) {
+    if (goal_id == sent.goal_id()) {
+      return absl::AlreadyExistsError("the goal already has its milestone");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::TherapyPlan> PlanService::Create(const v1::CreatePlanRequest& request,
@@ -252,14 +377,18 @@ absl::StatusOr<v1::TherapyPlan> PlanService::Create(const v1::CreatePlanRequest&
       return **std::move(replay);
     }
   }
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
   const std::string plan_id = ids_.NewId();
   const absl::Time now = StoredTime(scope.now);
+  // Before validation, so a refused create is audited with the plan it would have made.
+  scope.audit.resource = PlanResource(scope.client_id, plan_id);
   absl::StatusOr<v1::TherapyPlan> first =
       FirstPlanVersion(request.plan(), plan_id, scope.client_id, who.user_id, now);
   if (!first.ok()) {
     return first.status();
   }
-  scope.audit.resource = PlanResource(scope.client_id, plan_id);
   const PlanRecord record{.id = plan_id,
                           .clinic_id = who.clinic_id,
                           .client_id = scope.client_id,
@@ -301,21 +430,41 @@ absl::StatusOr<v1::TherapyPlan> PlanService::Get(const v1::GetPlanRequest& reque
   return LoadVersion(cipher_, scope, *plan, number);
 }
 
-absl::StatusOr<v1::ListPlansResponse> PlanService::List(RequestScope& scope) {
-  absl::StatusOr<std::vector<PlanRecord>> plans =
-      scope.uow.plans().ListOfClient(scope.principal->clinic_id, scope.client_id);
+absl::StatusOr<v1::ListPlansResponse> PlanService::List(const v1::ListPlansRequest& request,
+                                                        RequestScope& scope) {
+  scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/plans");
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  std::string after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::string> last =
+        DecodePageToken(kPlansList, request.page_token(), "ListPlans");
+    if (!last.ok()) {
+      return last.status();
+    }
+    after = *std::move(last);
+  }
+  // One row more than the page shows tells whether there is a next page.
+  absl::StatusOr<std::vector<PlanRecord>> plans = scope.uow.plans().ListOfClient(
+      scope.principal->clinic_id, scope.client_id, after, *page_size + 1);
   if (!plans.ok()) {
     return plans.status();
   }
   v1::ListPlansResponse response;
-  for (const PlanRecord& plan : *plans) {
+  const int shown = std::min<int>(*page_size, plans->size());
+  for (int i = 0; i < shown; ++i) {
+    const PlanRecord& plan = (*plans)[i];
     absl::StatusOr<v1::TherapyPlan> latest = LoadVersion(cipher_, scope, plan, plan.latest_version);
     if (!latest.ok()) {
       return latest.status();
     }
     *response.add_plans() = *std::move(latest);
   }
-  scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/plans");
+  if (static_cast<int>(plans->size()) > *page_size) {
+    response.set_next_page_token(EncodePageToken(kPlansList, (*plans)[shown - 1].id));
+  }
   return response;
 }
 
@@ -326,18 +475,34 @@ absl::StatusOr<v1::ListPlanVersionsResponse> PlanService::ListVersions(
     return plan.status();
   }
   scope.audit.resource = PlanResource(scope.client_id, plan->id);
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  int before = 0;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<int> last = DecodeVersionPageToken(plan->id, request.page_token());
+    if (!last.ok()) {
+      return last.status();
+    }
+    before = *last;
+  }
   absl::StatusOr<std::vector<PlanVersionRecord>> rows =
-      scope.uow.plans().ListVersions(plan->clinic_id, plan->id);
+      scope.uow.plans().ListVersions(plan->clinic_id, plan->id, before, *page_size + 1);
   if (!rows.ok()) {
     return rows.status();
   }
   v1::ListPlanVersionsResponse response;
-  for (const PlanVersionRecord& row : *rows) {
-    absl::StatusOr<v1::TherapyPlan> version = OpenVersion(cipher_, scope, *plan, row);
+  const int shown = std::min<int>(*page_size, rows->size());
+  for (int i = 0; i < shown; ++i) {
+    absl::StatusOr<v1::TherapyPlan> version = OpenVersion(cipher_, scope, *plan, (*rows)[i]);
     if (!version.ok()) {
       return version.status();
     }
     *response.add_versions() = *std::move(version);
+  }
+  if (static_cast<int>(rows->size()) > *page_size) {
+    response.set_next_page_token(EncodeVersionPageToken(plan->id, (*rows)[shown - 1].version));
   }
   return response;
 }
@@ -350,6 +515,9 @@ absl::StatusOr<v1::TherapyPlan> PlanService::Update(const v1::UpdatePlanRequest&
     return plan.status();
   }
   scope.audit.resource = PlanResource(scope.client_id, plan->id);
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
   if (request.plan().etag() != EtagOf(plan->latest_version)) {
     return absl::AbortedError(
         "etag does not match the plan's latest version: someone changed it; reload and retry");
@@ -363,36 +531,20 @@ absl::StatusOr<v1::TherapyPlan> PlanService::Update(const v1::UpdatePlanRequest&
   if (!next.ok()) {
     return next.status();
   }
-  const std::vector<v1::Goal> achieved = NewlyAchievedGoals(*latest, *next);
+  // Goals achieved here earn their milestone when a version showing them is shared (Share):
+  // a milestone made now would show the patient a version she has not been given.
+  bool version_taken = false;
   absl::Status stored = scope.uow.Atomically([&]() -> absl::Status {
     if (absl::Status s = scope.uow.plans().AdvanceLatest(who.clinic_id, plan->id,
                                                          plan->latest_version, next->version());
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = StoreVersion(cipher_, scope, *next); !s.ok()) {
-      return s;
-    }
-    for (const v1::Goal& goal : achieved) {
-      const std::string title = goal.patient_wording().empty()
-                                    ? std::string(kAchievedGoalTitle)
-                                    : TruncateUtf8(goal.patient_wording(), kMaxMilestoneTitle);
-      MilestoneRecord milestone{.id = ids_.NewId(),
-                                .clinic_id = who.clinic_id,
-                                .client_id = scope.client_id,
-                                .plan_id = plan->id,
-                                .goal_id = goal.id(),
-                                .recorded_by_user_id = who.user_id,
-                                .recorded_by_role = who.role,
-                                .achieved_date = goal.achieved_date(),
-                                .create_time = StoredTime(scope.now)};
-      if (absl::Status s = StoreMilestone(cipher_, scope, std::move(milestone), title); !s.ok()) {
-        return s;
-      }
-    }
-    return absl::OkStatus();
+    absl::Status s = StoreVersion(cipher_, scope, *next);
+    version_taken = s.code() == absl::StatusCode::kAlreadyExists;
+    return s;
   });
-  if (stored.code() == absl::StatusCode::kAlreadyExists) {
+  if (version_taken) {
     // Another update made this version number first (PostgreSQL, several servers).
     return absl::AbortedError("the plan has a newer version; reload and retry");
   }
@@ -410,14 +562,21 @@ absl::StatusOr<v1::TherapyPlan> PlanService::Share(const v1::SharePlanVersionReq
     return plan.status();
   }
   scope.audit.resource = PlanResource(scope.client_id, plan->id);
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
   const int number = request.version() == 0 ? plan->latest_version : request.version();
   absl::StatusOr<v1::TherapyPlan> shown = LoadVersion(cipher_, scope, *plan, number);
   if (!shown.ok()) {
     return shown.status();
   }
-  if (absl::Status s = scope.uow.Atomically([&] {
-        return scope.uow.plans().SetShared(plan->clinic_id, plan->id, number,
-                                           StoredTime(scope.now));
+  if (absl::Status s = scope.uow.Atomically([&]() -> absl::Status {
+        if (absl::Status set = scope.uow.plans().SetShared(plan->clinic_id, plan->id, number,
+                                                           StoredTime(scope.now));
+            !set.ok()) {
+          return set;
+        }
+        return RecordSharedGoalMilestones(cipher_, ids_, *shown, scope);
       });
       !s.ok()) {
     return s;
@@ -432,13 +591,21 @@ absl::StatusOr<v1::ListSharedPlansResponse> PlanService::ListShared(RequestScope
   if (!with_goals.ok()) {
     return with_goals.status();
   }
-  absl::StatusOr<std::vector<PlanRecord>> plans =
-      scope.uow.plans().ListOfClient(scope.principal->clinic_id, scope.client_id);
-  if (!plans.ok()) {
-    return plans.status();
+  std::vector<PlanRecord> plans;
+  for (std::string after;;) {
+    absl::StatusOr<std::vector<PlanRecord>> page = scope.uow.plans().ListOfClient(
+        scope.principal->clinic_id, scope.client_id, after, kMaxPageSize);
+    if (!page.ok()) {
+      return page.status();
+    }
+    plans.insert(plans.end(), page->begin(), page->end());
+    if (static_cast<int>(page->size()) < kMaxPageSize) {
+      break;
+    }
+    after = page->back().id;
   }
   v1::ListSharedPlansResponse response;
-  for (const PlanRecord& plan : *plans) {
+  for (const PlanRecord& plan : plans) {
     if (plan.shared_version == 0) {
       continue;
     }
@@ -465,32 +632,15 @@ absl::StatusOr<v1::Milestone> PlanService::RecordMilestone(
       return **std::move(replay);
     }
   }
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
   const v1::Milestone& sent = request.milestone();
   if (absl::Status valid = ValidateMilestoneFields(sent, "milestone", scope.now); !valid.ok()) {
     return valid;
   }
-  if (!sent.plan_id().empty()) {
-    absl::StatusOr<PlanRecord> plan = LoadPlan(scope, sent.plan_id());
-    if (plan.status().code() == absl::StatusCode::kNotFound) {
-      return InvalidField("milestone.plan_id", "names no plan of this client");
-    }
-    if (!plan.ok()) {
-      return plan.status();
-    }
-    if (!sent.goal_id().empty()) {
-      absl::StatusOr<v1::TherapyPlan> latest =
-          LoadVersion(cipher_, scope, *plan, plan->latest_version);
-      if (!latest.ok()) {
-        return latest.status();
-      }
-      bool found = false;
-      for (const v1::Goal& goal : latest->goals()) {
-        found = found || goal.id() == sent.goal_id();
-      }
-      if (!found) {
-        return InvalidField("milestone.goal_id", "names no goal of the plan's latest version");
-      }
-    }
+  if (absl::Status linked = CheckMilestoneLinks(cipher_, sent, scope); !linked.ok()) {
+    return linked;
   }
   MilestoneRecord record{.id = ids_.NewId(),
                          .clinic_id = who.clinic_id,
@@ -527,20 +677,49 @@ absl::StatusOr<v1::Milestone> PlanService::RecordMilestone(
   return milestone;
 }
 
-absl::StatusOr<v1::ListMilestonesResponse> PlanService::ListMilestones(RequestScope& scope) {
+absl::StatusOr<v1::ListMilestonesResponse> PlanService::ListMilestones(
+    const v1::ListMilestonesRequest& request, RequestScope& scope) {
   scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/milestones");
-  absl::StatusOr<std::vector<MilestoneRecord>> rows =
-      scope.uow.milestones().ListOfClient(scope.principal->clinic_id, scope.client_id);
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  std::string after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::string> last =
+        DecodePageToken(kMilestonesList, request.page_token(), "ListMilestones");
+    if (!last.ok()) {
+      return last.status();
+    }
+    after = *std::move(last);
+  }
+  // A goal's milestone tells of the goal: a partner without the goals share does not see it.
+  absl::StatusOr<bool> with_goals = MaySeeGoals(scope);
+  if (!with_goals.ok()) {
+    return with_goals.status();
+  }
+  absl::StatusOr<std::vector<MilestoneRecord>> rows = scope.uow.milestones().ListOfClient(
+      scope.principal->clinic_id, scope.client_id, after, *page_size + 1);
   if (!rows.ok()) {
     return rows.status();
   }
   v1::ListMilestonesResponse response;
-  for (const MilestoneRecord& row : *rows) {
+  const int shown = std::min<int>(*page_size, rows->size());
+  for (int i = 0; i < shown; ++i) {
+    const MilestoneRecord& row = (*rows)[i];
+    if (!row.goal_id.empty() && !*with_goals) {
+      continue;
+    }
     absl::StatusOr<v1::Milestone> milestone = OpenMilestone(cipher_, scope, row);
     if (!milestone.ok()) {
       return milestone.status();
     }
     *response.add_milestones() = *std::move(milestone);
+  }
+  // A page may hold fewer than page_size milestones when some were left out; the token still
+  // continues after the last row read.
+  if (static_cast<int>(rows->size()) > *page_size) {
+    response.set_next_page_token(EncodePageToken(kMilestonesList, (*rows)[shown - 1].id));
   }
   return response;
 }
@@ -566,7 +745,7 @@ void PlanService::Register(MethodTable& table) {
       .action = Action::kReadClinicalPlan,
       .target_client = [](const v1::ListPlansRequest& r) { return r.client_id(); },
       .validate = ValidateListPlans,
-      .handler = [this](const auto&, RequestScope& s) { return List(s); }});
+      .handler = [this](const auto& r, RequestScope& s) { return List(r, s); }});
   table.Add(MethodDefinition<v1::ListPlanVersionsRequest, v1::ListPlanVersionsResponse>{
       .full_name = "confide.v1.PlanService.ListPlanVersions",
       .mode = TransactionMode::kRead,
@@ -608,7 +787,7 @@ void PlanService::Register(MethodTable& table) {
       .action = Action::kReadProgressSummary,
       .target_client = [](const v1::ListMilestonesRequest& r) { return r.client_id(); },
       .validate = ValidateListMilestones,
-      .handler = [this](const auto&, RequestScope& s) { return ListMilestones(s); }});
+      .handler = [this](const auto& r, RequestScope& s) { return ListMilestones(r, s); }});
 }
 
 }  // namespace confide

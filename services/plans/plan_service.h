@@ -10,7 +10,8 @@ namespace confide {
 
 // Therapy plans and milestones. Access has already been decided by the pipeline when these
 // run; they enforce the record's own rules: versions are never changed, an update needs the
-// latest version's etag, the patient sees only the shared version in patient wording, and a
+// latest version's etag, the patient sees only the shared version in patient wording (goal
+// milestones are made when a version is shared, so they reveal nothing unshared), and a
 // retried create or milestone (same request id) returns the first result.
 class PlanService {
  public:
@@ -18,7 +19,8 @@ class PlanService {
 
   absl::StatusOr<v1::TherapyPlan> Create(const v1::CreatePlanRequest& request, RequestScope& scope);
   absl::StatusOr<v1::TherapyPlan> Get(const v1::GetPlanRequest& request, RequestScope& scope);
-  absl::StatusOr<v1::ListPlansResponse> List(RequestScope& scope);
+  absl::StatusOr<v1::ListPlansResponse> List(const v1::ListPlansRequest& request,
+                                             RequestScope& scope);
   absl::StatusOr<v1::ListPlanVersionsResponse> ListVersions(
       const v1::ListPlanVersionsRequest& request, RequestScope& scope);
   absl::StatusOr<v1::TherapyPlan> Update(const v1::UpdatePlanRequest& request, RequestScope& scope);
@@ -27,7 +29,8 @@ class PlanService {
   absl::StatusOr<v1::ListSharedPlansResponse> ListShared(RequestScope& scope);
   absl::StatusOr<v1::Milestone> RecordMilestone(const v1::RecordMilestoneRequest& request,
                                                 RequestScope& scope);
-  absl::StatusOr<v1::ListMilestonesResponse> ListMilestones(RequestScope& scope);
+  absl::StatusOr<v1::ListMilestonesResponse> ListMilestones(
+      const v1::ListMilestonesRequest& request, RequestScope& scope);
 
   // Adds the nine PlanService RPCs to `table`.
   void Register(MethodTable& table);

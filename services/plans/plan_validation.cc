@@ -2,12 +2,14 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/api/field_errors.h"
+#include "services/api/page_token.h"
 #include "services/common/text_checks.h"
 
 namespace confide {
@@ -15,24 +17,38 @@ namespace {
 
 constexpr size_t kMaxItemId = 64;
 constexpr std::string_view kMe = "me";
+// A caller can fix this many at a time; more would only make a huge request's answer huge.
+constexpr size_t kMaxViolations = 20;
 
-// Collects every field problem, one per field, so a caller can fix them all in one go.
+// Unicode code points in `text` (valid UTF-8 assumed; every byte that does not continue a
+// character starts one). Limits are in characters, so a patient writing in Greek or with
+// emoji gets as much room as one writing ASCII.
+size_t CharacterCount(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) {
+    count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return count;
+}
+
+// Collects field problems, one per field and at most kMaxViolations, so a caller can fix them
+// in one go.
 class Checker {
  public:
   explicit Checker(std::string prefix) : prefix_(std::move(prefix)) {}
 
   void Fail(const std::string& field, std::string_view why) {
-    const std::string path = prefix_.empty() ? field : absl::StrCat(prefix_, ".", field);
-    for (const FieldViolation& existing : violations_) {
-      if (existing.field == path) {
-        return;
-      }
+    if (violations_.size() >= kMaxViolations) {
+      return;
     }
-    violations_.push_back({path, std::string(why)});
+    const std::string path = prefix_.empty() ? field : absl::StrCat(prefix_, ".", field);
+    if (fields_.insert(path).second) {
+      violations_.push_back({path, std::string(why)});
+    }
   }
   // One-line text (titles): no control characters at all.
   void Line(const std::string& field, const std::string& value, size_t max) {
-    if (value.size() > max) {
+    if (CharacterCount(value) > max) {
       Fail(field, absl::StrCat("must be at most ", max, " characters"));
     } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
       Fail(field, "must be UTF-8 text without control characters");
@@ -40,7 +56,7 @@ class Checker {
   }
   // Prose may hold line breaks and tabs, nothing else below U+0020.
   void Prose(const std::string& field, const std::string& value, size_t max) {
-    if (value.size() > max) {
+    if (CharacterCount(value) > max) {
       Fail(field, absl::StrCat("must be at most ", max, " characters"));
       return;
     }
@@ -65,6 +81,7 @@ class Checker {
 
  private:
   std::string prefix_;
+  std::set<std::string> fields_;
   std::vector<FieldViolation> violations_;
 };
 
@@ -72,9 +89,36 @@ std::string Indexed(const std::string& field, int i) { return absl::StrCat(field
 
 absl::CivilDay UtcDay(absl::Time now) { return absl::ToCivilDay(now, absl::UTCTimeZone()); }
 
+// "Not in the future" allows one day past the UTC date: east of UTC (up to UTC+14) it is
+// already tomorrow while UTC is still today.
 bool IsAfterToday(const std::string& date, absl::Time now) {
   absl::CivilDay day;
-  return absl::ParseCivilTime(date, &day) && day > UtcDay(now);
+  return absl::ParseCivilTime(date, &day) && day > UtcDay(now) + 1;
+}
+
+// The repeated fields' bounds, checked before anything walks them (ids, links): a request with
+// 100,000 goals is refused before its goals are looked at. `prefix` is the plan's path.
+void CheckCounts(const v1::TherapyPlan& plan, Checker& check) {
+  if (plan.problems_size() > kMaxProblems) {
+    check.Fail("problems", absl::StrCat("may hold at most ", kMaxProblems, " problems"));
+  }
+  if (plan.goals_size() > kMaxGoals) {
+    check.Fail("goals", absl::StrCat("may hold at most ", kMaxGoals, " goals"));
+  } else {
+    for (int i = 0; i < plan.goals_size(); ++i) {
+      if (plan.goals(i).problem_ids_size() > kMaxGoalProblems) {
+        check.Fail(absl::StrCat("goals[", i, "].problem_ids"),
+                   absl::StrCat("may name at most ", kMaxGoalProblems, " problems"));
+      }
+    }
+  }
+  if (plan.interventions_size() > kMaxInterventions) {
+    check.Fail("interventions",
+               absl::StrCat("may hold at most ", kMaxInterventions, " interventions"));
+  }
+  if (plan.disciplines_size() > kMaxDisciplines) {
+    check.Fail("disciplines", absl::StrCat("may hold at most ", kMaxDisciplines, " disciplines"));
+  }
 }
 
 void CheckProblems(const v1::TherapyPlan& plan, Checker& check) {
@@ -132,9 +176,17 @@ void CheckGoals(const v1::TherapyPlan& plan, absl::Time now, Checker& check) {
     } else if (!goal.achieved_date().empty()) {
       check.Fail(at + ".achieved_date", "is only for goals whose status is ACHIEVED");
     }
+    if (goal.problem_ids_size() > kMaxGoalProblems) {
+      check.Fail(at + ".problem_ids",
+                 absl::StrCat("may name at most ", kMaxGoalProblems, " problems"));
+      continue;
+    }
+    std::set<std::string> linked;
     for (int j = 0; j < goal.problem_ids_size(); ++j) {
       if (problem_ids.count(goal.problem_ids(j)) == 0) {
         check.Fail(Indexed(at + ".problem_ids", j), "names no problem of the plan");
+      } else if (!linked.insert(goal.problem_ids(j)).second) {
+        check.Fail(Indexed(at + ".problem_ids", j), "names a problem twice");
       }
     }
   }
@@ -177,15 +229,26 @@ void CheckDisciplines(const v1::TherapyPlan& plan, Checker& check) {
   }
 }
 
-// The next free "<stem>-<n>" among `used`.
-std::string FreeId(const std::string& stem, std::set<std::string>& used) {
-  for (int n = 1;; ++n) {
-    std::string id = absl::StrCat(stem, "-", n);
-    if (used.insert(id).second) {
-      return id;
+// Hands out "<stem>-<n>" ids that are not in `used`, counting up: each call resumes where the
+// last stopped, so giving k ids among u used ones takes O((k + u) log u), not O(k * u).
+class FreeIds {
+ public:
+  FreeIds(std::string stem, std::set<std::string> used)
+      : stem_(std::move(stem)), used_(std::move(used)) {}
+  std::string Next() {
+    for (;;) {
+      std::string id = absl::StrCat(stem_, "-", ++n_);
+      if (used_.insert(id).second) {
+        return id;
+      }
     }
   }
-}
+
+ private:
+  std::string stem_;
+  std::set<std::string> used_;
+  long long n_ = 0;
+};
 
 absl::Status RequireClientId(const std::string& client_id, std::string_view field) {
   return client_id.empty() ? InvalidField(field, "is required") : absl::OkStatus();
@@ -261,7 +324,7 @@ bool IsPlanDate(std::string_view text) {
   if (!absl::ParseCivilTime(absl::string_view(text.data(), text.size()), &day)) {
     return false;
   }
-  return absl::FormatCivilTime(day) == text && day.year() >= 1900;
+  return absl::FormatCivilTime(day) == text && day.year() >= 1900 && day.year() <= 2100;
 }
 
 bool IsPlanItemId(std::string_view id) {
@@ -276,22 +339,29 @@ bool IsPlanItemId(std::string_view id) {
   return true;
 }
 
-void AssignMissingItemIds(v1::TherapyPlan& plan) {
+void AssignMissingItemIds(v1::TherapyPlan& plan, const v1::TherapyPlan* before) {
   std::set<std::string> problem_ids, goal_ids;
-  for (const v1::Problem& problem : plan.problems()) {
-    problem_ids.insert(problem.id());
-  }
-  for (const v1::Goal& goal : plan.goals()) {
-    goal_ids.insert(goal.id());
-  }
-  for (v1::Problem& problem : *plan.mutable_problems()) {
-    if (problem.id().empty()) {
-      problem.set_id(FreeId("problem", problem_ids));
+  for (const v1::TherapyPlan* source : {static_cast<const v1::TherapyPlan*>(&plan), before}) {
+    if (source == nullptr) {
+      continue;
+    }
+    for (const v1::Problem& problem : source->problems()) {
+      problem_ids.insert(problem.id());
+    }
+    for (const v1::Goal& goal : source->goals()) {
+      goal_ids.insert(goal.id());
     }
   }
+  FreeIds new_problem_ids("problem", std::move(problem_ids));
+  for (v1::Problem& problem : *plan.mutable_problems()) {
+    if (problem.id().empty()) {
+      problem.set_id(new_problem_ids.Next());
+    }
+  }
+  FreeIds new_goal_ids("goal", std::move(goal_ids));
   for (v1::Goal& goal : *plan.mutable_goals()) {
     if (goal.id().empty()) {
-      goal.set_id(FreeId("goal", goal_ids));
+      goal.set_id(new_goal_ids.Next());
     }
   }
 }
@@ -354,7 +424,12 @@ absl::Status ValidateCreatePlan(const v1::CreatePlanRequest& request) {
   if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
     return s;
   }
-  return CheckRequestId(request.request_id());
+  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
+    return s;
+  }
+  Checker check{"plan"};
+  CheckCounts(request.plan(), check);
+  return check.Result();
 }
 
 absl::Status ValidateGetPlan(const v1::GetPlanRequest& request) {
@@ -366,11 +441,17 @@ absl::Status ValidateGetPlan(const v1::GetPlanRequest& request) {
 }
 
 absl::Status ValidateListPlans(const v1::ListPlansRequest& request) {
-  return RequireClientId(request.client_id(), "client_id");
+  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
+    return s;
+  }
+  return EffectivePageSize(request.page_size()).status();
 }
 
 absl::Status ValidateListPlanVersions(const v1::ListPlanVersionsRequest& request) {
-  return RequireClientAndPlan(request.client_id(), request.plan_id());
+  if (absl::Status s = RequireClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
+    return s;
+  }
+  return EffectivePageSize(request.page_size()).status();
 }
 
 absl::Status ValidateUpdatePlan(const v1::UpdatePlanRequest& request) {
@@ -387,7 +468,12 @@ absl::Status ValidateUpdatePlan(const v1::UpdatePlanRequest& request) {
   if (std::string problem = UpdateMaskProblem(request.update_mask()); !problem.empty()) {
     violations.push_back({"update_mask", problem});
   }
-  return InvalidFields(violations);
+  if (!violations.empty()) {
+    return InvalidFields(violations);
+  }
+  Checker check{"plan"};
+  CheckCounts(request.plan(), check);
+  return check.Result();
 }
 
 absl::Status ValidateSharePlanVersion(const v1::SharePlanVersionRequest& request) {
@@ -410,7 +496,10 @@ absl::Status ValidateRecordMilestone(const v1::RecordMilestoneRequest& request) 
 }
 
 absl::Status ValidateListMilestones(const v1::ListMilestonesRequest& request) {
-  return RequireClientId(request.client_id(), "client_id");
+  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
+    return s;
+  }
+  return EffectivePageSize(request.page_size()).status();
 }
 
 }  // namespace confide

@@ -23,19 +23,24 @@ inline constexpr int kMaxProblems = 50;
 inline constexpr int kMaxGoals = 50;
 inline constexpr int kMaxInterventions = 100;
 inline constexpr int kMaxDisciplines = 10;
+// Problems one goal may name (each at most once).
+inline constexpr int kMaxGoalProblems = 50;
 
-// True for a real calendar date written YYYY-MM-DD (1900 or later).
+// True for a real calendar date written YYYY-MM-DD from 1900-01-01 to 2100-12-31.
 bool IsPlanDate(std::string_view text);
 
 // True for a problem or goal id: 1-64 of [A-Za-z0-9_-].
 bool IsPlanItemId(std::string_view id);
 
 // Gives every problem and goal without an id one ("problem-<n>", "goal-<n>") that no other item
-// of the plan uses, so a clinician may send new items without inventing ids.
-void AssignMissingItemIds(v1::TherapyPlan& plan);
+// of the plan, nor of `before` (the version an update starts from; may be null), uses, so a
+// clinician may send new items without inventing ids and a new goal never takes the id of one
+// just removed. Linear in the number of items (plus log factors).
+void AssignMissingItemIds(v1::TherapyPlan& plan, const v1::TherapyPlan* before = nullptr);
 
-// Checks a plan's content as it would be stored: lengths, enums, dates (ACHIEVED goals need an
-// achieved date that is not after `now`'s UTC date), unique well-formed ids, goal→problem links.
+// Checks a plan's content as it would be stored: lengths (in characters), enums, dates (ACHIEVED
+// goals need an achieved date at most one day after `now`'s UTC date: time zones east of UTC),
+// unique well-formed ids, goal→problem links (each at most once).
 // Output-only fields are ignored. `prefix` is the plan's path in the request ("plan").
 absl::Status ValidatePlanContent(const v1::TherapyPlan& plan, std::string_view prefix,
                                  absl::Time now);
@@ -44,11 +49,13 @@ absl::Status ValidatePlanContent(const v1::TherapyPlan& plan, std::string_view p
 // naming update_mask for an empty mask, an output-only field or a name that is not a field.
 absl::Status ValidatePlanUpdateMask(const google::protobuf::FieldMask& mask);
 
-// Checks a milestone as sent by a caller (title, achieved date not after `now`'s UTC date, link
-// ids' shape); `prefix` is its path in the request ("milestone").
+// Checks a milestone as sent by a caller (title, achieved date at most one day after `now`'s UTC
+// date, link ids' shape); `prefix` is its path in the request ("milestone").
 absl::Status ValidateMilestoneFields(const v1::Milestone& milestone, std::string_view prefix,
                                      absl::Time now);
 
+// Create and Update also check the plan's repeated-field counts here, before any handler walks
+// the items.
 absl::Status ValidateCreatePlan(const v1::CreatePlanRequest& request);
 absl::Status ValidateGetPlan(const v1::GetPlanRequest& request);
 absl::Status ValidateListPlans(const v1::ListPlansRequest& request);

@@ -1,6 +1,5 @@
 #include "services/plans/plan_versioning.h"
 
-#include <map>
 #include <string>
 
 #include "google/protobuf/util/field_mask_util.h"
@@ -43,6 +42,8 @@ absl::StatusOr<v1::TherapyPlan> FirstPlanVersion(const v1::TherapyPlan& requeste
                                                  std::string_view client_id,
                                                  std::string_view author_user_id, absl::Time now) {
   v1::TherapyPlan plan = PlanContent(requested);
+  // Fields this server does not know (a newer client's, or smuggled) are never stored.
+  plan.DiscardUnknownFields();
   AssignMissingItemIds(plan);
   ApplyDefaults(plan);
   if (absl::Status valid = ValidatePlanContent(plan, "plan", now); !valid.ok()) {
@@ -69,7 +70,9 @@ absl::StatusOr<v1::TherapyPlan> NextPlanVersion(const v1::TherapyPlan& latest,
   options.set_replace_message_fields(true);
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(PlanContent(changes), mask, options, &next);
-  AssignMissingItemIds(next);
+  // Unknown fields inside the replaced messages survive the merge: drop them, as above.
+  next.DiscardUnknownFields();
+  AssignMissingItemIds(next, &latest);
   ApplyDefaults(next);
   if (absl::Status valid = ValidatePlanContent(next, "plan", now); !valid.ok()) {
     return valid;
@@ -82,23 +85,6 @@ absl::StatusOr<v1::TherapyPlan> NextPlanVersion(const v1::TherapyPlan& latest,
   *next.mutable_create_time() = latest.create_time();
   next.set_shared_version(latest.shared_version());
   return next;
-}
-
-std::vector<v1::Goal> NewlyAchievedGoals(const v1::TherapyPlan& before,
-                                         const v1::TherapyPlan& after) {
-  std::map<std::string, v1::GoalStatus> status_before;
-  for (const v1::Goal& goal : before.goals()) {
-    status_before[goal.id()] = goal.status();
-  }
-  std::vector<v1::Goal> achieved;
-  for (const v1::Goal& goal : after.goals()) {
-    auto it = status_before.find(goal.id());
-    if (goal.status() == v1::GOAL_STATUS_ACHIEVED &&
-        (it == status_before.end() || it->second != v1::GOAL_STATUS_ACHIEVED)) {
-      achieved.push_back(goal);
-    }
-  }
-  return achieved;
 }
 
 }  // namespace confide

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <string_view>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -29,10 +28,5 @@ absl::StatusOr<v1::TherapyPlan> NextPlanVersion(const v1::TherapyPlan& latest,
                                                 const v1::TherapyPlan& changes,
                                                 const google::protobuf::FieldMask& mask,
                                                 std::string_view author_user_id, absl::Time now);
-
-// The goals of `after` that are ACHIEVED there and were not in `before` (absent or another
-// status): each earns a milestone.
-std::vector<v1::Goal> NewlyAchievedGoals(const v1::TherapyPlan& before,
-                                         const v1::TherapyPlan& after);
 
 }  // namespace confide

@@ -20,6 +20,7 @@ v1::SharedPlan ToSharedPlan(const v1::TherapyPlan& version, absl::Time share_tim
   if (with_goals) {
     for (const v1::Goal& goal : version.goals()) {
       v1::SharedGoal* out = shared.add_goals();
+      out->set_id(goal.id());
       out->set_patient_wording(goal.patient_wording());
       out->set_target_date(goal.target_date());
       out->set_status(goal.status());

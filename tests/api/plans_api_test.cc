@@ -1,13 +1,16 @@
 // Therapy plans and milestones over REST (and one call over gRPC), against the real
 // confide-server: every field round-trips, changes make new versions and leave old ones as they
 // were, the patient and her partner see only the shared version in patient wording, an achieved
-// goal becomes a milestone, and nothing of the plan is stored in clear.
+// goal becomes a milestone once a version showing it is shared (never before), lists page, and
+// nothing of the plan is stored in clear.
 
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/time/time.h"
 #include "api_test_fixture.h"
 #include "confide/v1/plans.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -20,6 +23,8 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+constexpr int kAlreadyExists = 6;
 
 std::string PlansPath(const std::string& client_id) {
   return "/v1/clients/" + client_id + "/plans";
@@ -103,6 +108,22 @@ class PlansApiTest : public GrpcApiTestBase {
     body["etag"] = plan.value("etag", "");
     return Rest().Patch(PlanPath(kJoClientId, plan.value("id", "")) + "?updateMask=" + mask, body,
                         token);
+  }
+
+  // Jo's milestones linked to `plan_id`.
+  static std::vector<nlohmann::json> MilestonesOfPlan(const std::string& plan_id) {
+    HttpResponse listed = Rest().Get("/v1/clients/me/milestones?pageSize=500", TokenOf(kJoEmail));
+    EXPECT_EQ(listed.status, 200) << listed.body;
+    std::vector<nlohmann::json> out;
+    if (listed.status == 200 && listed.Json().contains("milestones")) {
+      const nlohmann::json milestones = listed.Json();
+      for (const nlohmann::json& milestone : milestones["milestones"]) {
+        if (milestone.value("planId", "") == plan_id) {
+          out.push_back(milestone);
+        }
+      }
+    }
+    return out;
   }
 
   static HttpResponse Share(const std::string& plan_id, int version) {
@@ -347,9 +368,26 @@ TEST_F(PlansApiTest, PatientSeesOnlyTheSharedVersionInPatientWording) {
   EXPECT_EQ(plan["interventions"][0].value("patientDescription", ""), m.patient_intervention);
   EXPECT_EQ(plan["interventions"][0].value("kind", ""),
             "INTERVENTION_KIND_GRADED_DILATOR_EXPOSURE");
-  EXPECT_EQ(plan["disciplines"].size(), 2u);
+  EXPECT_EQ(plan["goals"][0].value("id", ""), "size-3");
+  EXPECT_EQ(plan["disciplines"], nlohmann::json({"PLAN_DISCIPLINE_SEX_THERAPY",
+                                                 "PLAN_DISCIPLINE_PELVIC_FLOOR_PHYSIOTHERAPY"}));
   EXPECT_EQ(plan.value("nextReviewDate", ""), "2027-01-31");
-  EXPECT_FALSE(plan.value("shareTime", "").empty());
+  // shareTime is when the version was shared, as the plan's row holds it.
+  const std::vector<std::string> stored =
+      Query("SELECT share_time FROM plans WHERE id = '" + v1.value("id", "") + "'");
+  ASSERT_EQ(stored.size(), 1u);
+  long long share_micros = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(stored[0], &share_micros)) << stored[0];
+  absl::Time share_time;
+  std::string error;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, plan.value("shareTime", ""), &share_time, &error))
+      << error;
+  EXPECT_EQ(absl::ToUnixMicros(share_time), share_micros);
+  // The care team's view says which version is shared.
+  HttpResponse got = Rest().Get(PlanPath(kJoClientId, v1["id"]), TokenOf(kSamEmail));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.Json().value("version", 0), 2);
+  EXPECT_EQ(got.Json().value("sharedVersion", 0), 1);
   ExpectNoneOf(after.body, m.Clinical());
   EXPECT_THAT(after.body, Not(HasSubstr(newer_summary)));
   for (const char* clinical_key :
@@ -388,38 +426,192 @@ TEST_F(PlansApiTest, PartnerWithPlanSummaryShareSeesTheSharedPlanWithoutGoals) {
 
 // --- Milestones ---
 
-TEST_F(PlansApiTest, GoalBecomingAchievedRecordsAMilestoneThePatientSees) {
+// A milestone must not show the patient what an unshared version says: achieving a goal records
+// nothing she sees until a version showing it is shared; then the goal has exactly one.
+TEST_F(PlansApiTest, AchievedGoalBecomesAMilestoneOnlyWhenItsVersionIsShared) {
   const Markers m = NewMarkers();
   const nlohmann::json v1 = CreatePlan(m);
   ASSERT_TRUE(v1.is_object());
+  const std::string plan_id = v1.value("id", "");
   nlohmann::json goals = v1["goals"];
   goals[0]["status"] = "GOAL_STATUS_ACHIEVED";
   goals[0]["achievedDate"] = "2026-01-15";
 
   HttpResponse updated = Update(v1, "goals", {{"goals", goals}}, TokenOf(kSamEmail));
   ASSERT_EQ(updated.status, 200) << updated.body;
-  // A later version that keeps the goal achieved is no new milestone.
-  ASSERT_EQ(
-      Update(updated.Json(), "title", {{"title", "Still achieved"}}, TokenOf(kSamEmail)).status,
-      200);
+  const nlohmann::json v2 = updated.Json();
+  EXPECT_EQ(v2["goals"][0].value("achievedDate", ""), "2026-01-15");
+  EXPECT_TRUE(MilestonesOfPlan(plan_id).empty());
+  EXPECT_TRUE(Query("SELECT id FROM milestones WHERE plan_id = '" + plan_id + "'").empty());
 
-  HttpResponse listed = Rest().Get("/v1/clients/me/milestones", TokenOf(kJoEmail));
-  ASSERT_EQ(listed.status, 200) << listed.body;
-  int found = 0;
-  const nlohmann::json milestones = listed.Json();
-  for (const nlohmann::json& milestone : milestones["milestones"]) {
-    if (milestone.value("planId", "") == v1.value("id", "")) {
-      ++found;
-      EXPECT_EQ(milestone.value("title", ""), m.patient_goal);
-      EXPECT_EQ(milestone.value("goalId", ""), "size-3");
-      EXPECT_EQ(milestone.value("achievedDate", ""), "2026-01-15");
-      EXPECT_EQ(milestone.value("clientId", ""), kJoClientId);
-      EXPECT_EQ(milestone.value("recordedByUserId", ""), kSamUserId);
-      EXPECT_EQ(milestone.value("recordedByRole", ""), "ROLE_CLINICIAN");
+  // Goal.achieved_date round-trips through GetPlan and ListPlanVersions.
+  HttpResponse got = Rest().Get(PlanPath(kJoClientId, plan_id), TokenOf(kSamEmail));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.Json()["goals"][0].value("achievedDate", ""), "2026-01-15");
+  HttpResponse versions =
+      Rest().Get(PlanPath(kJoClientId, plan_id) + "/versions", TokenOf(kSamEmail));
+  ASSERT_EQ(versions.status, 200) << versions.body;
+  nlohmann::json listed_versions = versions.Json();
+  ASSERT_EQ(listed_versions["versions"].size(), 2u) << versions.body;
+  EXPECT_EQ(listed_versions["versions"][0]["goals"][0].value("achievedDate", ""), "2026-01-15");
+  EXPECT_FALSE(listed_versions["versions"][1]["goals"][0].contains("achievedDate"));
+
+  ASSERT_EQ(Share(plan_id, 2).status, 200);
+  std::vector<nlohmann::json> milestones = MilestonesOfPlan(plan_id);
+  ASSERT_EQ(milestones.size(), 1u);
+  const nlohmann::json& milestone = milestones[0];
+  EXPECT_EQ(milestone.value("title", ""), m.patient_goal);
+  EXPECT_EQ(milestone.value("goalId", ""), "size-3");
+  EXPECT_EQ(milestone.value("achievedDate", ""), "2026-01-15");
+  EXPECT_EQ(milestone.value("clientId", ""), kJoClientId);
+  EXPECT_EQ(milestone.value("recordedByUserId", ""), kSamUserId);
+  EXPECT_EQ(milestone.value("recordedByRole", ""), "ROLE_CLINICIAN");
+  EXPECT_FALSE(milestone.value("createTime", "").empty());
+  nlohmann::json shared =
+      SharedPlanOf(Rest().Get("/v1/clients/me/sharedPlans", TokenOf(kJoEmail)).Json(), plan_id);
+  ASSERT_TRUE(shared.is_object());
+  ASSERT_TRUE(shared.contains("goals")) << shared.dump();
+  EXPECT_EQ(shared["goals"][0].value("achievedDate", ""), "2026-01-15");
+  EXPECT_EQ(shared["goals"][0].value("id", ""), milestone.value("goalId", ""));
+
+  // Re-sharing, or a later version that keeps (or re-sets) the goal achieved, adds none.
+  ASSERT_EQ(Share(plan_id, 2).status, 200);
+  goals[0]["status"] = "GOAL_STATUS_IN_PROGRESS";
+  goals[0].erase("achievedDate");
+  HttpResponse undone = Update(v2, "goals", {{"goals", goals}}, TokenOf(kSamEmail));
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  goals[0]["status"] = "GOAL_STATUS_ACHIEVED";
+  goals[0]["achievedDate"] = "2026-01-20";
+  HttpResponse again = Update(undone.Json(), "goals", {{"goals", goals}}, TokenOf(kSamEmail));
+  ASSERT_EQ(again.status, 200) << again.body;
+  ASSERT_EQ(Share(plan_id, 4).status, 200);
+  EXPECT_EQ(MilestonesOfPlan(plan_id).size(), 1u);
+  ExpectNoneOf(Rest().Get("/v1/clients/me/milestones", TokenOf(kJoEmail)).body, m.Clinical());
+}
+
+// A plan created with a goal already ACHIEVED gets its milestone through the same path: when
+// the version is shared.
+TEST_F(PlansApiTest, GoalAchievedAtCreationBecomesAMilestoneWhenShared) {
+  const Markers m = NewMarkers();
+  nlohmann::json body = PlanBody(m);
+  body["goals"][0]["status"] = "GOAL_STATUS_ACHIEVED";
+  body["goals"][0]["achievedDate"] = "2026-01-10";
+  HttpResponse created = Rest().Post(PlansPath(kJoClientId), body, TokenOf(kSamEmail));
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string plan_id = created.Json().value("id", "");
+  EXPECT_TRUE(MilestonesOfPlan(plan_id).empty());
+
+  ASSERT_EQ(Share(plan_id, 1).status, 200);
+
+  const std::vector<nlohmann::json> milestones = MilestonesOfPlan(plan_id);
+  ASSERT_EQ(milestones.size(), 1u);
+  EXPECT_EQ(milestones[0].value("achievedDate", ""), "2026-01-10");
+}
+
+// The care team links a milestone to a plan and goal; the patient may link only a plan shared
+// with her, never a goal.
+TEST_F(PlansApiTest, RecordMilestoneLinksAsAllowed) {
+  const Markers m = NewMarkers();
+  const nlohmann::json plan = CreatePlan(m);
+  ASSERT_TRUE(plan.is_object());
+  const std::string plan_id = plan.value("id", "");
+  const std::string milestones_path = "/v1/clients/" + std::string(kJoClientId) + "/milestones";
+
+  HttpResponse by_sam = Rest().Post(milestones_path,
+                                    {{"title", "Size 3 reached"},
+                                     {"achievedDate", "2026-02-01"},
+                                     {"planId", plan_id},
+                                     {"goalId", "size-3"}},
+                                    TokenOf(kSamEmail));
+  ASSERT_EQ(by_sam.status, 200) << by_sam.body;
+  EXPECT_EQ(by_sam.Json().value("planId", ""), plan_id);
+  EXPECT_EQ(by_sam.Json().value("goalId", ""), "size-3");
+  EXPECT_FALSE(by_sam.Json().value("createTime", "").empty());
+  EXPECT_FALSE(by_sam.Json().value("id", "").empty());
+  // The goal has its milestone now.
+  EXPECT_TRUE(IsErrorAnswer(Rest().Post(milestones_path,
+                                        {{"title", "Again"},
+                                         {"achievedDate", "2026-02-01"},
+                                         {"planId", plan_id},
+                                         {"goalId", "size-3"}},
+                                        TokenOf(kSamEmail)),
+                            409, kAlreadyExists));
+
+  const std::string jo = TokenOf(kJoEmail);
+  HttpResponse unshared =
+      Rest().Post("/v1/clients/me/milestones",
+                  {{"title", "Mine"}, {"achievedDate", "2026-02-01"}, {"planId", plan_id}}, jo);
+  ASSERT_TRUE(IsErrorAnswer(unshared, 400, kInvalidArgument)) << unshared.body;
+  EXPECT_THAT(ViolatedFields(unshared.Json()), Contains("milestone.plan_id"));
+  EXPECT_THAT(unshared.body, Not(HasSubstr("latest")));
+  ASSERT_EQ(Share(plan_id, 1).status, 200);
+  HttpResponse goal = Rest().Post("/v1/clients/me/milestones",
+                                  {{"title", "Mine"},
+                                   {"achievedDate", "2026-02-01"},
+                                   {"planId", plan_id},
+                                   {"goalId", "size-3"}},
+                                  jo);
+  ASSERT_TRUE(IsErrorAnswer(goal, 400, kInvalidArgument)) << goal.body;
+  EXPECT_THAT(ViolatedFields(goal.Json()), Contains("milestone.goal_id"));
+  HttpResponse mine =
+      Rest().Post("/v1/clients/me/milestones",
+                  {{"title", "Mine"}, {"achievedDate", "2026-02-01"}, {"planId", plan_id}}, jo);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.Json().value("planId", ""), plan_id);
+  EXPECT_FALSE(mine.Json().value("createTime", "").empty());
+}
+
+// Lists page with opaque tokens: every item once, newest first.
+TEST_F(PlansApiTest, ListsPageWithTokens) {
+  nlohmann::json plan = CreatePlan(NewMarkers());
+  ASSERT_TRUE(plan.is_object());
+  const std::string plan_id = plan.value("id", "");
+  for (int i = 0; i < 2; ++i) {
+    HttpResponse next =
+        Update(plan, "title", {{"title", "T" + std::to_string(i)}}, TokenOf(kSamEmail));
+    ASSERT_EQ(next.status, 200) << next.body;
+    plan = next.Json();
+  }
+  std::vector<int> versions;
+  std::string token;
+  for (int page = 0; page < 5; ++page) {
+    HttpResponse listed =
+        Rest().Get(PlanPath(kJoClientId, plan_id) + "/versions?pageSize=2&pageToken=" + token,
+                   TokenOf(kSamEmail));
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    const nlohmann::json answer = listed.Json();
+    for (const nlohmann::json& version : answer["versions"]) {
+      versions.push_back(version.value("version", 0));
+    }
+    token = answer.value("nextPageToken", "");
+    if (token.empty()) {
+      break;
     }
   }
-  EXPECT_EQ(found, 1) << listed.body;
-  ExpectNoneOf(listed.body, m.Clinical());
+  EXPECT_EQ(versions, (std::vector<int>{3, 2, 1}));
+
+  const nlohmann::json second = CreatePlan(NewMarkers());
+  ASSERT_TRUE(second.is_object());
+  HttpResponse first_page = Rest().Get(PlansPath(kJoClientId) + "?pageSize=1", TokenOf(kSamEmail));
+  ASSERT_EQ(first_page.status, 200) << first_page.body;
+  ASSERT_EQ(first_page.Json()["plans"].size(), 1u);
+  EXPECT_EQ(first_page.Json()["plans"][0]["id"], second["id"]);
+  HttpResponse next_page = Rest().Get(PlansPath(kJoClientId) + "?pageSize=1&pageToken=" +
+                                          first_page.Json().value("nextPageToken", ""),
+                                      TokenOf(kSamEmail));
+  ASSERT_EQ(next_page.status, 200) << next_page.body;
+  ASSERT_EQ(next_page.Json()["plans"].size(), 1u);
+  EXPECT_EQ(next_page.Json()["plans"][0]["id"], plan["id"]);
+
+  for (const char* bad : {"?pageSize=501", "?pageToken=bogus"}) {
+    EXPECT_TRUE(
+        IsErrorAnswer(Rest().Get("/v1/clients/me/milestones" + std::string(bad), TokenOf(kJoEmail)),
+                      400, kInvalidArgument))
+        << bad;
+  }
+  HttpResponse milestones = Rest().Get("/v1/clients/me/milestones?pageSize=1", TokenOf(kJoEmail));
+  ASSERT_EQ(milestones.status, 200) << milestones.body;
+  EXPECT_LE(milestones.Json().value("milestones", nlohmann::json::array()).size(), 1u);
 }
 
 TEST_F(PlansApiTest, PatientRecordsHerOwnMilestoneOncePerRequestId) {
@@ -474,6 +666,7 @@ TEST_F(PlansApiTest, DatabaseHoldsNoPlanOrMilestoneTextInClear) {
   goals[0]["status"] = "GOAL_STATUS_ACHIEVED";
   goals[0]["achievedDate"] = "2026-01-20";
   ASSERT_EQ(Update(v1, "goals", {{"goals", goals}}, TokenOf(kSamEmail)).status, 200);
+  ASSERT_EQ(Share(v1.value("id", ""), 2).status, 200);  // makes the goal's milestone
 
   const std::string plan_id = v1.value("id", "");  // server-generated UUID: safe in SQL
   const std::vector<std::string> versions =

@@ -22,6 +22,7 @@ namespace confide::persistence {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr char kJo[] = "00000000-0000-7000-8000-000000007001";
@@ -158,7 +159,7 @@ TEST_F(PlanRepositoryTest, AdvanceLatestAddsVersionsAndRefusesAStaleExpectation)
   EXPECT_EQ(Find(plan.id)->latest_version, 2);
 
   absl::StatusOr<std::vector<PlanVersionRecord>> versions =
-      Read([&](UnitOfWork& uow) { return uow.plans().ListVersions(kClinicA, plan.id); });
+      Read([&](UnitOfWork& uow) { return uow.plans().ListVersions(kClinicA, plan.id, 0, 100); });
   ASSERT_TRUE(versions.ok()) << versions.status();
   ASSERT_EQ(versions->size(), 2u);
   EXPECT_EQ((*versions)[0].version, 2);
@@ -167,20 +168,39 @@ TEST_F(PlanRepositoryTest, AdvanceLatestAddsVersionsAndRefusesAStaleExpectation)
   EXPECT_EQ((*versions)[1].content_sealed, NewVersion(plan, 1).content_sealed);
 }
 
+// What the database says when `statement` fails, or "" when it succeeds.
+std::string FailureOf(soci::session& sql, const std::string& statement,
+                      const std::string& plan_id) {
+  try {
+    if (plan_id.empty()) {
+      sql << statement;
+    } else {
+      sql << statement, soci::use(plan_id);
+    }
+    return "";
+  } catch (const soci::soci_error& e) {
+    return e.what();
+  }
+}
+
 // Old versions are the record of what was planned when: the database itself refuses to change
-// them.
-TEST_F(PlanRepositoryTest, StoredVersionCannotBeUpdated) {
+// or remove them, and says why (not some other failure, such as a foreign key).
+TEST_F(PlanRepositoryTest, StoredVersionCannotBeUpdatedOrDeleted) {
   ASSERT_TRUE(InsertPlan(NewPlan(1)).ok());
 
   std::unique_ptr<soci::session> sql = scratch_->OpenSession();
   const std::string plan_id = PlanId(1);
 
-  auto forge = [&] {
-    *sql << "UPDATE plan_versions SET content_sealed = 'forged' WHERE plan_id = :id",
-        soci::use(plan_id);
-  };
-
-  EXPECT_ANY_THROW(forge());
+  EXPECT_THAT(
+      FailureOf(*sql, "UPDATE plan_versions SET content_sealed = 'forged' WHERE plan_id = :id",
+                plan_id),
+      HasSubstr("plan versions are never changed"));
+  EXPECT_THAT(FailureOf(*sql, "DELETE FROM plan_versions WHERE plan_id = :id", plan_id),
+              HasSubstr("plan versions are never changed"));
+  if (scratch_->dialect() == Dialect::kPostgresql) {
+    EXPECT_THAT(FailureOf(*sql, "TRUNCATE plan_versions CASCADE", ""),
+                HasSubstr("plan versions are never changed"));
+  }
   absl::StatusOr<std::optional<PlanVersionRecord>> version =
       Read([&](UnitOfWork& uow) { return uow.plans().FindVersion(kClinicA, plan_id, 1); });
   ASSERT_TRUE(version.ok()) << version.status();
@@ -215,7 +235,7 @@ TEST_F(PlanRepositoryTest, ListOfClientIsNewestFirstAndOnlyThatClients) {
   ASSERT_TRUE(InsertPlan(NewPlan(5, kCasey, kClinicB)).ok());
 
   absl::StatusOr<std::vector<PlanRecord>> plans =
-      Read([](UnitOfWork& uow) { return uow.plans().ListOfClient(kClinicA, kJo); });
+      Read([](UnitOfWork& uow) { return uow.plans().ListOfClient(kClinicA, kJo, "", 100); });
   ASSERT_TRUE(plans.ok()) << plans.status();
   std::vector<std::string> ids;
   for (const PlanRecord& plan : *plans) {
@@ -223,7 +243,7 @@ TEST_F(PlanRepositoryTest, ListOfClientIsNewestFirstAndOnlyThatClients) {
   }
   EXPECT_THAT(ids, ElementsAre(PlanId(3), PlanId(2), PlanId(1)));
   absl::StatusOr<std::vector<PlanRecord>> none =
-      Read([](UnitOfWork& uow) { return uow.plans().ListOfClient(kClinicB, kJo); });
+      Read([](UnitOfWork& uow) { return uow.plans().ListOfClient(kClinicB, kJo, "", 100); });
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_THAT(*none, IsEmpty());
 }
@@ -252,7 +272,7 @@ MilestoneRecord NewMilestone(int n, const std::string& achieved_date,
                          .clinic_id = kClinicA,
                          .client_id = kJo,
                          .plan_id = n % 2 == 0 ? PlanId(1) : "",
-                         .goal_id = n % 2 == 0 ? "goal-1" : "",
+                         .goal_id = n % 2 == 0 ? absl::StrFormat("goal-%d", n) : "",
                          .recorded_by_user_id = kAlice,
                          .recorded_by_role = v1::ROLE_CLINICIAN,
                          .achieved_date = achieved_date,
@@ -276,7 +296,7 @@ TEST_F(PlanRepositoryTest, MilestoneRoundTripsEveryFieldAndListsNewestFirst) {
               }).ok());
 
   absl::StatusOr<std::vector<MilestoneRecord>> listed =
-      Read([](UnitOfWork& uow) { return uow.milestones().ListOfClient(kClinicA, kJo); });
+      Read([](UnitOfWork& uow) { return uow.milestones().ListOfClient(kClinicA, kJo, "", 100); });
   ASSERT_TRUE(listed.ok()) << listed.status();
   std::vector<std::string> ids;
   for (const MilestoneRecord& m : *listed) {
@@ -287,7 +307,7 @@ TEST_F(PlanRepositoryTest, MilestoneRoundTripsEveryFieldAndListsNewestFirst) {
   EXPECT_EQ(two.clinic_id, kClinicA);
   EXPECT_EQ(two.client_id, kJo);
   EXPECT_EQ(two.plan_id, PlanId(1));
-  EXPECT_EQ(two.goal_id, "goal-1");
+  EXPECT_EQ(two.goal_id, "goal-2");
   EXPECT_EQ(two.recorded_by_user_id, kAlice);
   EXPECT_EQ(two.recorded_by_role, v1::ROLE_CLINICIAN);
   EXPECT_EQ(two.achieved_date, "2026-03-05");
@@ -306,9 +326,95 @@ TEST_F(PlanRepositoryTest, MilestoneRoundTripsEveryFieldAndListsNewestFirst) {
             }).code(),
             absl::StatusCode::kAlreadyExists);
   absl::StatusOr<std::vector<MilestoneRecord>> other_clinic =
-      Read([](UnitOfWork& uow) { return uow.milestones().ListOfClient(kClinicB, kJo); });
+      Read([](UnitOfWork& uow) { return uow.milestones().ListOfClient(kClinicB, kJo, "", 100); });
   ASSERT_TRUE(other_clinic.ok()) << other_clinic.status();
   EXPECT_THAT(*other_clinic, IsEmpty());
+}
+
+// A goal has one milestone: a second for the same plan and goal is ALREADY_EXISTS; milestones
+// without a goal never clash.
+TEST_F(PlanRepositoryTest, GoalHasAtMostOneMilestone) {
+  ASSERT_TRUE(InsertPlan(NewPlan(1)).ok());
+  ASSERT_TRUE(Write([](UnitOfWork& uow) {
+                return uow.milestones().Insert(NewMilestone(2, "2026-03-01"));
+              }).ok());
+  ASSERT_TRUE(Write([](UnitOfWork& uow) {
+                return uow.milestones().Insert(NewMilestone(1, "2026-03-01"));
+              }).ok());
+  ASSERT_TRUE(Write([](UnitOfWork& uow) {
+                return uow.milestones().Insert(NewMilestone(3, "2026-03-01"));
+              }).ok());
+
+  MilestoneRecord again = NewMilestone(4, "2026-03-02");
+  again.goal_id = "goal-2";
+  EXPECT_EQ(Write([&](UnitOfWork& uow) { return uow.milestones().Insert(again); }).code(),
+            absl::StatusCode::kAlreadyExists);
+  absl::StatusOr<std::vector<std::string>> goals = Read(
+      [](UnitOfWork& uow) { return uow.milestones().GoalIdsWithMilestone(kClinicA, PlanId(1)); });
+  ASSERT_TRUE(goals.ok()) << goals.status();
+  EXPECT_THAT(*goals, ElementsAre("goal-2"));
+  absl::StatusOr<std::vector<std::string>> other_clinic = Read(
+      [](UnitOfWork& uow) { return uow.milestones().GoalIdsWithMilestone(kClinicB, PlanId(1)); });
+  ASSERT_TRUE(other_clinic.ok()) << other_clinic.status();
+  EXPECT_THAT(*other_clinic, IsEmpty());
+}
+
+TEST_F(PlanRepositoryTest, ListsPageByKeyset) {
+  for (int n : {1, 2, 3}) {
+    ASSERT_TRUE(InsertPlan(NewPlan(n)).ok());
+  }
+  ASSERT_TRUE(InsertPlan(NewPlan(4, kRiley)).ok());
+  absl::StatusOr<std::vector<PlanRecord>> plans =
+      Read([](UnitOfWork& uow) { return uow.plans().ListOfClient(kClinicA, kJo, PlanId(3), 1); });
+  ASSERT_TRUE(plans.ok()) << plans.status();
+  ASSERT_EQ(plans->size(), 1u);
+  EXPECT_EQ((*plans)[0].id, PlanId(2));
+
+  const PlanRecord plan = NewPlan(1);
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) -> absl::Status {
+                for (int v = 2; v <= 4; ++v) {
+                  if (absl::Status s = uow.plans().InsertVersion(NewVersion(plan, v)); !s.ok()) {
+                    return s;
+                  }
+                }
+                return absl::OkStatus();
+              }).ok());
+  absl::StatusOr<std::vector<PlanVersionRecord>> versions =
+      Read([&](UnitOfWork& uow) { return uow.plans().ListVersions(kClinicA, plan.id, 4, 2); });
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version, 3);
+  EXPECT_EQ((*versions)[1].version, 2);
+
+  // Milestones: (achieved date, create time, id) newest first; 2 and 3 share a date.
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) -> absl::Status {
+                for (const MilestoneRecord& m :
+                     {NewMilestone(1, "2026-03-01"), NewMilestone(2, "2026-03-05"),
+                      NewMilestone(3, "2026-03-05"), NewMilestone(4, "2026-02-10")}) {
+                  if (absl::Status s = uow.milestones().Insert(m); !s.ok()) {
+                    return s;
+                  }
+                }
+                return absl::OkStatus();
+              }).ok());
+  std::vector<std::string> ids;
+  std::string after;
+  for (int page = 0; page < 5; ++page) {
+    absl::StatusOr<std::vector<MilestoneRecord>> listed = Read(
+        [&](UnitOfWork& uow) { return uow.milestones().ListOfClient(kClinicA, kJo, after, 1); });
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    if (listed->empty()) {
+      break;
+    }
+    ids.push_back((*listed)[0].id);
+    after = (*listed)[0].id;
+  }
+  EXPECT_THAT(ids, ElementsAre(MilestoneId(3), MilestoneId(2), MilestoneId(1), MilestoneId(4)));
+  absl::StatusOr<std::vector<MilestoneRecord>> foreign = Read([](UnitOfWork& uow) {
+    return uow.milestones().ListOfClient(kClinicA, kRiley, MilestoneId(3), 10);
+  });
+  ASSERT_TRUE(foreign.ok()) << foreign.status();
+  EXPECT_THAT(*foreign, IsEmpty());
 }
 
 }  // namespace

@@ -52,16 +52,22 @@ class PlanRepository {
   // The plan an earlier create with this request id made in the clinic, or nullopt.
   virtual absl::StatusOr<std::optional<PlanRecord>> FindByCreateRequestId(
       std::string_view clinic_id, std::string_view request_id) = 0;
-  // The client's plans, newest first.
+  // The client's plans, newest first: at most `limit`, those older than plan `after_id` when it
+  // is not empty (a keyset page: ids are time-ordered UUIDv7).
   virtual absl::StatusOr<std::vector<PlanRecord>> ListOfClient(std::string_view clinic_id,
-                                                               std::string_view client_id) = 0;
+                                                               std::string_view client_id,
+                                                               std::string_view after_id,
+                                                               int limit) = 0;
   // One version of a plan of the clinic, or nullopt.
   virtual absl::StatusOr<std::optional<PlanVersionRecord>> FindVersion(std::string_view clinic_id,
                                                                        std::string_view plan_id,
                                                                        int version) = 0;
-  // Every version of a plan of the clinic, newest first.
+  // A plan's versions, newest first: at most `limit`, those below `before_version` when it is
+  // not 0 (a keyset page).
   virtual absl::StatusOr<std::vector<PlanVersionRecord>> ListVersions(std::string_view clinic_id,
-                                                                      std::string_view plan_id) = 0;
+                                                                      std::string_view plan_id,
+                                                                      int before_version,
+                                                                      int limit) = 0;
   // Moves latest_version from `expected` to `next`. ABORTED when it is no longer `expected`
   // (another change got there first); NOT_FOUND when there is no such plan.
   virtual absl::Status AdvanceLatest(std::string_view clinic_id, std::string_view plan_id,

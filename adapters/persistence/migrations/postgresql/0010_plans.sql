@@ -17,7 +17,8 @@ CREATE INDEX plans_by_client ON plans (clinic_id, client_id, id);
 CREATE UNIQUE INDEX plans_by_create_request ON plans (clinic_id, create_request_id)
   WHERE create_request_id <> '';
 
--- Old versions stay readable exactly as they were: rows are only ever inserted.
+-- Old versions stay readable exactly as they were: rows are only ever inserted (updates,
+-- deletes and, on PostgreSQL, TRUNCATE are refused).
 CREATE TABLE plan_versions (
   plan_id TEXT NOT NULL REFERENCES plans(id),
   version INTEGER NOT NULL,
@@ -34,10 +35,13 @@ BEGIN
   RAISE EXCEPTION 'plan versions are never changed';
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
+CREATE TRIGGER plan_versions_no_update BEFORE UPDATE OR DELETE ON plan_versions
   FOR EACH ROW EXECUTE FUNCTION plan_versions_refuse_update();
+CREATE TRIGGER plan_versions_no_truncate BEFORE TRUNCATE ON plan_versions
+  FOR EACH STATEMENT EXECUTE FUNCTION plan_versions_refuse_update();
 
--- Small victories, recorded by the patient or the care team, or when a goal is achieved.
+-- Small victories, recorded by the patient or the care team, or when a version showing a
+-- goal ACHIEVED is shared.
 CREATE TABLE milestones (
   id TEXT PRIMARY KEY,
   clinic_id TEXT NOT NULL REFERENCES clinics(id),
@@ -56,3 +60,6 @@ CREATE TABLE milestones (
 CREATE INDEX milestones_by_client ON milestones (clinic_id, client_id, achieved_date);
 CREATE UNIQUE INDEX milestones_by_request ON milestones (clinic_id, request_id)
   WHERE request_id <> '';
+-- A goal has at most one milestone (made when a version showing it ACHIEVED is shared).
+CREATE UNIQUE INDEX milestones_by_goal ON milestones (clinic_id, plan_id, goal_id)
+  WHERE goal_id <> '';

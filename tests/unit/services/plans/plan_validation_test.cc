@@ -127,6 +127,8 @@ TEST(PlanValidationTest, DatesMustBeRealCalendarDates) {
   }
   EXPECT_TRUE(IsPlanDate("2028-02-29"));
   EXPECT_FALSE(IsPlanDate("2027-02-29"));
+  EXPECT_TRUE(IsPlanDate("2100-12-31"));
+  EXPECT_FALSE(IsPlanDate("2101-01-01"));
 }
 
 TEST(PlanValidationTest, AchievedGoalNeedsAnAchievedDateThatIsNotInTheFuture) {
@@ -134,9 +136,12 @@ TEST(PlanValidationTest, AchievedGoalNeedsAnAchievedDateThatIsNotInTheFuture) {
   plan.mutable_goals(0)->clear_achieved_date();
   EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.goals[0].achieved_date"));
-  plan.mutable_goals(0)->set_achieved_date("2026-03-03");  // tomorrow, UTC
+  plan.mutable_goals(0)->set_achieved_date("2026-03-04");  // the day after tomorrow, UTC
   EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.goals[0].achieved_date"));
+  // Tomorrow in UTC is already today east of UTC (up to UTC+14): one day of slack.
+  plan.mutable_goals(0)->set_achieved_date("2026-03-03");
+  EXPECT_TRUE(ValidatePlanContent(plan, "plan", kNow).ok());
   plan.mutable_goals(0)->set_achieved_date("2026-03-02");  // today
   EXPECT_TRUE(ValidatePlanContent(plan, "plan", kNow).ok());
   // A date without the ACHIEVED status would say something the status does not.
@@ -170,6 +175,16 @@ TEST(PlanValidationTest, MissingItemIdsAreGeneratedWithoutClashing) {
   EXPECT_EQ(plan.problems(1).id(), "problem-2");
   EXPECT_EQ(plan.goals(0).id(), "goal-2");
   EXPECT_EQ(plan.goals(1).id(), "goal-1");
+
+  // Ids of the version an update starts from are taken too, even when the update drops them.
+  v1::TherapyPlan before;
+  before.add_goals()->set_id("goal-1");
+  v1::TherapyPlan next;
+  next.add_goals();
+  next.add_goals();
+  AssignMissingItemIds(next, &before);
+  EXPECT_EQ(next.goals(0).id(), "goal-2");
+  EXPECT_EQ(next.goals(1).id(), "goal-3");
 }
 
 TEST(PlanValidationTest, RepeatedFieldsAreBounded) {
@@ -178,6 +193,68 @@ TEST(PlanValidationTest, RepeatedFieldsAreBounded) {
     plan.add_goals()->set_id("x" + std::to_string(i));
   }
   EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.goals"));
+}
+
+TEST(PlanValidationTest, LengthsCountCharactersNotBytes) {
+  v1::TherapyPlan plan = ValidPlan();
+  std::string title;
+  for (int i = 0; i < 200; ++i) {
+    title += "é";  // two bytes, one character
+  }
+  plan.set_title(title);
+  EXPECT_TRUE(ValidatePlanContent(plan, "plan", kNow).ok());
+  plan.set_title(title + "é");
+  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
+}
+
+TEST(PlanValidationTest, ReportedViolationsAreBounded) {
+  v1::TherapyPlan plan = ValidPlan();
+  for (int i = 0; i < kMaxGoals - 1; ++i) {
+    plan.add_goals()->set_id("has space");
+  }
+  EXPECT_EQ(Fields(ValidatePlanContent(plan, "plan", kNow)).size(), 20u);
+}
+
+// Counts are checked in the validate step, before a handler walks the items (id assignment,
+// duplicate checks): a huge request is refused cheaply.
+TEST(PlanRequestValidationTest, HugeRepeatedFieldsAreRefusedBeforeTheHandler) {
+  v1::CreatePlanRequest create;
+  create.set_client_id("0190d000-0000-7000-8000-00000000c001");
+  for (int i = 0; i < 100000; ++i) {
+    create.mutable_plan()->add_goals();
+  }
+  const absl::Status refused = ValidateCreatePlan(create);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(refused), ElementsAre("plan.goals"));
+
+  v1::UpdatePlanRequest update;
+  update.mutable_plan()->set_client_id("c");
+  update.mutable_plan()->set_id("p");
+  update.mutable_plan()->set_etag("v1");
+  update.mutable_update_mask()->add_paths("goals");
+  for (int i = 0; i < kMaxProblems + 1; ++i) {
+    update.mutable_plan()->add_problems();
+  }
+  for (int i = 0; i < kMaxInterventions + 1; ++i) {
+    update.mutable_plan()->add_interventions();
+  }
+  for (int i = 0; i < kMaxDisciplines + 1; ++i) {
+    update.mutable_plan()->add_disciplines(v1::PLAN_DISCIPLINE_OTHER);
+  }
+  v1::Goal* goal = update.mutable_plan()->add_goals();
+  for (int i = 0; i < kMaxGoalProblems + 1; ++i) {
+    goal->add_problem_ids("p1");
+  }
+  EXPECT_THAT(Fields(ValidateUpdatePlan(update)),
+              ElementsAre("plan.problems", "plan.goals[0].problem_ids", "plan.interventions",
+                          "plan.disciplines"));
+}
+
+TEST(PlanValidationTest, GoalNamesEachProblemOnce) {
+  v1::TherapyPlan plan = ValidPlan();
+  plan.mutable_goals(0)->add_problem_ids("p1");
+  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+              ElementsAre("plan.goals[0].problem_ids[1]"));
 }
 
 TEST(PlanValidationTest, UpdateMaskNamesOnlyContentFields) {
@@ -197,7 +274,7 @@ TEST(MilestoneValidationTest, TitleAndAchievedDateAreRequiredAndChecked) {
   milestone.set_achieved_date("2026-03-02");
   EXPECT_TRUE(ValidateMilestoneFields(milestone, "milestone", kNow).ok());
   milestone.set_title(std::string(501, 'm'));
-  milestone.set_achieved_date("2026-03-03");
+  milestone.set_achieved_date("2026-03-04");
   EXPECT_THAT(Fields(ValidateMilestoneFields(milestone, "milestone", kNow)),
               ElementsAre("milestone.title", "milestone.achieved_date"));
 }

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/api/field_errors.h"
@@ -16,6 +17,13 @@
 
 namespace confide {
 namespace {
+
+google::protobuf::UnknownFieldSet& UnknownOf(google::protobuf::Message* message) {
+  return *message->GetReflection()->MutableUnknownFields(message);
+}
+bool HasUnknownFields(const google::protobuf::Message& message) {
+  return !message.GetReflection()->GetUnknownFields(message).empty();
+}
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -105,6 +113,33 @@ TEST(FirstPlanVersionTest, InvalidContentIsRefusedNamingTheField) {
   EXPECT_THAT(Fields(first.status()), ElementsAre("plan.goals[0].problem_ids[1]"));
 }
 
+// Unknown fields (a newer client's, or smuggled) are dropped from what is stored: on a first
+// version, and inside the messages an update mask's merge replaces.
+TEST(FirstPlanVersionTest, UnknownFieldsAreDropped) {
+  v1::TherapyPlan requested = RequestedPlan();
+  UnknownOf(&requested).AddLengthDelimited(999, "hidden");
+  UnknownOf(requested.mutable_goals(0)).AddVarint(998, 1);
+  absl::StatusOr<v1::TherapyPlan> first =
+      FirstPlanVersion(requested, "plan-1", "client-1", "sam", kMonday);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(HasUnknownFields(*first));
+  EXPECT_FALSE(HasUnknownFields(first->goals(0)));
+  EXPECT_FALSE(HasUnknownFields(first->problems(0)));
+}
+
+TEST(NextPlanVersionTest, UnknownFieldsInsideMergedMessagesAreDropped) {
+  const v1::TherapyPlan one = VersionOne();
+  v1::TherapyPlan changes = one;
+  UnknownOf(changes.mutable_goals(0)).AddLengthDelimited(999, "hidden");
+  UnknownOf(changes.mutable_problems(0)).AddVarint(998, 1);
+  absl::StatusOr<v1::TherapyPlan> v2 =
+      NextPlanVersion(one, changes, Mask({"goals", "problems"}), "alex", kLater);
+  ASSERT_TRUE(v2.ok()) << v2.status();
+  EXPECT_FALSE(HasUnknownFields(v2->goals(0)));
+  EXPECT_FALSE(HasUnknownFields(v2->problems(0)));
+  EXPECT_EQ(v2->goals(0).id(), one.goals(0).id());
+}
+
 TEST(NextPlanVersionTest, ReplacesOnlyMaskedFieldsAndCountsUp) {
   const v1::TherapyPlan one = VersionOne();
   v1::TherapyPlan changes;
@@ -182,30 +217,6 @@ TEST(NextPlanVersionTest, ResultMustBeAValidPlan) {
 
   EXPECT_EQ(v2.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Fields(v2.status()), ElementsAre("plan.title"));
-}
-
-TEST(NewlyAchievedGoalsTest, OnlyGoalsThatBecameAchieved) {
-  v1::TherapyPlan before;
-  v1::Goal* kept = before.add_goals();
-  kept->set_id("a");
-  kept->set_status(v1::GOAL_STATUS_ACHIEVED);
-  kept->set_achieved_date("2026-03-01");
-  before.add_goals()->set_id("b");
-  v1::TherapyPlan after = before;
-  after.mutable_goals(1)->set_status(v1::GOAL_STATUS_ACHIEVED);
-  after.mutable_goals(1)->set_achieved_date("2026-03-02");
-  v1::Goal* fresh = after.add_goals();
-  fresh->set_id("c");
-  fresh->set_status(v1::GOAL_STATUS_ACHIEVED);
-  after.add_goals()->set_id("d");
-
-  std::vector<v1::Goal> achieved = NewlyAchievedGoals(before, after);
-
-  std::vector<std::string> ids;
-  for (const v1::Goal& goal : achieved) {
-    ids.push_back(goal.id());
-  }
-  EXPECT_THAT(ids, ElementsAre("b", "c"));
 }
 
 TEST(PlanContentTest, DropsEveryOutputOnlyField) {
