@@ -67,7 +67,7 @@ class InMemoryIntakeRepository final : public IntakeRepository {
     auto it = db_.intakes.find(record.client_id);
     if (it == db_.intakes.end() || it->second.clinic_id != record.clinic_id ||
         it->second.version != expected_version) {
-      return absl::AbortedError("etag does not match the stored intake");
+      return absl::AbortedError("intakes.update: the version moved on");
     }
     IntakeRecord stored = record;
     stored.create_time = it->second.create_time;  // as the SQL adapter: never rewritten
@@ -213,10 +213,13 @@ class InMemoryPlanRepository final : public PlanRepository {
     return db_.plans.at(it->second);
   }
   absl::StatusOr<std::vector<PlanRecord>> ListOfClient(std::string_view clinic_id,
-                                                       std::string_view client_id) override {
+                                                       std::string_view client_id,
+                                                       std::string_view after_id,
+                                                       int limit) override {
     std::vector<PlanRecord> out;
     for (auto it = db_.plans.rbegin(); it != db_.plans.rend(); ++it) {
-      if (it->second.clinic_id == clinic_id && it->second.client_id == client_id) {
+      if (it->second.clinic_id == clinic_id && it->second.client_id == client_id &&
+          (after_id.empty() || it->first < after_id) && static_cast<int>(out.size()) < limit) {
         out.push_back(it->second);
       }
     }
@@ -232,10 +235,14 @@ class InMemoryPlanRepository final : public PlanRepository {
     return it->second;
   }
   absl::StatusOr<std::vector<PlanVersionRecord>> ListVersions(std::string_view clinic_id,
-                                                              std::string_view plan_id) override {
+                                                              std::string_view plan_id,
+                                                              int before_version,
+                                                              int limit) override {
     std::vector<PlanVersionRecord> out;
     for (auto it = db_.plan_versions.rbegin(); it != db_.plan_versions.rend(); ++it) {
-      if (it->first.first == plan_id && it->second.clinic_id == clinic_id) {
+      if (it->first.first == plan_id && it->second.clinic_id == clinic_id &&
+          (before_version == 0 || it->first.second < before_version) &&
+          static_cast<int>(out.size()) < limit) {
         out.push_back(it->second);
       }
     }
@@ -283,6 +290,14 @@ class InMemoryMilestoneRepository final : public MilestoneRepository {
         }
       }
     }
+    if (!record.goal_id.empty()) {
+      for (const auto& [id, other] : db_.milestones) {
+        if (other.clinic_id == record.clinic_id && other.plan_id == record.plan_id &&
+            other.goal_id == record.goal_id) {
+          return absl::AlreadyExistsError("the goal has its milestone");
+        }
+      }
+    }
     db_.milestones.emplace(record.id, record);
     return absl::OkStatus();
   }
@@ -296,20 +311,41 @@ class InMemoryMilestoneRepository final : public MilestoneRepository {
     }
     return std::nullopt;
   }
+  absl::StatusOr<std::vector<std::string>> GoalIdsWithMilestone(std::string_view clinic_id,
+                                                                std::string_view plan_id) override {
+    std::vector<std::string> out;
+    for (const auto& [id, record] : db_.milestones) {
+      if (record.clinic_id == clinic_id && record.plan_id == plan_id && !record.goal_id.empty()) {
+        out.push_back(record.goal_id);
+      }
+    }
+    return out;
+  }
   absl::StatusOr<std::vector<MilestoneRecord>> ListOfClient(std::string_view clinic_id,
-                                                            std::string_view client_id) override {
+                                                            std::string_view client_id,
+                                                            std::string_view after_id,
+                                                            int limit) override {
     std::vector<MilestoneRecord> out;
     for (const auto& [id, record] : db_.milestones) {
       if (record.clinic_id == clinic_id && record.client_id == client_id) {
         out.push_back(record);
       }
     }
-    std::sort(out.begin(), out.end(), [](const MilestoneRecord& a, const MilestoneRecord& b) {
+    const auto newer = [](const MilestoneRecord& a, const MilestoneRecord& b) {
       if (a.achieved_date != b.achieved_date) {
         return a.achieved_date > b.achieved_date;
       }
       return a.create_time != b.create_time ? a.create_time > b.create_time : a.id > b.id;
-    });
+    };
+    std::sort(out.begin(), out.end(), newer);
+    if (!after_id.empty()) {
+      auto last = std::find_if(out.begin(), out.end(),
+                               [&](const MilestoneRecord& m) { return m.id == after_id; });
+      out.erase(out.begin(), last == out.end() ? out.end() : last + 1);
+    }
+    if (static_cast<int>(out.size()) > limit) {
+      out.resize(limit);
+    }
     return out;
   }
 
