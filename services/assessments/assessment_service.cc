@@ -16,6 +16,7 @@
 #include "services/assessments/decimal.h"
 #include "services/assessments/ports/assessment_repository.h"
 #include "services/common/timestamps.h"
+#include "services/crypto/sealed_message.h"
 
 namespace confide {
 namespace {
@@ -39,14 +40,12 @@ std::string ListName(const std::string& instrument_id) {
 // The stored record with its sealed answers and score opened.
 absl::StatusOr<v1::Assessment> Open(ClientDataCipher& cipher, UnitOfWork& uow,
                                     const AssessmentRecord& record) {
-  absl::StatusOr<std::string> content = cipher.Open(
-      uow, record.clinic_id, record.client_id, ContentLocation(record.id), record.content_sealed);
-  if (!content.ok()) {
-    return content.status();
-  }
   v1::Assessment assessment;
-  if (!assessment.ParseFromString(*content)) {
-    return absl::DataLossError("stored assessment content does not parse");
+  if (absl::Status opened =
+          OpenMessage(cipher, uow, record.clinic_id, record.client_id, ContentLocation(record.id),
+                      record.content_sealed, &assessment);
+      !opened.ok()) {
+    return opened;
   }
   assessment.set_id(record.id);
   assessment.set_client_id(record.client_id);
@@ -227,8 +226,8 @@ absl::StatusOr<v1::Assessment> AssessmentService::Store(const v1::SubmitAssessme
   scope.audit.resource = ResourceOf(record.client_id, record.id);
   absl::Status inserted = scope.uow.Atomically([&]() -> absl::Status {
     absl::StatusOr<std::string> sealed =
-        cipher_.Seal(scope.uow, record.clinic_id, record.client_id, ContentLocation(record.id),
-                     content.SerializeAsString());
+        SealMessage(cipher_, scope.uow, record.clinic_id, record.client_id,
+                    ContentLocation(record.id), content);
     if (!sealed.ok()) {
       return sealed.status();
     }

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "services/api/etag.h"
 #include "services/api/field_errors.h"
 #include "services/api/page_token.h"
 #include "services/clients/client_validation.h"
@@ -20,9 +21,6 @@ namespace confide {
 namespace {
 
 using google::protobuf::util::FieldMaskUtil;
-
-// Etags are the record version; callers treat them as opaque strings.
-std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
 
 v1::Client Present(const ClientRecord& record) {
   v1::Client client = record.client;
@@ -52,11 +50,6 @@ absl::StatusOr<ClientRecord> Load(RequestScope& scope, std::string_view client_i
     return absl::NotFoundError("client not found");
   }
   return **std::move(record);
-}
-
-absl::Status StaleEtag() {
-  return absl::AbortedError(
-      "etag does not match the stored client: someone changed it; reload and retry");
 }
 
 // Fields UpdateClient may change; everything else is output only or has its own RPC.
@@ -244,7 +237,7 @@ absl::StatusOr<v1::Client> ClientService::Update(const v1::UpdateClientRequest& 
     return record.status();
   }
   if (request.client().etag() != EtagOf(record->version)) {
-    return StaleEtag();
+    return StaleEtag("client");
   }
   if (record->client.status() == v1::CLIENT_STATUS_ARCHIVED) {
     return absl::FailedPreconditionError("client is archived; archived records are read-only");
@@ -282,7 +275,7 @@ absl::StatusOr<v1::Client> ClientService::Archive(const v1::ArchiveClientRequest
     return record.status();
   }
   if (request.etag() != EtagOf(record->version)) {
-    return StaleEtag();
+    return StaleEtag("client");
   }
   if (record->client.status() == v1::CLIENT_STATUS_ARCHIVED) {
     return PresentFor(*scope.principal, *record);

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/api/field_checker.h"
 #include "services/api/field_errors.h"
 #include "services/common/text_checks.h"
 
@@ -18,48 +19,20 @@ constexpr size_t kMaxShortText = 200;
 constexpr size_t kMaxConcernText = 500;
 constexpr size_t kMaxIdLength = 64;
 
-// Collects every field problem of a request, so a caller can fix them all in one go.
-class Checker {
- public:
-  explicit Checker(std::string_view prefix = "") : prefix_(prefix) {}
+// Every free-text field goes through here: a length cap, UTF-8 and no control characters.
+void MaxLength(FieldChecker& check, std::string_view field, const std::string& value, size_t max) {
+  if (value.size() > max) {
+    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
+  } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
+    check.Fail(field, "must be UTF-8 text without control characters");
+  }
+}
 
-  // One violation per field: the first problem found is the one to fix first.
-  void Fail(std::string_view field, std::string_view why) {
-    std::string path = Path(field);
-    for (const FieldViolation& existing : violations_) {
-      if (existing.field == path) {
-        return;
-      }
-    }
-    violations_.push_back({std::move(path), std::string(why)});
+void Required(FieldChecker& check, std::string_view field, const std::string& value) {
+  if (absl::StripAsciiWhitespace(value).empty()) {
+    check.Fail(field, "is required");
   }
-  // A checker for a nested message whose problems land in this one.
-  Checker Nested(std::string_view field) const { return Checker(Path(field)); }
-  void Absorb(const Checker& nested) {
-    violations_.insert(violations_.end(), nested.violations_.begin(), nested.violations_.end());
-  }
-  // Every free-text field goes through here: a length cap, UTF-8 and no control characters.
-  void MaxLength(std::string_view field, const std::string& value, size_t max) {
-    if (value.size() > max) {
-      Fail(field, absl::StrCat("must be at most ", max, " characters"));
-    } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
-      Fail(field, "must be UTF-8 text without control characters");
-    }
-  }
-  void Required(std::string_view field, const std::string& value) {
-    if (absl::StripAsciiWhitespace(value).empty()) {
-      Fail(field, "is required");
-    }
-  }
-  absl::Status Result() const { return InvalidFields(violations_); }
-
- private:
-  std::string Path(std::string_view field) const {
-    return prefix_.empty() ? std::string(field) : absl::StrCat(prefix_, ".", std::string(field));
-  }
-  std::string prefix_;
-  std::vector<FieldViolation> violations_;
-};
+}
 
 bool IsCalendarDate(const std::string& text) {
   // Strictly YYYY-MM-DD; absl's parser alone would also accept other widths.
@@ -92,16 +65,16 @@ bool IsPhone(const std::string& phone) {
   return digits >= 5 && digits <= 15;
 }
 
-void CheckClient(const v1::Client& client, Checker& check) {
-  check.Required("legal_given_name", client.legal_given_name());
-  check.Required("legal_family_name", client.legal_family_name());
-  check.MaxLength("legal_given_name", client.legal_given_name(), kMaxNameLength);
-  check.MaxLength("legal_family_name", client.legal_family_name(), kMaxNameLength);
-  check.MaxLength("preferred_name", client.preferred_name(), kMaxNameLength);
-  check.MaxLength("pronouns", client.pronouns(), 50);
-  check.MaxLength("date_of_birth", client.date_of_birth(), 10);
-  check.MaxLength("email", client.email(), 254);
-  check.MaxLength("phone", client.phone(), 32);
+void CheckClient(const v1::Client& client, FieldChecker& check) {
+  Required(check, "legal_given_name", client.legal_given_name());
+  Required(check, "legal_family_name", client.legal_family_name());
+  MaxLength(check, "legal_given_name", client.legal_given_name(), kMaxNameLength);
+  MaxLength(check, "legal_family_name", client.legal_family_name(), kMaxNameLength);
+  MaxLength(check, "preferred_name", client.preferred_name(), kMaxNameLength);
+  MaxLength(check, "pronouns", client.pronouns(), 50);
+  MaxLength(check, "date_of_birth", client.date_of_birth(), 10);
+  MaxLength(check, "email", client.email(), 254);
+  MaxLength(check, "phone", client.phone(), 32);
   if (!client.date_of_birth().empty() && !IsCalendarDate(client.date_of_birth())) {
     check.Fail("date_of_birth", "must be a real calendar date written YYYY-MM-DD");
   }
@@ -112,27 +85,27 @@ void CheckClient(const v1::Client& client, Checker& check) {
   if (!client.phone().empty() && !IsPhone(client.phone())) {
     check.Fail("phone", "must be 5 to 15 digits, optionally with spaces, +, -, ( and )");
   }
-  check.MaxLength("discreet_contact.safe_times_to_call",
-                  client.discreet_contact().safe_times_to_call(), kMaxShortText);
+  MaxLength(check, "discreet_contact.safe_times_to_call",
+            client.discreet_contact().safe_times_to_call(), kMaxShortText);
   if (!v1::ContactChannel_IsValid(client.discreet_contact().preferred_channel())) {
     check.Fail("discreet_contact.preferred_channel", "is not a known contact channel");
   }
-  check.MaxLength("emergency_contact.name", client.emergency_contact().name(), kMaxNameLength);
-  check.MaxLength("emergency_contact.relationship", client.emergency_contact().relationship(),
-                  kMaxShortText);
-  check.MaxLength("emergency_contact.phone", client.emergency_contact().phone(), 32);
+  MaxLength(check, "emergency_contact.name", client.emergency_contact().name(), kMaxNameLength);
+  MaxLength(check, "emergency_contact.relationship", client.emergency_contact().relationship(),
+            kMaxShortText);
+  MaxLength(check, "emergency_contact.phone", client.emergency_contact().phone(), 32);
   if (!client.emergency_contact().phone().empty() && !IsPhone(client.emergency_contact().phone())) {
     check.Fail("emergency_contact.phone",
                "must be 5 to 15 digits, optionally with spaces, +, -, ( and )");
   }
-  check.MaxLength("referral_source", client.referral_source(), kMaxShortText);
+  MaxLength(check, "referral_source", client.referral_source(), kMaxShortText);
   if (!v1::PresentingConcern_IsValid(client.presenting_concern())) {
     check.Fail("presenting_concern", "is not a known presenting concern");
   }
   if (client.presenting_concern() == v1::PRESENTING_CONCERN_OTHER) {
-    check.Required("presenting_concern_other", client.presenting_concern_other());
+    Required(check, "presenting_concern_other", client.presenting_concern_other());
   }
-  check.MaxLength("presenting_concern_other", client.presenting_concern_other(), kMaxConcernText);
+  MaxLength(check, "presenting_concern_other", client.presenting_concern_other(), kMaxConcernText);
   if (!v1::ClientStatus_IsValid(client.status())) {
     check.Fail("status", "is not a known client status");
   }
@@ -156,7 +129,7 @@ int StatusRank(v1::ClientStatus status) {
 }  // namespace
 
 absl::Status ValidateClientFields(const v1::Client& client, std::string_view prefix) {
-  Checker check(prefix);
+  FieldChecker check(prefix);
   CheckClient(client, check);
   return check.Result();
 }
@@ -168,7 +141,7 @@ absl::Status ValidateBirthDateNotInFuture(const v1::Client& client, std::string_
     return absl::OkStatus();  // emptiness and format are ValidateClientFields' job
   }
   if (born > absl::ToCivilDay(now, absl::UTCTimeZone())) {
-    Checker check(prefix);
+    FieldChecker check(prefix);
     check.Fail("date_of_birth", "must not be in the future");
     return check.Result();
   }
@@ -176,19 +149,19 @@ absl::Status ValidateBirthDateNotInFuture(const v1::Client& client, std::string_
 }
 
 absl::Status ValidateCreateClient(const v1::CreateClientRequest& request) {
-  Checker check;
+  FieldChecker check;
   if (!request.has_client()) {
     check.Fail("client", "is required");
     return check.Result();
   }
-  Checker client = check.Nested("client");
+  FieldChecker client = check.Nested("client");
   CheckClient(request.client(), client);
   const v1::ClientStatus status = request.client().status();
   if (status == v1::CLIENT_STATUS_DISCHARGED || status == v1::CLIENT_STATUS_ARCHIVED) {
     client.Fail("status", "a new client starts as ENQUIRY, INTAKE or ACTIVE");
   }
   check.Absorb(client);
-  check.MaxLength("request_id", request.request_id(), kMaxIdLength);
+  MaxLength(check, "request_id", request.request_id(), kMaxIdLength);
   return check.Result();
 }
 
@@ -200,20 +173,20 @@ absl::Status ValidateGetClient(const v1::GetClientRequest& request) {
 }
 
 absl::Status ValidateListClients(const v1::ListClientsRequest& request) {
-  Checker check;
+  FieldChecker check;
   if (request.page_size() < 0 || request.page_size() > 500) {
     check.Fail("page_size", "must be between 0 and 500 (0 means 50)");
   }
   if (!v1::ClientStatus_IsValid(request.status())) {
     check.Fail("status", "is not a known client status");
   }
-  check.MaxLength("name_prefix", request.name_prefix(), kMaxNameLength);
-  check.MaxLength("page_token", request.page_token(), 512);
+  MaxLength(check, "name_prefix", request.name_prefix(), kMaxNameLength);
+  MaxLength(check, "page_token", request.page_token(), 512);
   return check.Result();
 }
 
 absl::Status ValidateUpdateClient(const v1::UpdateClientRequest& request) {
-  Checker check;
+  FieldChecker check;
   if (request.client().id().empty()) {
     check.Fail("client.id", "is required");
   }
@@ -227,7 +200,7 @@ absl::Status ValidateUpdateClient(const v1::UpdateClientRequest& request) {
 }
 
 absl::Status ValidateArchiveClient(const v1::ArchiveClientRequest& request) {
-  Checker check;
+  FieldChecker check;
   if (request.client_id().empty()) {
     check.Fail("client_id", "is required");
   }

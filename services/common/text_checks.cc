@@ -59,6 +59,15 @@ bool HasNoControlCharacters(std::string_view text) {
   return true;
 }
 
+bool IsPrintableAscii(std::string_view text) {
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7e) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool IsUuidText(std::string_view text) {
   if (text.size() != 36) {
     return false;

@@ -13,6 +13,10 @@ bool IsValidUtf8(std::string_view text);
 // and ids never need them, and PostgreSQL cannot store NUL at all.
 bool HasNoControlCharacters(std::string_view text);
 
+// True when every character of `text` is printable ASCII (space to '~'); true for "". For labels
+// (request ids, text versions) that are logged or compared, never prose.
+bool IsPrintableAscii(std::string_view text);
+
 // True for a lowercase or uppercase 8-4-4-4-12 hex UUID, the shape of every record id.
 bool IsUuidText(std::string_view text);
 

@@ -8,8 +8,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "services/api/etag.h"
 #include "services/clients/writable_client.h"
 #include "services/common/timestamps.h"
+#include "services/crypto/sealed_message.h"
 #include "services/intake/intake_validation.h"
 #include "services/intake/ports/intake_repository.h"
 
@@ -21,13 +23,6 @@ using google::protobuf::util::FieldMaskUtil;
 constexpr char kTable[] = "intakes";
 constexpr char kAnswersColumn[] = "answers_sealed";
 constexpr char kSummaryColumn[] = "clinician_summary_sealed";
-
-std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
-
-absl::Status StaleEtag() {
-  return absl::AbortedError(
-      "etag does not match the stored intake: someone changed it; reload and retry");
-}
 
 // The intake as the service works on it: the stored row (version 0 and `exists` false when
 // nothing was saved yet) with its sealed parts opened.
@@ -123,12 +118,11 @@ class IntakeStore {
     }
     loaded.exists = true;
     loaded.record = **std::move(found);
-    absl::StatusOr<std::string> answers = Open(kAnswersColumn, loaded.record.answers_sealed);
-    if (!answers.ok()) {
-      return answers.status();
-    }
-    if (!loaded.answers.ParseFromString(*answers)) {
-      return absl::DataLossError("the stored intake cannot be read");
+    if (absl::Status opened =
+            OpenMessage(cipher_, scope_.uow, clinic_id_, client_id_, Where(kAnswersColumn),
+                        loaded.record.answers_sealed, &loaded.answers);
+        !opened.ok()) {
+      return opened;
     }
     if (open_summary && !loaded.record.clinician_summary_sealed.empty()) {
       absl::StatusOr<std::string> summary =
@@ -149,7 +143,8 @@ class IntakeStore {
     return scope_.uow.Atomically([&]() -> absl::Status {
       if (answers.has_value()) {
         absl::StatusOr<std::string> sealed =
-            Seal(kAnswersColumn, AnswersOnly(*answers).SerializeAsString());
+            SealMessage(cipher_, scope_.uow, clinic_id_, client_id_, Where(kAnswersColumn),
+                        AnswersOnly(*answers));
         if (!sealed.ok()) {
           return sealed.status();
         }
@@ -165,23 +160,23 @@ class IntakeStore {
       if (!before.exists) {
         absl::Status inserted = scope_.uow.intakes().Insert(record);
         // Someone else saved the first version meanwhile: the caller's "v0" is stale.
-        return inserted.code() == absl::StatusCode::kAlreadyExists ? StaleEtag() : inserted;
+        return inserted.code() == absl::StatusCode::kAlreadyExists ? StaleEtag("intake") : inserted;
       }
       absl::Status updated = scope_.uow.intakes().Update(record, before.record.version);
-      return updated.code() == absl::StatusCode::kAborted ? StaleEtag() : updated;
+      return updated.code() == absl::StatusCode::kAborted ? StaleEtag("intake") : updated;
     });
   }
 
  private:
+  // One intake per client: the client id is the row id.
+  FieldLocation Where(std::string_view column) const {
+    return FieldLocation{.table = kTable, .column = column, .row_id = client_id_};
+  }
   absl::StatusOr<std::string> Open(std::string_view column, std::string_view sealed) {
-    return cipher_.Open(scope_.uow, clinic_id_, client_id_,
-                        FieldLocation{.table = kTable, .column = column, .row_id = client_id_},
-                        sealed);
+    return cipher_.Open(scope_.uow, clinic_id_, client_id_, Where(column), sealed);
   }
   absl::StatusOr<std::string> Seal(std::string_view column, std::string_view plaintext) {
-    return cipher_.Seal(scope_.uow, clinic_id_, client_id_,
-                        FieldLocation{.table = kTable, .column = column, .row_id = client_id_},
-                        plaintext);
+    return cipher_.Seal(scope_.uow, clinic_id_, client_id_, Where(column), plaintext);
   }
 
   ClientDataCipher& cipher_;
@@ -254,7 +249,7 @@ absl::StatusOr<v1::Intake> IntakeService::Update(const v1::UpdateIntakeRequest& 
     return loaded.status();
   }
   if (request.intake().etag() != EtagOf(loaded->record.version)) {
-    return StaleEtag();
+    return StaleEtag("intake");
   }
   if (absl::Status editable = CheckIntakeEditable(IsPatient(scope), loaded->record.status);
       !editable.ok()) {
@@ -293,7 +288,7 @@ absl::StatusOr<v1::Intake> IntakeService::Submit(const v1::SubmitIntakeRequest& 
     return loaded.status();
   }
   if (request.etag() != EtagOf(loaded->record.version)) {
-    return StaleEtag();
+    return StaleEtag("intake");
   }
   if (absl::Status ready = CheckIntakeSubmittable(loaded->answers, loaded->record.status);
       !ready.ok()) {
@@ -325,7 +320,7 @@ absl::StatusOr<v1::Intake> IntakeService::Review(const v1::ReviewIntakeRequest& 
     return loaded.status();
   }
   if (request.etag() != EtagOf(loaded->record.version)) {
-    return StaleEtag();
+    return StaleEtag("intake");
   }
   if (absl::Status reviewable = CheckIntakeReviewable(loaded->record.status); !reviewable.ok()) {
     return reviewable;

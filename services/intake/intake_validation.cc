@@ -9,14 +9,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "services/api/field_checker.h"
 #include "services/api/field_errors.h"
+#include "services/api/request_fields.h"
 #include "services/common/text_checks.h"
 
 namespace confide {
 namespace {
-
-constexpr size_t kMaxIdLength = 64;
-constexpr size_t kMaxReportedViolations = 20;
 
 // Every known value other than UNSPECIFIED, each at most once: a longer list cannot be valid.
 int KnownValueCount(const google::protobuf::EnumDescriptor* values) {
@@ -38,57 +37,34 @@ bool IsMultiLineText(std::string_view text) {
   return HasNoControlCharacters(without_breaks);
 }
 
-// Collects the problems of the intake, one per field, so a caller can fix them all at once;
-// at most kMaxReportedViolations of them, so an answer with many bad entries gets a short reply.
-class Checker {
- public:
-  explicit Checker(std::string_view prefix) : prefix_(prefix) {}
+// The intake's free-text answers, bounded in characters (code points) as the proto documents.
+void Text(FieldChecker& check, std::string_view field, const std::string& value, size_t max,
+          bool multi_line) {
+  if (!IsValidUtf8(value)) {
+    check.Fail(field, "must be UTF-8 text");
+  } else if (CharacterCount(value) > max) {
+    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
+  } else if (multi_line ? !IsMultiLineText(value) : !HasNoControlCharacters(value)) {
+    check.Fail(field, multi_line ? "must not contain control characters other than line breaks"
+                                 : "must not contain control characters");
+  }
+}
 
-  void Fail(std::string_view field, std::string_view why) {
-    if (violations_.size() >= kMaxReportedViolations) {
-      return;
-    }
-    std::string path = Path(field);
-    if (!failed_fields_.insert(path).second) {
-      return;
-    }
-    violations_.push_back({std::move(path), std::string(why)});
-  }
-  // A short single-line answer (names, pronouns).
-  void Line(std::string_view field, const std::string& value, size_t max) {
-    Text(field, value, max, /*multi_line=*/false);
-  }
-  // A free-text answer in the client's or clinician's words.
-  void Prose(std::string_view field, const std::string& value, size_t max) {
-    Text(field, value, max, /*multi_line=*/true);
-  }
-  absl::Status Result() const { return InvalidFields(violations_); }
+// A short single-line answer (names, pronouns).
+void Line(FieldChecker& check, std::string_view field, const std::string& value, size_t max) {
+  Text(check, field, value, max, /*multi_line=*/false);
+}
 
- private:
-  void Text(std::string_view field, const std::string& value, size_t max, bool multi_line) {
-    if (!IsValidUtf8(value)) {
-      Fail(field, "must be UTF-8 text");
-    } else if (CharacterCount(value) > max) {
-      Fail(field, absl::StrCat("must be at most ", max, " characters"));
-    } else if (multi_line ? !IsMultiLineText(value) : !HasNoControlCharacters(value)) {
-      Fail(field, multi_line ? "must not contain control characters other than line breaks"
-                             : "must not contain control characters");
-    }
-  }
-  std::string Path(std::string_view field) const {
-    return prefix_.empty() ? std::string(field) : absl::StrCat(prefix_, ".", std::string(field));
-  }
-
-  std::string prefix_;
-  std::set<std::string> failed_fields_;
-  std::vector<FieldViolation> violations_;
-};
+// A free-text answer in the client's or clinician's words.
+void Prose(FieldChecker& check, std::string_view field, const std::string& value, size_t max) {
+  Text(check, field, value, max, /*multi_line=*/true);
+}
 
 std::string Indexed(std::string_view field, int index) {
   return absl::StrCat(std::string(field), "[", index, "]");
 }
 
-void CheckRating(Checker& check, const std::string& field, bool has, int32_t value) {
+void CheckRating(FieldChecker& check, const std::string& field, bool has, int32_t value) {
   if (has && (value < 0 || value > 10)) {
     check.Fail(field, "must be between 0 and 10");
   }
@@ -96,7 +72,7 @@ void CheckRating(Checker& check, const std::string& field, bool has, int32_t val
 
 // A repeated enum: every entry a known value other than UNSPECIFIED, none twice.
 // Refuses a list longer than `max` once, without looking at its entries.
-void CheckEnumList(Checker& check, std::string_view field,
+void CheckEnumList(FieldChecker& check, std::string_view field,
                    const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
                    int max, std::string_view what) {
   if (values.size() > max) {
@@ -114,7 +90,7 @@ void CheckEnumList(Checker& check, std::string_view field,
   }
 }
 
-void CheckPresentingProblem(const v1::PresentingProblem& problem, Checker& check) {
+void CheckPresentingProblem(const v1::PresentingProblem& problem, FieldChecker& check) {
   CheckEnumList(check, "presenting_problem.conditions", problem.conditions(),
                 v1::PainCondition_IsValid, MaxIntakeConditions(), "pain condition");
   const bool has_other = std::find(problem.conditions().begin(), problem.conditions().end(),
@@ -122,10 +98,10 @@ void CheckPresentingProblem(const v1::PresentingProblem& problem, Checker& check
   if (!has_other && !problem.condition_other().empty()) {
     check.Fail("presenting_problem.condition_other", "is only for conditions including OTHER");
   }
-  check.Line("presenting_problem.condition_other", problem.condition_other(),
-             kMaxIntakeConditionOther);
-  check.Prose("presenting_problem.onset", problem.onset(), kMaxIntakeOnset);
-  check.Prose("presenting_problem.description", problem.description(), kMaxIntakeLongText);
+  Line(check, "presenting_problem.condition_other", problem.condition_other(),
+       kMaxIntakeConditionOther);
+  Prose(check, "presenting_problem.onset", problem.onset(), kMaxIntakeOnset);
+  Prose(check, "presenting_problem.description", problem.description(), kMaxIntakeLongText);
   if (problem.situations_size() > MaxIntakeSituations()) {
     check.Fail("presenting_problem.situations",
                absl::StrCat("must have at most ", MaxIntakeSituations(), " entries"));
@@ -152,7 +128,7 @@ void CheckPresentingProblem(const v1::PresentingProblem& problem, Checker& check
   }
 }
 
-void CheckTrauma(const v1::TraumaHistory& trauma, Checker& check) {
+void CheckTrauma(const v1::TraumaHistory& trauma, FieldChecker& check) {
   if (!v1::TraumaDisclosure_IsValid(trauma.disclosure())) {
     check.Fail("trauma_history.disclosure", "must be a known answer");
   }
@@ -160,24 +136,24 @@ void CheckTrauma(const v1::TraumaHistory& trauma, Checker& check) {
     // Details are written only when the client chose to write them (disclosure YES).
     check.Fail("trauma_history.details", "is only for disclosure YES");
   }
-  check.Prose("trauma_history.details", trauma.details(), kMaxIntakeLongText);
+  Prose(check, "trauma_history.details", trauma.details(), kMaxIntakeLongText);
 }
 
-void CheckAnxiety(const v1::AnxietyAndFear& anxiety, Checker& check) {
+void CheckAnxiety(const v1::AnxietyAndFear& anxiety, FieldChecker& check) {
   CheckRating(check, "anxiety.fear_of_pain", anxiety.has_fear_of_pain(), anxiety.fear_of_pain());
   CheckRating(check, "anxiety.anxiety_about_penetration", anxiety.has_anxiety_about_penetration(),
               anxiety.anxiety_about_penetration());
-  check.Prose("anxiety.notes", anxiety.notes(), kMaxIntakeText);
+  Prose(check, "anxiety.notes", anxiety.notes(), kMaxIntakeText);
 }
 
-void CheckMedical(const v1::MedicalHistory& medical, Checker& check) {
+void CheckMedical(const v1::MedicalHistory& medical, FieldChecker& check) {
   CheckEnumList(check, "medical_history.factors", medical.factors(), v1::MedicalFactor_IsValid,
                 MaxIntakeMedicalFactors(), "medical factor");
-  check.Prose("medical_history.medications", medical.medications(), kMaxIntakeText);
-  check.Prose("medical_history.details", medical.details(), kMaxIntakeText);
+  Prose(check, "medical_history.medications", medical.medications(), kMaxIntakeText);
+  Prose(check, "medical_history.details", medical.details(), kMaxIntakeText);
 }
 
-void CheckTreatments(const v1::Intake& intake, Checker& check) {
+void CheckTreatments(const v1::Intake& intake, FieldChecker& check) {
   if (intake.prior_treatments_size() > kMaxPriorTreatments) {
     check.Fail("prior_treatments",
                absl::StrCat("must have at most ", kMaxPriorTreatments, " entries"));
@@ -194,28 +170,20 @@ void CheckTreatments(const v1::Intake& intake, Checker& check) {
     if (!v1::TreatmentHelpfulness_IsValid(item.helpfulness())) {
       check.Fail(at + ".helpfulness", "must be a known answer");
     }
-    check.Prose(at + ".notes", item.notes(), kMaxIntakeTreatmentNotes);
+    Prose(check, at + ".notes", item.notes(), kMaxIntakeTreatmentNotes);
   }
 }
 
-void CheckRelationship(const v1::RelationshipContext& relationship, Checker& check) {
+void CheckRelationship(const v1::RelationshipContext& relationship, FieldChecker& check) {
   if (!v1::RelationshipStatus_IsValid(relationship.status())) {
     check.Fail("relationship.status", "must be a known relationship status");
   }
-  check.Prose("relationship.notes", relationship.notes(), kMaxIntakeText);
-}
-
-void CheckClientId(Checker& check, const std::string& field, const std::string& client_id) {
-  if (client_id.empty()) {
-    check.Fail(field, "is required (`me` for your own)");
-  } else if (client_id.size() > kMaxIdLength) {
-    check.Fail(field, "must be at most 64 characters");
-  }
+  Prose(check, "relationship.notes", relationship.notes(), kMaxIntakeText);
 }
 
 // The list caps of the answers, checked on the request before anything else looks at its
 // entries: every later check is linear in the (now small) lists.
-void CheckListSizes(Checker& check, std::string_view prefix, const v1::Intake& intake) {
+void CheckListSizes(FieldChecker& check, std::string_view prefix, const v1::Intake& intake) {
   const auto cap = [&](std::string_view field, int size, int max) {
     if (size > max) {
       check.Fail(absl::StrCat(std::string(prefix), ".", std::string(field)),
@@ -231,10 +199,10 @@ void CheckListSizes(Checker& check, std::string_view prefix, const v1::Intake& i
   cap("prior_treatments", intake.prior_treatments_size(), kMaxPriorTreatments);
 }
 
-void CheckEtag(Checker& check, const std::string& field, const std::string& etag) {
+void CheckEtag(FieldChecker& check, const std::string& field, const std::string& etag) {
   if (etag.empty()) {
     check.Fail(field, "is required: send the etag of the intake you read (\"v0\" for a new one)");
-  } else if (etag.size() > kMaxIdLength) {
+  } else if (etag.size() > kMaxRecordIdLength) {
     check.Fail(field, "is not an etag this server gave");
   }
 }
@@ -246,16 +214,16 @@ int MaxIntakeSituations() { return KnownValueCount(v1::PenetrationSituation_desc
 int MaxIntakeMedicalFactors() { return KnownValueCount(v1::MedicalFactor_descriptor()); }
 
 absl::Status ValidateIntakeAnswers(const v1::Intake& intake, std::string_view prefix) {
-  Checker check(prefix);
+  FieldChecker check(prefix);
   CheckPresentingProblem(intake.presenting_problem(), check);
   CheckTrauma(intake.trauma_history(), check);
   CheckAnxiety(intake.anxiety(), check);
   CheckMedical(intake.medical_history(), check);
   CheckTreatments(intake, check);
   CheckRelationship(intake.relationship(), check);
-  check.Prose("hopes", intake.hopes(), kMaxIntakeText);
-  check.Line("preferred_name", intake.preferred_name(), kMaxIntakeNameText);
-  check.Line("pronouns", intake.pronouns(), kMaxIntakeNameText);
+  Prose(check, "hopes", intake.hopes(), kMaxIntakeText);
+  Line(check, "preferred_name", intake.preferred_name(), kMaxIntakeNameText);
+  Line(check, "pronouns", intake.pronouns(), kMaxIntakeNameText);
   return check.Result();
 }
 
@@ -278,14 +246,14 @@ bool IsUpdatableIntakePath(const std::string& path) {
 }
 
 absl::Status ValidateGetIntake(const v1::GetIntakeRequest& request) {
-  Checker check("");
-  CheckClientId(check, "client_id", request.client_id());
+  FieldChecker check("");
+  check.Add(CheckClientId("client_id", request.client_id()));
   return check.Result();
 }
 
 absl::Status ValidateUpdateIntake(const v1::UpdateIntakeRequest& request) {
-  Checker check("");
-  CheckClientId(check, "intake.client_id", request.intake().client_id());
+  FieldChecker check("");
+  check.Add(CheckClientId("intake.client_id", request.intake().client_id()));
   CheckEtag(check, "intake.etag", request.intake().etag());
   CheckListSizes(check, "intake", request.intake());
   if (request.update_mask().paths_size() == 0) {
@@ -308,20 +276,20 @@ absl::Status ValidateUpdateIntake(const v1::UpdateIntakeRequest& request) {
 }
 
 absl::Status ValidateSubmitIntake(const v1::SubmitIntakeRequest& request) {
-  Checker check("");
-  CheckClientId(check, "client_id", request.client_id());
+  FieldChecker check("");
+  check.Add(CheckClientId("client_id", request.client_id()));
   CheckEtag(check, "etag", request.etag());
   return check.Result();
 }
 
 absl::Status ValidateReviewIntake(const v1::ReviewIntakeRequest& request) {
-  Checker check("");
-  CheckClientId(check, "client_id", request.client_id());
+  FieldChecker check("");
+  check.Add(CheckClientId("client_id", request.client_id()));
   CheckEtag(check, "etag", request.etag());
   if (absl::StripAsciiWhitespace(request.clinician_summary()).empty()) {
     check.Fail("clinician_summary", "is required");
   }
-  check.Prose("clinician_summary", request.clinician_summary(), kMaxClinicianSummary);
+  Prose(check, "clinician_summary", request.clinician_summary(), kMaxClinicianSummary);
   return check.Result();
 }
 
