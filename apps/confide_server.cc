@@ -34,6 +34,7 @@
 #include "services/consents/consent_service.h"
 #include "services/intake/intake_service.h"
 #include "services/partners/portal_access_service.h"
+#include "services/plans/milestone_service.h"
 #include "services/plans/plan_service.h"
 #include "services/staff/staff_service.h"
 
@@ -184,6 +185,8 @@ int main(int argc, char** argv) {
 
   PlanService plans(client_data, ids);
   plans.Register(methods);
+  MilestoneService milestones(client_data, ids);
+  milestones.Register(methods);
 
   BoundedExecutor executor(config.workers, static_cast<size_t>(config.queue_capacity));
   Authenticator authenticator(secrets);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,15 @@ bool HasNoControlCharacters(std::string_view text);
 // True when every character of `text` is printable ASCII (space to '~'); true for "". For labels
 // (request ids, text versions) that are logged or compared, never prose.
 bool IsPrintableAscii(std::string_view text);
+
+// Unicode code points in `text` (valid UTF-8 assumed: every byte that does not continue a
+// character starts one). Length limits are in characters, so a person writing Greek or emoji
+// gets as much room as one writing ASCII.
+size_t CharacterCount(std::string_view text);
+
+// At most `max` characters (code points) of `text`, cut at a character boundary so the result
+// is still valid UTF-8 when `text` is.
+std::string TruncateUtf8(std::string_view text, size_t max);
 
 // True for a lowercase or uppercase 8-4-4-4-12 hex UUID, the shape of every record id.
 bool IsUuidText(std::string_view text);

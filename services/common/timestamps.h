@@ -17,4 +17,10 @@ inline absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
+// `now` as the database keeps it (whole microseconds), so what a write returns equals what a
+// later read of the same record returns.
+inline absl::Time StoredTime(absl::Time now) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(now));
+}
+
 }  // namespace confide

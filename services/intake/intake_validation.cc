@@ -22,13 +22,6 @@ int KnownValueCount(const google::protobuf::EnumDescriptor* values) {
   return values->value_count() - 1;
 }
 
-// Code points, not bytes: the caps in the proto are what a person can type.
-size_t CharacterCount(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 // Answers written in the client's words may have line breaks and tabs; nothing else below
 // U+0020 (PostgreSQL cannot even store NUL).
 bool IsMultiLineText(std::string_view text) {

@@ -8,11 +8,11 @@
 
 namespace confide {
 
-// Therapy plans and milestones. Access has already been decided by the pipeline when these
-// run; they enforce the record's own rules: versions are never changed, an update needs the
-// latest version's etag, the patient sees only the shared version in patient wording (goal
-// milestones are made when a version is shared, so they reveal nothing unshared), and a
-// retried create or milestone (same request id) returns the first result.
+// Therapy plans. Access has already been decided by the pipeline when these run; they enforce
+// the record's own rules: versions are never changed, an update needs the latest version's
+// etag, the patient sees only the shared version in patient wording (goal milestones are made
+// when a version is shared, so they reveal nothing unshared), and a retried create (same
+// request id) returns the first result.
 class PlanService {
  public:
   PlanService(ClientDataCipher& cipher, IdGenerator& ids) : cipher_(cipher), ids_(ids) {}
@@ -27,12 +27,9 @@ class PlanService {
   absl::StatusOr<v1::TherapyPlan> Share(const v1::SharePlanVersionRequest& request,
                                         RequestScope& scope);
   absl::StatusOr<v1::ListSharedPlansResponse> ListShared(RequestScope& scope);
-  absl::StatusOr<v1::Milestone> RecordMilestone(const v1::RecordMilestoneRequest& request,
-                                                RequestScope& scope);
-  absl::StatusOr<v1::ListMilestonesResponse> ListMilestones(
-      const v1::ListMilestonesRequest& request, RequestScope& scope);
 
-  // Adds the nine PlanService RPCs to `table`.
+  // Adds the plan RPCs of confide.v1.PlanService to `table`; the milestone RPCs are
+  // MilestoneService's (milestone_service.h).
   void Register(MethodTable& table);
 
  private:

@@ -8,8 +8,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/api/field_checker.h"
 #include "services/api/field_errors.h"
 #include "services/api/page_token.h"
+#include "services/api/request_fields.h"
 #include "services/common/text_checks.h"
 
 namespace confide {
@@ -17,73 +19,41 @@ namespace {
 
 constexpr size_t kMaxItemId = 64;
 constexpr std::string_view kMe = "me";
-// A caller can fix this many at a time; more would only make a huge request's answer huge.
-constexpr size_t kMaxViolations = 20;
 
-// Unicode code points in `text` (valid UTF-8 assumed; every byte that does not continue a
-// character starts one). Limits are in characters, so a patient writing in Greek or with
-// emoji gets as much room as one writing ASCII.
-size_t CharacterCount(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) {
-    count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+// One-line text (titles): no control characters at all.
+void Line(FieldChecker& check, const std::string& field, const std::string& value, size_t max) {
+  if (CharacterCount(value) > max) {
+    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
+  } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
+    check.Fail(field, "must be UTF-8 text without control characters");
   }
-  return count;
 }
 
-// Collects field problems, one per field and at most kMaxViolations, so a caller can fix them
-// in one go.
-class Checker {
- public:
-  explicit Checker(std::string prefix) : prefix_(std::move(prefix)) {}
+// Prose may hold line breaks and tabs, nothing else below U+0020.
+void Prose(FieldChecker& check, const std::string& field, const std::string& value, size_t max) {
+  if (CharacterCount(value) > max) {
+    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
+    return;
+  }
+  if (!IsValidUtf8(value)) {
+    check.Fail(field, "must be UTF-8 text");
+    return;
+  }
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7f) {
+      check.Fail(field, "must not hold control characters other than line breaks and tabs");
+      return;
+    }
+  }
+}
 
-  void Fail(const std::string& field, std::string_view why) {
-    if (violations_.size() >= kMaxViolations) {
-      return;
-    }
-    const std::string path = prefix_.empty() ? field : absl::StrCat(prefix_, ".", field);
-    if (fields_.insert(path).second) {
-      violations_.push_back({path, std::string(why)});
-    }
+// An optional date.
+void Date(FieldChecker& check, const std::string& field, const std::string& value) {
+  if (!value.empty() && !IsPlanDate(value)) {
+    check.Fail(field, "must be a calendar date YYYY-MM-DD");
   }
-  // One-line text (titles): no control characters at all.
-  void Line(const std::string& field, const std::string& value, size_t max) {
-    if (CharacterCount(value) > max) {
-      Fail(field, absl::StrCat("must be at most ", max, " characters"));
-    } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
-      Fail(field, "must be UTF-8 text without control characters");
-    }
-  }
-  // Prose may hold line breaks and tabs, nothing else below U+0020.
-  void Prose(const std::string& field, const std::string& value, size_t max) {
-    if (CharacterCount(value) > max) {
-      Fail(field, absl::StrCat("must be at most ", max, " characters"));
-      return;
-    }
-    if (!IsValidUtf8(value)) {
-      Fail(field, "must be UTF-8 text");
-      return;
-    }
-    for (char c : value) {
-      const auto byte = static_cast<unsigned char>(c);
-      if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7f) {
-        Fail(field, "must not hold control characters other than line breaks and tabs");
-        return;
-      }
-    }
-  }
-  void Date(const std::string& field, const std::string& value) {
-    if (!value.empty() && !IsPlanDate(value)) {
-      Fail(field, "must be a calendar date YYYY-MM-DD");
-    }
-  }
-  absl::Status Result() const { return InvalidFields(violations_); }
-
- private:
-  std::string prefix_;
-  std::set<std::string> fields_;
-  std::vector<FieldViolation> violations_;
-};
+}
 
 std::string Indexed(const std::string& field, int i) { return absl::StrCat(field, "[", i, "]"); }
 
@@ -98,7 +68,7 @@ bool IsAfterToday(const std::string& date, absl::Time now) {
 
 // The repeated fields' bounds, checked before anything walks them (ids, links): a request with
 // 100,000 goals is refused before its goals are looked at. `prefix` is the plan's path.
-void CheckCounts(const v1::TherapyPlan& plan, Checker& check) {
+void CheckCounts(const v1::TherapyPlan& plan, FieldChecker& check) {
   if (plan.problems_size() > kMaxProblems) {
     check.Fail("problems", absl::StrCat("may hold at most ", kMaxProblems, " problems"));
   }
@@ -121,7 +91,7 @@ void CheckCounts(const v1::TherapyPlan& plan, Checker& check) {
   }
 }
 
-void CheckProblems(const v1::TherapyPlan& plan, Checker& check) {
+void CheckProblems(const v1::TherapyPlan& plan, FieldChecker& check) {
   if (plan.problems_size() > kMaxProblems) {
     check.Fail("problems", absl::StrCat("may hold at most ", kMaxProblems, " problems"));
     return;
@@ -135,12 +105,12 @@ void CheckProblems(const v1::TherapyPlan& plan, Checker& check) {
     } else if (!ids.insert(problem.id()).second) {
       check.Fail(at + ".id", "is used by another problem of the plan");
     }
-    check.Prose(at + ".clinical_description", problem.clinical_description(), kMaxClinicalText);
-    check.Prose(at + ".patient_description", problem.patient_description(), kMaxPatientText);
+    Prose(check, at + ".clinical_description", problem.clinical_description(), kMaxClinicalText);
+    Prose(check, at + ".patient_description", problem.patient_description(), kMaxPatientText);
   }
 }
 
-void CheckGoals(const v1::TherapyPlan& plan, absl::Time now, Checker& check) {
+void CheckGoals(const v1::TherapyPlan& plan, absl::Time now, FieldChecker& check) {
   if (plan.goals_size() > kMaxGoals) {
     check.Fail("goals", absl::StrCat("may hold at most ", kMaxGoals, " goals"));
     return;
@@ -158,10 +128,10 @@ void CheckGoals(const v1::TherapyPlan& plan, absl::Time now, Checker& check) {
     } else if (!ids.insert(goal.id()).second) {
       check.Fail(at + ".id", "is used by another goal of the plan");
     }
-    check.Prose(at + ".clinical_wording", goal.clinical_wording(), kMaxClinicalText);
-    check.Prose(at + ".patient_wording", goal.patient_wording(), kMaxPatientText);
-    check.Prose(at + ".measure", goal.measure(), kMaxPatientText);
-    check.Date(at + ".target_date", goal.target_date());
+    Prose(check, at + ".clinical_wording", goal.clinical_wording(), kMaxClinicalText);
+    Prose(check, at + ".patient_wording", goal.patient_wording(), kMaxPatientText);
+    Prose(check, at + ".measure", goal.measure(), kMaxPatientText);
+    Date(check, at + ".target_date", goal.target_date());
     if (!v1::GoalStatus_IsValid(goal.status())) {
       check.Fail(at + ".status", "is not a known goal status");
     }
@@ -192,7 +162,7 @@ void CheckGoals(const v1::TherapyPlan& plan, absl::Time now, Checker& check) {
   }
 }
 
-void CheckInterventions(const v1::TherapyPlan& plan, Checker& check) {
+void CheckInterventions(const v1::TherapyPlan& plan, FieldChecker& check) {
   if (plan.interventions_size() > kMaxInterventions) {
     check.Fail("interventions",
                absl::StrCat("may hold at most ", kMaxInterventions, " interventions"));
@@ -208,12 +178,12 @@ void CheckInterventions(const v1::TherapyPlan& plan, Checker& check) {
     if (!v1::PlanDiscipline_IsValid(intervention.discipline())) {
       check.Fail(at + ".discipline", "is not a known discipline");
     }
-    check.Prose(at + ".clinical_detail", intervention.clinical_detail(), kMaxClinicalText);
-    check.Prose(at + ".patient_description", intervention.patient_description(), kMaxPatientText);
+    Prose(check, at + ".clinical_detail", intervention.clinical_detail(), kMaxClinicalText);
+    Prose(check, at + ".patient_description", intervention.patient_description(), kMaxPatientText);
   }
 }
 
-void CheckDisciplines(const v1::TherapyPlan& plan, Checker& check) {
+void CheckDisciplines(const v1::TherapyPlan& plan, FieldChecker& check) {
   if (plan.disciplines_size() > kMaxDisciplines) {
     check.Fail("disciplines", absl::StrCat("may hold at most ", kMaxDisciplines, " disciplines"));
     return;
@@ -250,29 +220,25 @@ class FreeIds {
   long long n_ = 0;
 };
 
-absl::Status RequireClientId(const std::string& client_id, std::string_view field) {
-  return client_id.empty() ? InvalidField(field, "is required") : absl::OkStatus();
+// OK, or INVALID_ARGUMENT for the one field `violation` names.
+absl::Status FieldOk(std::optional<FieldViolation> violation) {
+  return violation.has_value() ? InvalidFields({*std::move(violation)}) : absl::OkStatus();
 }
 
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.size() > kMaxRequestId || !IsValidUtf8(request_id) ||
-      !HasNoControlCharacters(request_id)) {
-    return InvalidField("request_id",
-                        absl::StrCat("must be at most ", kMaxRequestId,
-                                     " characters of text without control characters"));
-  }
-  return absl::OkStatus();
+// The client and plan a request names; INVALID_ARGUMENT naming each one missing.
+absl::Status CheckClientAndPlan(const std::string& client_id, const std::string& plan_id) {
+  FieldChecker check;
+  check.Add(CheckClientId("client_id", client_id));
+  check.Add(CheckRecordId("plan_id", plan_id));
+  return check.Result();
 }
 
-absl::Status RequireClientAndPlan(const std::string& client_id, const std::string& plan_id) {
-  std::vector<FieldViolation> violations;
-  if (client_id.empty()) {
-    violations.push_back({"client_id", "is required"});
-  }
-  if (plan_id.empty()) {
-    violations.push_back({"plan_id", "is required"});
-  }
-  return InvalidFields(violations);
+// A client id and an optional request id (the idempotency key of a create).
+absl::Status CheckClientAndRequestId(const std::string& client_id, const std::string& request_id) {
+  FieldChecker check;
+  check.Add(CheckClientId("client_id", client_id));
+  check.Add(CheckRequestId("request_id", request_id));
+  return check.Result();
 }
 
 // What is wrong with an UpdatePlan mask, or "" when nothing is. Paths are not echoed: the
@@ -368,11 +334,11 @@ void AssignMissingItemIds(v1::TherapyPlan& plan, const v1::TherapyPlan* before) 
 
 absl::Status ValidatePlanContent(const v1::TherapyPlan& plan, std::string_view prefix,
                                  absl::Time now) {
-  Checker check{std::string(prefix)};
+  FieldChecker check(prefix);
   if (absl::StripAsciiWhitespace(plan.title()).empty()) {
     check.Fail("title", "is required");
   }
-  check.Line("title", plan.title(), kMaxPlanTitle);
+  Line(check, "title", plan.title(), kMaxPlanTitle);
   if (!v1::PlanStatus_IsValid(plan.status())) {
     check.Fail("status", "is not a known plan status");
   }
@@ -380,8 +346,8 @@ absl::Status ValidatePlanContent(const v1::TherapyPlan& plan, std::string_view p
   CheckGoals(plan, now, check);
   CheckInterventions(plan, check);
   CheckDisciplines(plan, check);
-  check.Date("next_review_date", plan.next_review_date());
-  check.Prose("patient_summary", plan.patient_summary(), kMaxPatientSummary);
+  Date(check, "next_review_date", plan.next_review_date());
+  Prose(check, "patient_summary", plan.patient_summary(), kMaxPatientSummary);
   return check.Result();
 }
 
@@ -392,11 +358,11 @@ absl::Status ValidatePlanUpdateMask(const google::protobuf::FieldMask& mask) {
 
 absl::Status ValidateMilestoneFields(const v1::Milestone& milestone, std::string_view prefix,
                                      absl::Time now) {
-  Checker check{std::string(prefix)};
+  FieldChecker check(prefix);
   if (absl::StripAsciiWhitespace(milestone.title()).empty()) {
     check.Fail("title", "is required");
   }
-  check.Prose("title", milestone.title(), kMaxMilestoneTitle);
+  Prose(check, "title", milestone.title(), kMaxMilestoneTitle);
   if (milestone.achieved_date().empty()) {
     check.Fail("achieved_date", "is required");
   } else if (!IsPlanDate(milestone.achieved_date())) {
@@ -421,19 +387,17 @@ absl::Status ValidateCreatePlan(const v1::CreatePlanRequest& request) {
   if (request.client_id() == kMe) {
     return InvalidField("client_id", "must name the client: plans are written by clinicians");
   }
-  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
+  if (absl::Status s = CheckClientAndRequestId(request.client_id(), request.request_id());
+      !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
-    return s;
-  }
-  Checker check{"plan"};
+  FieldChecker check("plan");
   CheckCounts(request.plan(), check);
   return check.Result();
 }
 
 absl::Status ValidateGetPlan(const v1::GetPlanRequest& request) {
-  if (absl::Status s = RequireClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
+  if (absl::Status s = CheckClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
     return s;
   }
   return request.version() < 0 ? InvalidField("version", "must be 0 (latest) or a version")
@@ -441,43 +405,39 @@ absl::Status ValidateGetPlan(const v1::GetPlanRequest& request) {
 }
 
 absl::Status ValidateListPlans(const v1::ListPlansRequest& request) {
-  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
+  if (absl::Status s = FieldOk(CheckClientId("client_id", request.client_id())); !s.ok()) {
     return s;
   }
   return EffectivePageSize(request.page_size()).status();
 }
 
 absl::Status ValidateListPlanVersions(const v1::ListPlanVersionsRequest& request) {
-  if (absl::Status s = RequireClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
+  if (absl::Status s = CheckClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
     return s;
   }
   return EffectivePageSize(request.page_size()).status();
 }
 
 absl::Status ValidateUpdatePlan(const v1::UpdatePlanRequest& request) {
-  std::vector<FieldViolation> violations;
-  if (request.plan().client_id().empty()) {
-    violations.push_back({"plan.client_id", "is required"});
-  }
-  if (request.plan().id().empty()) {
-    violations.push_back({"plan.id", "is required"});
-  }
+  FieldChecker fields;
+  fields.Add(CheckClientId("plan.client_id", request.plan().client_id()));
+  fields.Add(CheckRecordId("plan.id", request.plan().id()));
   if (request.plan().etag().empty()) {
-    violations.push_back({"plan.etag", "is required: send the etag of the version you changed"});
+    fields.Fail("plan.etag", "is required: send the etag of the version you changed");
   }
   if (std::string problem = UpdateMaskProblem(request.update_mask()); !problem.empty()) {
-    violations.push_back({"update_mask", problem});
+    fields.Fail("update_mask", problem);
   }
-  if (!violations.empty()) {
-    return InvalidFields(violations);
+  if (!fields.ok()) {
+    return fields.Result();
   }
-  Checker check{"plan"};
+  FieldChecker check("plan");
   CheckCounts(request.plan(), check);
   return check.Result();
 }
 
 absl::Status ValidateSharePlanVersion(const v1::SharePlanVersionRequest& request) {
-  if (absl::Status s = RequireClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
+  if (absl::Status s = CheckClientAndPlan(request.client_id(), request.plan_id()); !s.ok()) {
     return s;
   }
   return request.version() < 0 ? InvalidField("version", "must be 0 (latest) or a version")
@@ -485,18 +445,15 @@ absl::Status ValidateSharePlanVersion(const v1::SharePlanVersionRequest& request
 }
 
 absl::Status ValidateListSharedPlans(const v1::ListSharedPlansRequest& request) {
-  return RequireClientId(request.client_id(), "client_id");
+  return FieldOk(CheckClientId("client_id", request.client_id()));
 }
 
 absl::Status ValidateRecordMilestone(const v1::RecordMilestoneRequest& request) {
-  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
-    return s;
-  }
-  return CheckRequestId(request.request_id());
+  return CheckClientAndRequestId(request.client_id(), request.request_id());
 }
 
 absl::Status ValidateListMilestones(const v1::ListMilestonesRequest& request) {
-  if (absl::Status s = RequireClientId(request.client_id(), "client_id"); !s.ok()) {
+  if (absl::Status s = FieldOk(CheckClientId("client_id", request.client_id())); !s.ok()) {
     return s;
   }
   return EffectivePageSize(request.page_size()).status();

@@ -17,7 +17,6 @@ inline constexpr size_t kMaxClinicalText = 5000;
 inline constexpr size_t kMaxPatientText = 2000;
 inline constexpr size_t kMaxPatientSummary = 5000;
 inline constexpr size_t kMaxMilestoneTitle = 500;
-inline constexpr size_t kMaxRequestId = 128;
 // Bounds on repeated fields, so one plan cannot grow without limit.
 inline constexpr int kMaxProblems = 50;
 inline constexpr int kMaxGoals = 50;

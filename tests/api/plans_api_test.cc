@@ -205,6 +205,15 @@ TEST_F(PlansApiTest, RetriedCreateWithTheSameRequestIdReturnsTheFirstPlan) {
   EXPECT_EQ(again["title"], first["title"]);
 }
 
+TEST_F(PlansApiTest, RequestIdFollowsTheSharedRuleOfAtMostOneHundredPrintableCharacters) {
+  HttpResponse refused = Rest().Post(PlansPath(kJoClientId) + "?requestId=" + std::string(101, 'r'),
+                                     PlanBody(NewMarkers()), TokenOf(kSamEmail));
+
+  ASSERT_TRUE(IsErrorAnswer(refused, 400, kInvalidArgument)) << refused.body;
+  EXPECT_THAT(ViolatedFields(refused.Json()), Contains("request_id"));
+  EXPECT_TRUE(CreatePlan(NewMarkers(), std::string(80, 'r') + Unique().substr(0, 20)).is_object());
+}
+
 TEST_F(PlansApiTest, UpdateMakesVersionTwoAndVersionOneStaysReadableAndUnchanged) {
   const Markers m = NewMarkers();
   const nlohmann::json v1 = CreatePlan(m);

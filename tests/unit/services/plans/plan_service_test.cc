@@ -13,22 +13,16 @@
 #include "confide/v1/access.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/field_mask.pb.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "services/crypto/ports/client_data_cipher.h"
+#include "services/plans/milestone_service.h"
 #include "services/policy/access_policy.h"
 #include "tests/fakes/fake_id_generator.h"
 #include "tests/fakes/in_memory_unit_of_work.h"
+#include "tests/unit/services/plans/plan_test_support.h"
 
 namespace confide {
 namespace {
-
-google::protobuf::UnknownFieldSet& UnknownOf(google::protobuf::Message* message) {
-  return *message->GetReflection()->MutableUnknownFields(message);
-}
-bool HasUnknownFields(const google::protobuf::Message& message) {
-  return !message.GetReflection()->GetUnknownFields(message).empty();
-}
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -188,6 +182,7 @@ class PlanServiceTest : public ::testing::Test {
   FakeCipher cipher_;
   FakeIdGenerator ids_{"plans"};
   PlanService service_{cipher_, ids_};
+  MilestoneService milestones_{cipher_, ids_};
   InMemoryUnitOfWork uow_;
   std::string last_resource_;
 };
@@ -219,7 +214,7 @@ TEST_F(PlanServiceTest, SharingAVersionWithAnAchievedGoalRecordsItsOneMilestone)
   v1::ListMilestonesRequest request;
   request.set_client_id("me");
   absl::StatusOr<v1::ListMilestonesResponse> listed =
-      As(Jo(), kJo, [&](RequestScope& s) { return service_.ListMilestones(request, s); });
+      As(Jo(), kJo, [&](RequestScope& s) { return milestones_.List(request, s); });
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->milestones_size(), 2);
   EXPECT_EQ(listed->milestones(0).title(), "Use the size 2 dilator");
@@ -239,13 +234,12 @@ TEST_F(PlanServiceTest, PartnerSeesGoalMilestonesOnlyWithTheGoalsShare) {
   own.set_client_id("me");
   own.mutable_milestone()->set_title("First time without pain");
   own.mutable_milestone()->set_achieved_date("2026-03-01");
-  ASSERT_TRUE(
-      As(Jo(), kJo, [&](RequestScope& s) { return service_.RecordMilestone(own, s); }).ok());
+  ASSERT_TRUE(As(Jo(), kJo, [&](RequestScope& s) { return milestones_.Record(own, s); }).ok());
   v1::ListMilestonesRequest request;
   request.set_client_id(kJo);
   const auto count_for_kim = [&] {
     absl::StatusOr<v1::ListMilestonesResponse> listed =
-        As(Kim(), kJo, [&](RequestScope& s) { return service_.ListMilestones(request, s); });
+        As(Kim(), kJo, [&](RequestScope& s) { return milestones_.List(request, s); });
     EXPECT_TRUE(listed.ok()) << listed.status();
     return listed.ok() ? listed->milestones_size() : -1;
   };
@@ -321,14 +315,14 @@ TEST_F(PlanServiceTest, MilestoneGoalMustBeAGoalOfThePlan) {
   request.mutable_milestone()->set_goal_id("g9");
 
   absl::StatusOr<v1::Milestone> unknown_goal =
-      As(Sam(), kJo, [&](RequestScope& s) { return service_.RecordMilestone(request, s); });
+      As(Sam(), kJo, [&](RequestScope& s) { return milestones_.Record(request, s); });
   request.mutable_milestone()->set_goal_id("g1");
   absl::StatusOr<v1::Milestone> recorded =
-      As(Sam(), kJo, [&](RequestScope& s) { return service_.RecordMilestone(request, s); });
+      As(Sam(), kJo, [&](RequestScope& s) { return milestones_.Record(request, s); });
   absl::StatusOr<v1::Milestone> twice =
-      As(Sam(), kJo, [&](RequestScope& s) { return service_.RecordMilestone(request, s); });
+      As(Sam(), kJo, [&](RequestScope& s) { return milestones_.Record(request, s); });
   absl::StatusOr<v1::Milestone> for_riley =
-      As(Sam(), kRiley, [&](RequestScope& s) { return service_.RecordMilestone(request, s); });
+      As(Sam(), kRiley, [&](RequestScope& s) { return milestones_.Record(request, s); });
 
   EXPECT_EQ(unknown_goal.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(unknown_goal.status().message(), Not(HasSubstr("latest")));
@@ -403,9 +397,8 @@ TEST_F(PlanServiceTest, ArchivedClientsPlansAndMilestonesAreReadOnly) {
   milestone.set_client_id("me");
   milestone.mutable_milestone()->set_title("First time without pain");
   milestone.mutable_milestone()->set_achieved_date("2026-03-01");
-  EXPECT_TRUE(archived(As(Jo(), kJo, [&](RequestScope& s) {
-                         return service_.RecordMilestone(milestone, s);
-                       }).status()));
+  EXPECT_TRUE(archived(
+      As(Jo(), kJo, [&](RequestScope& s) { return milestones_.Record(milestone, s); }).status()));
 
   EXPECT_EQ(uow_.state().plans.size(), 1u);
   EXPECT_EQ(uow_.state().plan_versions.size(), 1u);
@@ -445,7 +438,7 @@ TEST_F(PlanServiceTest, PatientLinksOnlySharedPlansAndNoGoals) {
   request.mutable_milestone()->set_achieved_date("2026-03-01");
   request.mutable_milestone()->set_plan_id(plan.id());
   const auto record = [&] {
-    return As(Jo(), kJo, [&](RequestScope& s) { return service_.RecordMilestone(request, s); });
+    return As(Jo(), kJo, [&](RequestScope& s) { return milestones_.Record(request, s); });
   };
 
   absl::StatusOr<v1::Milestone> unshared = record();

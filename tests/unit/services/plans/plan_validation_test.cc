@@ -6,12 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/cord.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
-#include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/api/field_errors.h"
+#include "tests/fakes/pipeline_test_support.h"
 
 namespace confide {
 namespace {
@@ -23,19 +22,6 @@ using ::testing::IsEmpty;
 // 10:00 UTC on 2 March 2026.
 const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2026, 3, 2, 10, 0, 0), absl::UTCTimeZone());
-
-std::vector<std::string> Fields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  absl::optional<absl::Cord> payload = status.GetPayload(
-      absl::string_view(kBadRequestPayloadUrl.data(), kBadRequestPayloadUrl.size()));
-  google::rpc::BadRequest details;
-  if (payload.has_value() && details.ParseFromString(std::string(*payload))) {
-    for (const auto& v : details.field_violations()) {
-      fields.push_back(v.field());
-    }
-  }
-  return fields;
-}
 
 v1::TherapyPlan ValidPlan() {
   v1::TherapyPlan plan;
@@ -64,13 +50,13 @@ TEST(PlanValidationTest, ValidPlanPasses) {
 TEST(PlanValidationTest, TitleIsRequiredAndAtMost200) {
   v1::TherapyPlan plan = ValidPlan();
   plan.set_title("  ");
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
   plan.set_title(std::string(200, 't'));
   EXPECT_TRUE(ValidatePlanContent(plan, "plan", kNow).ok());
   plan.set_title(std::string(201, 't'));
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
   plan.set_title("two\nlines");
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
 }
 
 TEST(PlanValidationTest, TextLengthsFollowTheProtoComments) {
@@ -87,7 +73,7 @@ TEST(PlanValidationTest, TextLengthsFollowTheProtoComments) {
   plan.mutable_interventions(0)->set_clinical_detail(std::string(5001, 'c'));
   plan.mutable_interventions(0)->set_patient_description(std::string(2001, 'p'));
   plan.set_patient_summary(std::string(5001, 's'));
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.problems[0].clinical_description",
                           "plan.problems[0].patient_description", "plan.goals[0].clinical_wording",
                           "plan.goals[0].patient_wording", "plan.interventions[0].clinical_detail",
@@ -98,7 +84,7 @@ TEST(PlanValidationTest, ControlCharactersAndBadUtf8AreRefused) {
   v1::TherapyPlan plan = ValidPlan();
   plan.set_patient_summary(std::string("bell\a"));
   plan.mutable_goals(0)->set_patient_wording("\xff\xfe");
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.goals[0].patient_wording", "plan.patient_summary"));
 }
 
@@ -110,7 +96,7 @@ TEST(PlanValidationTest, UnknownEnumsAreRefused) {
   plan.mutable_interventions(0)->set_kind(v1::INTERVENTION_KIND_UNSPECIFIED);
   plan.mutable_interventions(0)->set_discipline(static_cast<v1::PlanDiscipline>(77));
   plan.add_disciplines(static_cast<v1::PlanDiscipline>(66));
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.status", "plan.goals[0].status", "plan.interventions[0].kind",
                           "plan.interventions[0].discipline", "plan.disciplines[1]"));
 }
@@ -121,7 +107,7 @@ TEST(PlanValidationTest, DatesMustBeRealCalendarDates) {
     v1::TherapyPlan plan = ValidPlan();
     plan.set_next_review_date(bad);
     plan.mutable_goals(0)->set_target_date(bad);
-    EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+    EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
                 ElementsAre("plan.goals[0].target_date", "plan.next_review_date"))
         << bad;
   }
@@ -134,10 +120,10 @@ TEST(PlanValidationTest, DatesMustBeRealCalendarDates) {
 TEST(PlanValidationTest, AchievedGoalNeedsAnAchievedDateThatIsNotInTheFuture) {
   v1::TherapyPlan plan = ValidPlan();
   plan.mutable_goals(0)->clear_achieved_date();
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.goals[0].achieved_date"));
   plan.mutable_goals(0)->set_achieved_date("2026-03-04");  // the day after tomorrow, UTC
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.goals[0].achieved_date"));
   // Tomorrow in UTC is already today east of UTC (up to UTC+14): one day of slack.
   plan.mutable_goals(0)->set_achieved_date("2026-03-03");
@@ -146,7 +132,7 @@ TEST(PlanValidationTest, AchievedGoalNeedsAnAchievedDateThatIsNotInTheFuture) {
   EXPECT_TRUE(ValidatePlanContent(plan, "plan", kNow).ok());
   // A date without the ACHIEVED status would say something the status does not.
   plan.mutable_goals(0)->set_status(v1::GOAL_STATUS_IN_PROGRESS);
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.goals[0].achieved_date"));
 }
 
@@ -156,7 +142,7 @@ TEST(PlanValidationTest, ItemIdsAreWellFormedUniqueAndGoalsLinkExistingProblems)
   plan.add_goals()->set_id("has space");
   plan.mutable_goals(0)->add_problem_ids("p9");
   EXPECT_THAT(
-      Fields(ValidatePlanContent(plan, "plan", kNow)),
+      ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
       ElementsAre("plan.problems[1].id", "plan.goals[0].problem_ids[1]", "plan.goals[1].id"));
   EXPECT_TRUE(IsPlanItemId("Goal_2-b"));
   EXPECT_TRUE(IsPlanItemId(std::string(64, 'a')));
@@ -192,7 +178,7 @@ TEST(PlanValidationTest, RepeatedFieldsAreBounded) {
   for (int i = 0; i < kMaxGoals; ++i) {
     plan.add_goals()->set_id("x" + std::to_string(i));
   }
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.goals"));
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.goals"));
 }
 
 TEST(PlanValidationTest, LengthsCountCharactersNotBytes) {
@@ -204,7 +190,7 @@ TEST(PlanValidationTest, LengthsCountCharactersNotBytes) {
   plan.set_title(title);
   EXPECT_TRUE(ValidatePlanContent(plan, "plan", kNow).ok());
   plan.set_title(title + "é");
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)), ElementsAre("plan.title"));
 }
 
 TEST(PlanValidationTest, ReportedViolationsAreBounded) {
@@ -212,7 +198,7 @@ TEST(PlanValidationTest, ReportedViolationsAreBounded) {
   for (int i = 0; i < kMaxGoals - 1; ++i) {
     plan.add_goals()->set_id("has space");
   }
-  EXPECT_EQ(Fields(ValidatePlanContent(plan, "plan", kNow)).size(), 20u);
+  EXPECT_EQ(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)).size(), 20u);
 }
 
 // Counts are checked in the validate step, before a handler walks the items (id assignment,
@@ -225,7 +211,7 @@ TEST(PlanRequestValidationTest, HugeRepeatedFieldsAreRefusedBeforeTheHandler) {
   }
   const absl::Status refused = ValidateCreatePlan(create);
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Fields(refused), ElementsAre("plan.goals"));
+  EXPECT_THAT(ViolatedFields(refused), ElementsAre("plan.goals"));
 
   v1::UpdatePlanRequest update;
   update.mutable_plan()->set_client_id("c");
@@ -245,7 +231,7 @@ TEST(PlanRequestValidationTest, HugeRepeatedFieldsAreRefusedBeforeTheHandler) {
   for (int i = 0; i < kMaxGoalProblems + 1; ++i) {
     goal->add_problem_ids("p1");
   }
-  EXPECT_THAT(Fields(ValidateUpdatePlan(update)),
+  EXPECT_THAT(ViolatedFields(ValidateUpdatePlan(update)),
               ElementsAre("plan.problems", "plan.goals[0].problem_ids", "plan.interventions",
                           "plan.disciplines"));
 }
@@ -253,7 +239,7 @@ TEST(PlanRequestValidationTest, HugeRepeatedFieldsAreRefusedBeforeTheHandler) {
 TEST(PlanValidationTest, GoalNamesEachProblemOnce) {
   v1::TherapyPlan plan = ValidPlan();
   plan.mutable_goals(0)->add_problem_ids("p1");
-  EXPECT_THAT(Fields(ValidatePlanContent(plan, "plan", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidatePlanContent(plan, "plan", kNow)),
               ElementsAre("plan.goals[0].problem_ids[1]"));
 }
 
@@ -263,19 +249,19 @@ TEST(PlanValidationTest, UpdateMaskNamesOnlyContentFields) {
   mask.add_paths("goals");
   EXPECT_TRUE(ValidatePlanUpdateMask(mask).ok());
   mask.add_paths("create_time");
-  EXPECT_THAT(Fields(ValidatePlanUpdateMask(mask)), ElementsAre("update_mask"));
+  EXPECT_THAT(ViolatedFields(ValidatePlanUpdateMask(mask)), ElementsAre("update_mask"));
 }
 
 TEST(MilestoneValidationTest, TitleAndAchievedDateAreRequiredAndChecked) {
   v1::Milestone milestone;
-  EXPECT_THAT(Fields(ValidateMilestoneFields(milestone, "milestone", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidateMilestoneFields(milestone, "milestone", kNow)),
               ElementsAre("milestone.title", "milestone.achieved_date"));
   milestone.set_title(std::string(500, 'm'));
   milestone.set_achieved_date("2026-03-02");
   EXPECT_TRUE(ValidateMilestoneFields(milestone, "milestone", kNow).ok());
   milestone.set_title(std::string(501, 'm'));
   milestone.set_achieved_date("2026-03-04");
-  EXPECT_THAT(Fields(ValidateMilestoneFields(milestone, "milestone", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidateMilestoneFields(milestone, "milestone", kNow)),
               ElementsAre("milestone.title", "milestone.achieved_date"));
 }
 
@@ -284,35 +270,51 @@ TEST(MilestoneValidationTest, GoalNeedsAPlanAndIdsMustBeWellFormed) {
   milestone.set_title("First time with the size 2 dilator");
   milestone.set_achieved_date("2026-03-01");
   milestone.set_goal_id("g1");
-  EXPECT_THAT(Fields(ValidateMilestoneFields(milestone, "milestone", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidateMilestoneFields(milestone, "milestone", kNow)),
               ElementsAre("milestone.goal_id"));
   milestone.set_plan_id("not-a-uuid");
-  EXPECT_THAT(Fields(ValidateMilestoneFields(milestone, "milestone", kNow)),
+  EXPECT_THAT(ViolatedFields(ValidateMilestoneFields(milestone, "milestone", kNow)),
               Contains("milestone.plan_id"));
 }
 
 TEST(PlanRequestValidationTest, CreatePlanRefusesMeAndLongRequestIds) {
   v1::CreatePlanRequest request;
   request.set_client_id("me");
-  EXPECT_THAT(Fields(ValidateCreatePlan(request)), ElementsAre("client_id"));
+  EXPECT_THAT(ViolatedFields(ValidateCreatePlan(request)), ElementsAre("client_id"));
   request.set_client_id("0190d000-0000-7000-8000-00000000c001");
-  request.set_request_id(std::string(129, 'r'));
-  EXPECT_THAT(Fields(ValidateCreatePlan(request)), ElementsAre("request_id"));
+  // The shared request id rule (request_fields.h): 1-100 printable ASCII characters.
+  request.set_request_id(std::string(101, 'r'));
+  EXPECT_THAT(ViolatedFields(ValidateCreatePlan(request)), ElementsAre("request_id"));
+  request.set_request_id("retry-\xC3\xA9");
+  EXPECT_THAT(ViolatedFields(ValidateCreatePlan(request)), ElementsAre("request_id"));
+  request.set_request_id("retry\t1");
+  EXPECT_THAT(ViolatedFields(ValidateCreatePlan(request)), ElementsAre("request_id"));
+  request.set_request_id(std::string(100, 'r'));
+  EXPECT_TRUE(ValidateCreatePlan(request).ok());
   request.set_request_id("retry-1");
   EXPECT_TRUE(ValidateCreatePlan(request).ok());
 }
 
+TEST(PlanRequestValidationTest, RecordMilestoneUsesTheSharedRequestIdRule) {
+  v1::RecordMilestoneRequest request;
+  request.set_client_id("me");
+  request.set_request_id(std::string(101, 'm'));
+  EXPECT_THAT(ViolatedFields(ValidateRecordMilestone(request)), ElementsAre("request_id"));
+  request.set_request_id(std::string(100, 'm'));
+  EXPECT_TRUE(ValidateRecordMilestone(request).ok());
+}
+
 TEST(PlanRequestValidationTest, UpdatePlanNeedsIdsEtagAndAContentMask) {
   v1::UpdatePlanRequest request;
-  EXPECT_THAT(Fields(ValidateUpdatePlan(request)),
+  EXPECT_THAT(ViolatedFields(ValidateUpdatePlan(request)),
               ElementsAre("plan.client_id", "plan.id", "plan.etag", "update_mask"));
   request.mutable_plan()->set_client_id("c");
   request.mutable_plan()->set_id("p");
   request.mutable_plan()->set_etag("v1");
   request.mutable_update_mask()->add_paths("version");
-  EXPECT_THAT(Fields(ValidateUpdatePlan(request)), ElementsAre("update_mask"));
+  EXPECT_THAT(ViolatedFields(ValidateUpdatePlan(request)), ElementsAre("update_mask"));
   request.mutable_update_mask()->set_paths(0, "patient_summary");
-  EXPECT_THAT(Fields(ValidateUpdatePlan(request)), IsEmpty());
+  EXPECT_THAT(ViolatedFields(ValidateUpdatePlan(request)), IsEmpty());
 }
 
 }  // namespace

@@ -9,21 +9,14 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/unknown_field_set.h"
-#include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/api/field_errors.h"
 #include "services/common/timestamps.h"
+#include "tests/fakes/pipeline_test_support.h"
+#include "tests/unit/services/plans/plan_test_support.h"
 
 namespace confide {
 namespace {
-
-google::protobuf::UnknownFieldSet& UnknownOf(google::protobuf::Message* message) {
-  return *message->GetReflection()->MutableUnknownFields(message);
-}
-bool HasUnknownFields(const google::protobuf::Message& message) {
-  return !message.GetReflection()->GetUnknownFields(message).empty();
-}
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -38,20 +31,6 @@ google::protobuf::FieldMask Mask(std::vector<std::string> paths) {
     mask.add_paths(std::move(path));
   }
   return mask;
-}
-
-// The fields named in a status's BadRequest details.
-std::vector<std::string> Fields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  absl::optional<absl::Cord> payload = status.GetPayload(
-      absl::string_view(kBadRequestPayloadUrl.data(), kBadRequestPayloadUrl.size()));
-  google::rpc::BadRequest details;
-  if (payload.has_value() && details.ParseFromString(std::string(*payload))) {
-    for (const auto& v : details.field_violations()) {
-      fields.push_back(v.field());
-    }
-  }
-  return fields;
 }
 
 v1::TherapyPlan RequestedPlan() {
@@ -110,7 +89,7 @@ TEST(FirstPlanVersionTest, InvalidContentIsRefusedNamingTheField) {
       FirstPlanVersion(requested, "plan-1", "client-1", "sam", kMonday);
 
   EXPECT_EQ(first.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Fields(first.status()), ElementsAre("plan.goals[0].problem_ids[1]"));
+  EXPECT_THAT(ViolatedFields(first.status()), ElementsAre("plan.goals[0].problem_ids[1]"));
 }
 
 // Unknown fields (a newer client's, or smuggled) are dropped from what is stored: on a first
@@ -203,7 +182,7 @@ TEST(NextPlanVersionTest, OutputOnlyUnknownOrEmptyMaskIsRefusedNamingUpdateMask)
     absl::StatusOr<v1::TherapyPlan> v2 =
         NextPlanVersion(one, v1::TherapyPlan(), Mask(paths), "alex", kLater);
     EXPECT_EQ(v2.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(Fields(v2.status()), ElementsAre("update_mask"));
+    EXPECT_THAT(ViolatedFields(v2.status()), ElementsAre("update_mask"));
   }
 }
 
@@ -216,7 +195,7 @@ TEST(NextPlanVersionTest, ResultMustBeAValidPlan) {
       NextPlanVersion(one, changes, Mask({"title"}), "alex", kLater);
 
   EXPECT_EQ(v2.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Fields(v2.status()), ElementsAre("plan.title"));
+  EXPECT_THAT(ViolatedFields(v2.status()), ElementsAre("plan.title"));
 }
 
 TEST(PlanContentTest, DropsEveryOutputOnlyField) {

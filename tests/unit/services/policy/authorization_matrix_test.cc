@@ -33,6 +33,7 @@
 #include "services/consents/consent_service.h"
 #include "services/intake/intake_service.h"
 #include "services/partners/portal_access_service.h"
+#include "services/plans/milestone_service.h"
 #include "services/plans/plan_service.h"
 #include "services/policy/access_policy.h"
 #include "services/staff/staff_service.h"
@@ -392,6 +393,7 @@ class RegisteredMethods {
         client_data_(box_, secrets_, clock_),
         intake_(client_data_),
         plans_(client_data_, ids_),
+        milestones_(client_data_, ids_),
         assessments_(ids_, client_data_) {
     clients_.Register(table_);
     auth_.Register(table_);
@@ -403,6 +405,7 @@ class RegisteredMethods {
     consents_.Register(table_);
     intake_.Register(table_);
     plans_.Register(table_);
+    milestones_.Register(table_);
     assessments_.Register(table_);
   }
 
@@ -427,6 +430,7 @@ class RegisteredMethods {
   EnvelopeClientDataCipher client_data_;
   IntakeService intake_;
   PlanService plans_;
+  MilestoneService milestones_;
   AssessmentService assessments_;
   MethodTable table_;
 };
