@@ -470,8 +470,9 @@ TEST_F(AssessmentsApiTest, PartnerWithTheAssessmentsShareSeesTotalsOnly) {
   EXPECT_THAT(read.body, Not(HasSubstr("PHQ9_ITEM9")));
 
   ASSERT_EQ(listed.status, 200) << listed.body;
-  ASSERT_FALSE(listed.Json()["assessments"].empty());
-  for (const nlohmann::json& item : listed.Json()["assessments"]) {
+  const nlohmann::json listed_json = listed.Json();
+  ASSERT_FALSE(listed_json["assessments"].empty());
+  for (const nlohmann::json& item : listed_json["assessments"]) {
     EXPECT_FALSE(item.contains("answers"));
     EXPECT_FALSE(item["score"].contains("flags"));
     EXPECT_FALSE(item["score"].contains("domains"));
