@@ -188,8 +188,7 @@ class InMemoryPlanRepository final : public PlanRepository {
     return absl::OkStatus();
   }
   absl::Status InsertVersion(const PlanVersionRecord& record) override {
-    if (!db_.plan_versions.emplace(std::make_pair(record.plan_id, record.version), record)
-             .second) {
+    if (!db_.plan_versions.emplace(std::make_pair(record.plan_id, record.version), record).second) {
       return absl::AlreadyExistsError("plan version exists");
     }
     return absl::OkStatus();
@@ -304,8 +303,7 @@ class InMemoryMilestoneRepository final : public MilestoneRepository {
   absl::StatusOr<std::optional<MilestoneRecord>> FindByRequestId(
       std::string_view clinic_id, std::string_view request_id) override {
     for (const auto& [id, record] : db_.milestones) {
-      if (!request_id.empty() && record.clinic_id == clinic_id &&
-          record.request_id == request_id) {
+      if (!request_id.empty() && record.clinic_id == clinic_id && record.request_id == request_id) {
         return record;
       }
     }
@@ -382,8 +380,7 @@ class InMemoryAssessmentRepository final : public AssessmentRepository {
   absl::StatusOr<std::optional<AssessmentRecord>> FindByRequestId(
       std::string_view clinic_id, std::string_view request_id) override {
     for (const auto& [id, record] : db_.assessments) {
-      if (!request_id.empty() && record.clinic_id == clinic_id &&
-          record.request_id == request_id) {
+      if (!request_id.empty() && record.clinic_id == clinic_id && record.request_id == request_id) {
         return record;
       }
     }
