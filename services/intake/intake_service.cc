@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
@@ -226,6 +227,51 @@ void NoteResource(RequestScope& scope) {
   scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/intake");
 }
 
+// Which sealed columns a change rewrote; the others keep their stored sealed value.
+struct Rewritten {
+  bool answers = false;
+  bool clinician_summary = false;
+};
+
+// A write RPC's own step: checks the loaded intake's status (returning that RPC's error) and
+// edits `after`, which starts as a copy of `before` at the next version.
+using IntakeChange =
+    absl::FunctionRef<absl::StatusOr<Rewritten>(const LoadedIntake& before, LoadedIntake& after)>;
+
+// What every intake write shares: a writable client, the load, the caller's etag, then `change`,
+// the save and the intake as the caller may read it.
+absl::StatusOr<v1::Intake> ChangeIntake(ClientDataCipher& client_data, RequestScope& scope,
+                                        bool open_summary, const std::string& etag,
+                                        IntakeChange change) {
+  NoteResource(scope);
+  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
+    return writable;
+  }
+  IntakeStore store(client_data, scope);
+  absl::StatusOr<LoadedIntake> loaded = store.Load(open_summary);
+  if (!loaded.ok()) {
+    return loaded.status();
+  }
+  if (etag != EtagOf(loaded->record.version)) {
+    return StaleEtag("intake");
+  }
+  LoadedIntake after = *loaded;
+  after.record = NextVersion(*loaded, scope.now);
+  absl::StatusOr<Rewritten> rewritten = change(*loaded, after);
+  if (!rewritten.ok()) {
+    return rewritten.status();
+  }
+  if (absl::Status saved = store.Save(
+          *loaded, after.record,
+          rewritten->answers ? std::optional<v1::Intake>(after.answers) : std::nullopt,
+          rewritten->clinician_summary ? std::optional<std::string>(after.clinician_summary)
+                                       : std::nullopt);
+      !saved.ok()) {
+    return saved;
+  }
+  return Present(scope, after);
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Intake> IntakeService::Get(const v1::GetIntakeRequest&, RequestScope& scope) {
@@ -239,103 +285,62 @@ absl::StatusOr<v1::Intake> IntakeService::Get(const v1::GetIntakeRequest&, Reque
 
 absl::StatusOr<v1::Intake> IntakeService::Update(const v1::UpdateIntakeRequest& request,
                                                  RequestScope& scope) {
-  NoteResource(scope);
-  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
-    return writable;
-  }
-  IntakeStore store(client_data_, scope);
-  absl::StatusOr<LoadedIntake> loaded = store.Load(MaySeeSummary(scope));
-  if (!loaded.ok()) {
-    return loaded.status();
-  }
-  if (request.intake().etag() != EtagOf(loaded->record.version)) {
-    return StaleEtag("intake");
-  }
-  if (absl::Status editable = CheckIntakeEditable(IsPatient(scope), loaded->record.status);
-      !editable.ok()) {
-    return editable;
-  }
-  LoadedIntake after = *loaded;
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(AnswersOnly(request.intake()), request.update_mask(), options,
-                                &after.answers);
-  // Fields this server does not know (a newer client's, or smuggled) are never stored.
-  after.answers.DiscardUnknownFields();
-  ClearStaleDependentAnswers(request.update_mask(), after.answers);
-  if (absl::Status valid = ValidateIntakeAnswers(after.answers, "intake"); !valid.ok()) {
-    return valid;
-  }
-  after.exists = true;
-  after.record = NextVersion(*loaded, scope.now);
-  if (absl::Status saved = store.Save(*loaded, after.record, after.answers, std::nullopt);
-      !saved.ok()) {
-    return saved;
-  }
-  return Present(scope, after);
+  return ChangeIntake(
+      client_data_, scope, MaySeeSummary(scope), request.intake().etag(),
+      [&](const LoadedIntake& before, LoadedIntake& after) -> absl::StatusOr<Rewritten> {
+        if (absl::Status editable = CheckIntakeEditable(IsPatient(scope), before.record.status);
+            !editable.ok()) {
+          return editable;
+        }
+        FieldMaskUtil::MergeOptions options;
+        options.set_replace_message_fields(true);
+        options.set_replace_repeated_fields(true);
+        FieldMaskUtil::MergeMessageTo(AnswersOnly(request.intake()), request.update_mask(), options,
+                                      &after.answers);
+        // Fields this server does not know (a newer client's, or smuggled) are never stored.
+        after.answers.DiscardUnknownFields();
+        ClearStaleDependentAnswers(request.update_mask(), after.answers);
+        if (absl::Status valid = ValidateIntakeAnswers(after.answers, "intake"); !valid.ok()) {
+          return valid;
+        }
+        after.exists = true;
+        return Rewritten{.answers = true};
+      });
 }
 
 absl::StatusOr<v1::Intake> IntakeService::Submit(const v1::SubmitIntakeRequest& request,
                                                  RequestScope& scope) {
-  NoteResource(scope);
-  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
-    return writable;
-  }
-  IntakeStore store(client_data_, scope);
-  absl::StatusOr<LoadedIntake> loaded = store.Load(MaySeeSummary(scope));
-  if (!loaded.ok()) {
-    return loaded.status();
-  }
-  if (request.etag() != EtagOf(loaded->record.version)) {
-    return StaleEtag("intake");
-  }
-  if (absl::Status ready = CheckIntakeSubmittable(loaded->answers, loaded->record.status);
-      !ready.ok()) {
-    return ready;
-  }
-  LoadedIntake after = *loaded;
-  after.record = NextVersion(*loaded, scope.now);
-  after.record.status = v1::INTAKE_STATUS_SUBMITTED;
-  after.record.submit_time = scope.now;
-  // The answers did not change: their sealed value is kept as it is.
-  if (absl::Status saved = store.Save(*loaded, after.record, std::nullopt, std::nullopt);
-      !saved.ok()) {
-    return saved;
-  }
-  return Present(scope, after);
+  return ChangeIntake(
+      client_data_, scope, MaySeeSummary(scope), request.etag(),
+      [&](const LoadedIntake& before, LoadedIntake& after) -> absl::StatusOr<Rewritten> {
+        if (absl::Status ready = CheckIntakeSubmittable(before.answers, before.record.status);
+            !ready.ok()) {
+          return ready;
+        }
+        after.record.status = v1::INTAKE_STATUS_SUBMITTED;
+        after.record.submit_time = scope.now;
+        // The answers did not change: their sealed value is kept as it is.
+        return Rewritten{};
+      });
 }
 
 absl::StatusOr<v1::Intake> IntakeService::Review(const v1::ReviewIntakeRequest& request,
                                                  RequestScope& scope) {
-  NoteResource(scope);
-  if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
-    return writable;
-  }
-  IntakeStore store(client_data_, scope);
   // The review replaces the summary: the old one (none, as only a submitted intake is reviewed)
   // need not be opened.
-  absl::StatusOr<LoadedIntake> loaded = store.Load(/*open_summary=*/false);
-  if (!loaded.ok()) {
-    return loaded.status();
-  }
-  if (request.etag() != EtagOf(loaded->record.version)) {
-    return StaleEtag("intake");
-  }
-  if (absl::Status reviewable = CheckIntakeReviewable(loaded->record.status); !reviewable.ok()) {
-    return reviewable;
-  }
-  LoadedIntake after = *loaded;
-  after.record = NextVersion(*loaded, scope.now);
-  after.record.status = v1::INTAKE_STATUS_REVIEWED;
-  after.record.review_time = scope.now;
-  after.record.reviewed_by_user_id = scope.principal->user_id;
-  after.clinician_summary = request.clinician_summary();
-  if (absl::Status saved = store.Save(*loaded, after.record, std::nullopt, after.clinician_summary);
-      !saved.ok()) {
-    return saved;
-  }
-  return Present(scope, after);
+  return ChangeIntake(
+      client_data_, scope, /*open_summary=*/false, request.etag(),
+      [&](const LoadedIntake& before, LoadedIntake& after) -> absl::StatusOr<Rewritten> {
+        if (absl::Status reviewable = CheckIntakeReviewable(before.record.status);
+            !reviewable.ok()) {
+          return reviewable;
+        }
+        after.record.status = v1::INTAKE_STATUS_REVIEWED;
+        after.record.review_time = scope.now;
+        after.record.reviewed_by_user_id = scope.principal->user_id;
+        after.clinician_summary = request.clinician_summary();
+        return Rewritten{.clinician_summary = true};
+      });
 }
 
 void IntakeService::Register(MethodTable& table) {

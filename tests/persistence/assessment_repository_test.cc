@@ -59,14 +59,7 @@ class AssessmentRepositoryTest : public MigratedDatabaseTest {
     if (HasFatalFailure()) {
       return;
     }
-    absl::Status seeded = Write([](UnitOfWork& uow) -> absl::Status {
-      for (const ClientRecord& client : {NewClient(kJo, kClinicA), NewClient(kRiley, kClinicA)}) {
-        if (absl::Status s = uow.clients().Insert(client, ""); !s.ok()) {
-          return s;
-        }
-      }
-      return absl::OkStatus();
-    });
+    absl::Status seeded = InsertClients({NewClient(kJo, kClinicA), NewClient(kRiley, kClinicA)});
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 

@@ -15,14 +15,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "adapters/persistence/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/clients/ports/client_repository.h"
 #include "services/common/timestamps.h"
 #include "services/storage/ports/unit_of_work.h"
-#include "tests/persistence/scratch_database.h"
-#include "tests/persistence/seed.h"
+#include "tests/persistence/migrated_database_test.h"
 
 namespace confide::persistence {
 namespace {
@@ -35,17 +33,6 @@ std::string Id(int n) { return absl::StrFormat("00000000-0000-7000-8000-%012d", 
 const std::string kClient1 = Id(1);
 const std::string kClient2 = Id(2);
 const std::string kClientInB = Id(3);
-
-ClientRecord NewClient(const std::string& id, const std::string& clinic_id) {
-  ClientRecord record{.clinic_id = clinic_id};
-  record.client.set_id(id);
-  record.client.set_legal_given_name("Given");
-  record.client.set_legal_family_name("Family");
-  record.client.set_status(v1::CLIENT_STATUS_ACTIVE);
-  *record.client.mutable_create_time() = ToTimestamp(kCreateTime);
-  *record.client.mutable_update_time() = ToTimestamp(kCreateTime);
-  return record;
-}
 
 ConsentRecord NewConsent(const std::string& id, const std::string& client_id, v1::ConsentKind kind,
                          absl::Time give_time) {
@@ -70,52 +57,21 @@ std::vector<std::string> IdsOf(const std::vector<ConsentRecord>& records) {
 
 // A migrated scratch database with clinics A and B, their clinicians, clients 1 and 2 in
 // clinic A and one client in clinic B.
-class ConsentRepositoryTest : public ::testing::Test {
+class ConsentRepositoryTest : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<ScratchDatabase>> scratch = ScratchDatabase::Create();
-    ASSERT_TRUE(scratch.ok()) << scratch.status();
-    scratch_ = *std::move(scratch);
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open({.url = scratch_->url()});
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    absl::StatusOr<std::vector<std::string>> applied = db_->Migrate();
-    ASSERT_TRUE(applied.ok()) << applied.status();
-    absl::Status seeded = Write([](UnitOfWork& uow) -> absl::Status {
-      if (absl::Status s = SeedClinicsAndClinicians(uow); !s.ok()) {
-        return s;
-      }
-      for (const ClientRecord& client :
-           {NewClient(kClient1, kClinicA), NewClient(kClient2, kClinicA),
-            NewClient(kClientInB, kClinicB)}) {
-        if (absl::Status s = uow.clients().Insert(client, ""); !s.ok()) {
-          return s;
-        }
-      }
-      return absl::OkStatus();
-    });
+    MigratedDatabaseTest::SetUp();
+    if (HasFatalFailure()) {
+      return;
+    }
+    absl::Status seeded =
+        InsertClients({NewClient(kClient1, kClinicA), NewClient(kClient2, kClinicA),
+                       NewClient(kClientInB, kClinicB)});
     ASSERT_TRUE(seeded.ok()) << seeded;
-  }
-
-  absl::Status Write(absl::FunctionRef<absl::Status(UnitOfWork&)> work) {
-    return db_->transactions().Run(TransactionMode::kWrite, work);
   }
 
   absl::Status Insert(const ConsentRecord& record, const std::string& request_id = "") {
     return Write([&](UnitOfWork& uow) { return uow.consents().Insert(record, request_id); });
-  }
-
-  template <typename Query>
-  auto Read(Query query) -> decltype(query(std::declval<UnitOfWork&>())) {
-    std::optional<decltype(query(std::declval<UnitOfWork&>()))> result;
-    absl::Status status = db_->transactions().Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
-      result.emplace(query(uow));
-      return result->status();
-    });
-    if (!status.ok()) {
-      return status;
-    }
-    return *std::move(result);
   }
 
   std::optional<ConsentRecord> Find(const std::string& clinic_id, const std::string& id) {
@@ -132,10 +88,6 @@ class ConsentRepositoryTest : public ::testing::Test {
     EXPECT_TRUE(listed.ok()) << listed.status();
     return listed.ok() ? IdsOf(*listed) : std::vector<std::string>{};
   }
-
-  // Declared first so the database closes its connections before the scratch copy is removed.
-  std::unique_ptr<ScratchDatabase> scratch_;
-  std::unique_ptr<Database> db_;
 };
 
 TEST_F(ConsentRepositoryTest, RoundTripsEveryFieldOfAGrantAndOfItsEnd) {

@@ -80,16 +80,9 @@ class IdentityRepositoryTest : public MigratedDatabaseTest {
     if (HasFatalFailure()) {
       return;
     }
-    absl::Status seeded = Write([](UnitOfWork& uow) -> absl::Status {
-      for (const ClientRecord& client :
-           {NewClient(kClient1, kClinicA), NewClient(kClient2, kClinicA),
-            NewClient(kClientInB, kClinicB)}) {
-        if (absl::Status s = uow.clients().Insert(client, ""); !s.ok()) {
-          return s;
-        }
-      }
-      return absl::OkStatus();
-    });
+    absl::Status seeded =
+        InsertClients({NewClient(kClient1, kClinicA), NewClient(kClient2, kClinicA),
+                       NewClient(kClientInB, kClinicB)});
     ASSERT_TRUE(seeded.ok()) << seeded;
   }
 

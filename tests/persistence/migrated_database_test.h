@@ -4,6 +4,7 @@
 // CONFIDE_TEST_DATABASE names) holding clinics A and B with their clinicians (seed.h), and
 // helpers to run work in real transactions of the runner under test.
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "adapters/persistence/database.h"
 #include "gtest/gtest.h"
+#include "services/clients/ports/client_repository.h"
 #include "services/storage/ports/unit_of_work.h"
 #include "tests/persistence/scratch_database.h"
 #include "tests/persistence/seed.h"
@@ -38,6 +40,18 @@ class MigratedDatabaseTest : public ::testing::Test {
 
   absl::Status Write(absl::FunctionRef<absl::Status(UnitOfWork&)> work) {
     return db_->transactions().Run(TransactionMode::kWrite, work);
+  }
+
+  // Inserts `clients` (e.g. NewClient(...) records) in one write transaction.
+  absl::Status InsertClients(std::initializer_list<ClientRecord> clients) {
+    return Write([&](UnitOfWork& uow) -> absl::Status {
+      for (const ClientRecord& client : clients) {
+        if (absl::Status s = uow.clients().Insert(client, ""); !s.ok()) {
+          return s;
+        }
+      }
+      return absl::OkStatus();
+    });
   }
 
   // Runs `query` in a transaction of its own and returns what it returned.

@@ -58,23 +58,12 @@ class PlanRepositoryTest : public MigratedDatabaseTest {
  protected:
   void SetUp() override {
     MigratedDatabaseTest::SetUp();
-    ASSERT_TRUE(Write([](UnitOfWork& uow) -> absl::Status {
-                  for (const auto& [id, clinic] :
-                       {std::pair{kJo, kClinicA}, std::pair{kRiley, kClinicA},
-                        std::pair{kCasey, kClinicB}}) {
-                    ClientRecord client{.clinic_id = clinic};
-                    client.client.set_id(id);
-                    client.client.set_legal_given_name("Given");
-                    client.client.set_legal_family_name("Family");
-                    client.client.set_status(v1::CLIENT_STATUS_ACTIVE);
-                    *client.client.mutable_create_time() = ToTimestamp(kCreateTime);
-                    *client.client.mutable_update_time() = ToTimestamp(kCreateTime);
-                    if (absl::Status s = uow.clients().Insert(client, ""); !s.ok()) {
-                      return s;
-                    }
-                  }
-                  return absl::OkStatus();
-                }).ok());
+    if (HasFatalFailure()) {
+      return;
+    }
+    absl::Status seeded = InsertClients(
+        {NewClient(kJo, kClinicA), NewClient(kRiley, kClinicA), NewClient(kCasey, kClinicB)});
+    ASSERT_TRUE(seeded.ok()) << seeded;
   }
 
   absl::Status InsertPlan(const PlanRecord& plan, const std::string& request_id = "") {

@@ -3,11 +3,9 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/openssl_secret_generator.h"
 #include "gtest/gtest.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/in_memory_unit_of_work.h"
+#include "tests/fakes/clinical_test_support.h"
 
 namespace confide {
 namespace {
@@ -17,19 +15,7 @@ constexpr char kJo[] = "client-jo";
 constexpr char kRiley[] = "client-riley";
 constexpr FieldLocation kHopes{"intakes", "content_sealed", "client-jo"};
 
-class EnvelopeClientDataCipherTest : public ::testing::Test {
- protected:
-  EnvelopeClientDataCipherTest()
-      : master_(std::string(32, 'm')),
-        cipher_(master_, random_, clock_),
-        uow_(InMemoryDatabase{}) {}
-
-  AesGcmSecretBox master_;
-  OpenSslSecretGenerator random_;
-  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
-  EnvelopeClientDataCipher cipher_;
-  InMemoryUnitOfWork uow_;
-};
+class EnvelopeClientDataCipherTest : public EnvelopeCipherTest<OpenSslSecretGenerator> {};
 
 TEST_F(EnvelopeClientDataCipherTest, SealedValueOpensAtItsOwnLocationAndHoldsNoPlaintext) {
   absl::StatusOr<std::string> sealed =

@@ -8,15 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "adapters/crypto/aes_gcm_secret_box.h"
-#include "adapters/crypto/envelope_client_data_cipher.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/assessments/instruments/instruments.h"
-#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/clinical_test_support.h"
 #include "tests/fakes/fake_id_generator.h"
-#include "tests/fakes/fake_secret_generator.h"
-#include "tests/fakes/in_memory_unit_of_work.h"
 #include "tests/unit/services/assessments/scoring_test_support.h"
 
 namespace confide {
@@ -32,39 +28,11 @@ constexpr char kClinic[] = "clinic-a";
 constexpr char kJo[] = "client-jo";
 constexpr char kRiley[] = "client-riley";
 
-class AssessmentServiceTest : public ::testing::Test {
+class AssessmentServiceTest : public ClinicalServiceTest {
  protected:
   AssessmentServiceTest()
-      : master_(std::string(32, 'm')),
-        cipher_(master_, random_, clock_),
-        service_(ids_, cipher_),
-        uow_(InMemoryDatabase{}) {
-    patient_ = Principal{.user_id = "jo-user",
-                         .clinic_id = kClinic,
-                         .role = v1::ROLE_PATIENT,
-                         .client_id = kJo,
-                         .session_id = "s1"};
-    clinician_ = Principal{.user_id = "sam",
-                           .clinic_id = kClinic,
-                           .role = v1::ROLE_CLINICIAN,
-                           .session_id = "s2",
-                           .mfa_verified = true};
-  }
-
-  template <typename Call>
-  auto As(const Principal& who, const std::string& client_id, Call call) {
-    AuditEvent audit;
-    RequestScope scope{.principal = &who,
-                       .uow = uow_,
-                       .call = call_,
-                       .client_id = client_id,
-                       .audit = audit,
-                       .now = clock_.Now()};
-    clock_.Advance(absl::Seconds(1));
-    auto result = call(scope);
-    last_resource_ = audit.resource;
-    return result;
-  }
+      : ClinicalServiceTest(absl::FromUnixSeconds(1'760'000'000), InMemoryDatabase{}, kClinic, kJo),
+        service_(ids_, cipher_) {}
 
   absl::StatusOr<v1::Assessment> Submit(const Principal& who, const std::string& client_id,
                                         const std::string& instrument_id, const std::string& prefix,
@@ -106,17 +74,8 @@ class AssessmentServiceTest : public ::testing::Test {
     return rows;
   }
 
-  FakeClock clock_{absl::FromUnixSeconds(1'760'000'000)};
-  FakeSecretGenerator random_;
   FakeIdGenerator ids_{"assessment"};
-  AesGcmSecretBox master_;
-  EnvelopeClientDataCipher cipher_;
   AssessmentService service_;
-  InMemoryUnitOfWork uow_;
-  CallContext call_;
-  Principal patient_;
-  Principal clinician_;
-  std::string last_resource_;
 };
 
 TEST_F(AssessmentServiceTest, PatientSubmissionIsSelfReportAndStaffIsClinician) {

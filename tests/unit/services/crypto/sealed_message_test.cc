@@ -3,15 +3,12 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "adapters/crypto/aes_gcm_secret_box.h"
-#include "adapters/crypto/envelope_client_data_cipher.h"
 #include "adapters/crypto/openssl_secret_generator.h"
 #include "confide/v1/intake.pb.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/in_memory_unit_of_work.h"
+#include "tests/fakes/clinical_test_support.h"
 
 namespace confide {
 namespace {
@@ -29,19 +26,7 @@ v1::Intake Answers() {
   return intake;
 }
 
-class SealedMessageTest : public ::testing::Test {
- protected:
-  SealedMessageTest()
-      : master_(std::string(32, 'm')),
-        cipher_(master_, random_, clock_),
-        uow_(InMemoryDatabase{}) {}
-
-  AesGcmSecretBox master_;
-  OpenSslSecretGenerator random_;
-  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
-  EnvelopeClientDataCipher cipher_;
-  InMemoryUnitOfWork uow_;
-};
+class SealedMessageTest : public EnvelopeCipherTest<OpenSslSecretGenerator> {};
 
 TEST_F(SealedMessageTest, RoundTripsAMessageWithoutPlaintextInTheSealedText) {
   absl::StatusOr<std::string> sealed =

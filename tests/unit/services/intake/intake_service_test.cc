@@ -10,15 +10,11 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "adapters/crypto/aes_gcm_secret_box.h"
-#include "adapters/crypto/envelope_client_data_cipher.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_secret_generator.h"
-#include "tests/fakes/in_memory_unit_of_work.h"
+#include "tests/fakes/clinical_test_support.h"
 #include "tests/unit/services/intake/intake_test_support.h"
 
 namespace confide {
@@ -70,30 +66,12 @@ class WatchedCipher final : public ClientDataCipher {
   ClientDataCipher& real_;
 };
 
-class IntakeServiceTest : public ::testing::Test {
+class IntakeServiceTest : public ClinicalServiceTest {
  protected:
   IntakeServiceTest()
-      : master_(std::string(32, 'm')),
-        cipher_(master_, random_, clock_),
+      : ClinicalServiceTest(absl::FromUnixSeconds(1'800'000'000), Seeded(), kClinic, kJo),
         watched_(cipher_),
-        service_(watched_),
-        uow_(Seeded()) {
-    patient_ = Principal{.user_id = "jo-user",
-                         .clinic_id = kClinic,
-                         .role = v1::ROLE_PATIENT,
-                         .client_id = kJo,
-                         .session_id = "s1"};
-    clinician_ = Principal{.user_id = "sam",
-                           .clinic_id = kClinic,
-                           .role = v1::ROLE_CLINICIAN,
-                           .session_id = "s2",
-                           .mfa_verified = true};
-    admin_ = Principal{.user_id = "ada",
-                       .clinic_id = kClinic,
-                       .role = v1::ROLE_ADMIN,
-                       .session_id = "s3",
-                       .mfa_verified = true};
-  }
+        service_(watched_) {}
 
   // Jo's client record (the pipeline has found it before any handler runs).
   static InMemoryDatabase Seeded() {
@@ -121,17 +99,7 @@ class IntakeServiceTest : public ::testing::Test {
   // Runs `call` as `who` on Jo's intake; the audit event's resource is kept for checks.
   template <typename Call>
   auto As(const Principal& who, Call call) {
-    AuditEvent audit;
-    RequestScope scope{.principal = &who,
-                       .uow = uow_,
-                       .call = call_,
-                       .client_id = kJo,
-                       .audit = audit,
-                       .now = clock_.Now()};
-    clock_.Advance(absl::Seconds(1));
-    auto result = call(scope);
-    last_resource_ = audit.resource;
-    return result;
+    return ClinicalServiceTest::As(who, kJo, call);
   }
 
   absl::StatusOr<v1::Intake> Get(const Principal& who) {
@@ -175,18 +143,8 @@ class IntakeServiceTest : public ::testing::Test {
     return *submitted;
   }
 
-  AesGcmSecretBox master_;
-  FakeSecretGenerator random_;
-  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
-  EnvelopeClientDataCipher cipher_;
   WatchedCipher watched_;
   IntakeService service_;
-  InMemoryUnitOfWork uow_;
-  CallContext call_;
-  Principal patient_;
-  Principal clinician_;
-  Principal admin_;
-  std::string last_resource_;
 };
 
 TEST_F(IntakeServiceTest, ReadingWithoutAnIntakeGivesAFreshDraftAndWritesNothing) {
