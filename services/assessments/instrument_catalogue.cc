@@ -22,8 +22,9 @@ InstrumentCatalogue::InstrumentCatalogue(std::vector<InstrumentDefinition> defin
                                                definition.instrument.id());
     }
     if (!compiled.ok()) {
+      const std::string message{compiled.message()};
       std::fprintf(stderr, "confide: refusing to start, instrument catalogue: %s\n",
-                   std::string(compiled.message()).c_str());
+                   message.c_str());
       std::abort();
     }
   }

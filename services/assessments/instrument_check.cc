@@ -144,8 +144,8 @@ absl::Status CompileInstrument(InstrumentDefinition& definition) {
     expected_min = 0;
     expected_max = 0;
     for (const auto& [id, range] : items) {
-      expected_min += range.lowest * 100;
-      expected_max += range.highest * 100;
+      expected_min += static_cast<Hundredths>(range.lowest) * 100;
+      expected_max += static_cast<Hundredths>(range.highest) * 100;
     }
   } else if (instrument.domains().empty()) {
     check.Fail("a total made of domains needs domains");

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -43,7 +44,7 @@ struct ThrottleKeys {
 // Pure lockout arithmetic over ThrottleRecords (the repository stores them).
 class SignInThrottle {
  public:
-  explicit SignInThrottle(LockoutPolicy policy) : policy_(policy) {}
+  explicit SignInThrottle(LockoutPolicy policy) : policy_(std::move(policy)) {}
 
   // The record after one more failure at `now` (`before` is the stored record, if any), for a
   // key whose threshold is `threshold`.

@@ -148,7 +148,7 @@ absl::StatusOr<v1::ListMilestonesResponse> MilestoneService::List(
     return rows.status();
   }
   v1::ListMilestonesResponse response;
-  const int shown = std::min<int>(page->size, rows->size());
+  const int shown = std::min(page->size, static_cast<int>(rows->size()));
   for (int i = 0; i < shown; ++i) {
     const MilestoneRecord& row = (*rows)[i];
     if (!row.goal_id.empty() && !*with_goals) {

@@ -104,7 +104,7 @@ absl::StatusOr<v1::ListPlansResponse> PlanService::List(const v1::ListPlansReque
     return plans.status();
   }
   v1::ListPlansResponse response;
-  const int shown = std::min<int>(page->size, plans->size());
+  const int shown = std::min(page->size, static_cast<int>(plans->size()));
   for (int i = 0; i < shown; ++i) {
     const PlanRecord& plan = (*plans)[i];
     absl::StatusOr<v1::TherapyPlan> latest = LoadVersion(cipher_, scope, plan, plan.latest_version);
@@ -144,7 +144,7 @@ absl::StatusOr<v1::ListPlanVersionsResponse> PlanService::ListVersions(
     return rows.status();
   }
   v1::ListPlanVersionsResponse response;
-  const int shown = std::min<int>(*page_size, rows->size());
+  const int shown = std::min(*page_size, static_cast<int>(rows->size()));
   for (int i = 0; i < shown; ++i) {
     absl::StatusOr<v1::TherapyPlan> version = OpenVersion(cipher_, scope, *plan, (*rows)[i]);
     if (!version.ok()) {
