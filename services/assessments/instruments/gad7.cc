@@ -25,12 +25,7 @@ InstrumentDefinition Gad7() {
     AddItem(gad, "gad7", ++number, text, HowOftenLastTwoWeeks());
   }
   gad.set_scoring_rule("Total = sum of the 7 item values (0-3 each), 0-21.");
-  gad.set_missing_items_rule(
-      "Clinic policy, not a published rule: the GAD-7 publications give no imputation rule. "
-      "Confide prorates when at most 2 items are unanswered (a common research convention): "
-      "sum x 7 / answered items, rounded half up to a whole number, and marks the score "
-      "prorated. More than 2 unanswered: no total and no severity. Clinics should confirm this "
-      "policy.");
+  ProrateUpToTwoMissing(definition, "GAD-7");
   gad.set_min_total("0");
   gad.set_max_total("21");
   AddBand(gad, "0", "4", "minimal");
@@ -44,8 +39,6 @@ InstrumentDefinition Gad7() {
   gad.set_self_report(true);
 
   definition.rules.total = ScoringRules::Total::kSumOfItems;
-  // Clinic policy (missing_items_rule): the publications give no imputation rule.
-  definition.rules.max_prorated_missing = 2;
   return definition;
 }
 

@@ -30,12 +30,8 @@ InstrumentDefinition Phq9() {
     AddItem(phq, "phq9", ++number, text, HowOftenLastTwoWeeks());
   }
   phq.set_scoring_rule("Total = sum of the 9 item values (0-3 each), 0-27.");
-  phq.set_missing_items_rule(
-      "Clinic policy, not a published rule: the PHQ-9 publications give no imputation rule. "
-      "Confide prorates when at most 2 items are unanswered (a common research convention): "
-      "sum x 9 / answered items, rounded half up to a whole number, and marks the score "
-      "prorated. More than 2 unanswered: no total and no severity. Clinics should confirm this "
-      "policy. Item 9 unanswered is flagged for the clinician to ask about.");
+  ProrateUpToTwoMissing(definition, "PHQ-9",
+                        " Item 9 unanswered is flagged for the clinician to ask about.");
   phq.set_min_total("0");
   phq.set_max_total("27");
   AddBand(phq, "0", "4", "minimal");
@@ -51,8 +47,6 @@ InstrumentDefinition Phq9() {
 
   ScoringRules& rules = definition.rules;
   rules.total = ScoringRules::Total::kSumOfItems;
-  // Clinic policy (missing_items_rule): the publications give no imputation rule.
-  rules.max_prorated_missing = 2;
   // Item 9 asks about thoughts of death or self-harm: any answer above "not at all", and no
   // answer at all, needs a clinician's safety follow-up whatever the total is.
   rules.flags.push_back({.item_id = "phq9.9",
