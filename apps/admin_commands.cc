@@ -13,6 +13,7 @@
 #include "services/auth/invitations.h"
 #include "services/clinics/ports/clinic_repository.h"
 #include "services/common/system_clock.h"
+#include "services/crypto/master_key_rotation.h"
 #include "services/demo/demo_clinic.h"
 #include "services/messaging/ports/outbox.h"
 
@@ -132,6 +133,43 @@ int MarkOutboxSent(TransactionRunner& transactions, const std::string& id) {
   if (!marked) {
     return Fail(absl::NotFoundError("no unsent message with this id"));
   }
+  return 0;
+}
+
+int RotateKeys(TransactionRunner& transactions, const SecretBox& from, const SecretBox& to) {
+  std::vector<ColumnRotation> report;
+  absl::Status rotated = transactions.Run(TransactionMode::kWrite, [&](UnitOfWork& uow) {
+    absl::StatusOr<std::vector<ColumnRotation>> done = RotateMasterKey(uow, from, to);
+    if (!done.ok()) {
+      return done.status();
+    }
+    report = *std::move(done);
+    return absl::OkStatus();
+  });
+  if (!rotated.ok()) {
+    if (rotated.code() == absl::StatusCode::kUnavailable) {
+      // The connection may have failed during COMMIT: whether it committed is not known, and
+      // "nothing was changed" could lead an operator to destroy the new key while data keys are
+      // sealed under it. A repeated run settles it (it re-seals only what is not yet rotated).
+      std::fprintf(stderr,
+                   "confidectl: the database became unavailable; the rotation may or may not "
+                   "have been committed: keep both key files and run the same command again\n");
+    } else {
+      std::fprintf(stderr, "confidectl: nothing was changed\n");
+    }
+    return Fail(rotated);
+  }
+  int resealed = 0;
+  for (const ColumnRotation& column : report) {
+    const std::string name(MasterSealedColumnName(column.column));
+    std::printf("%s: %d re-sealed, %d already under the new key\n", name.c_str(), column.resealed,
+                column.already_rotated);
+    resealed += column.resealed;
+  }
+  std::printf(
+      "rotation committed (%d values re-sealed); run the servers with the new key as "
+      "auth.master_key_file\n",
+      resealed);
   return 0;
 }
 

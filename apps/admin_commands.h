@@ -20,4 +20,10 @@ int ListOutbox(TransactionRunner& transactions, const SecretBox& box);
 // `confidectl outbox mark-sent --id`: records that the relay delivered a message.
 int MarkOutboxSent(TransactionRunner& transactions, const std::string& id);
 
+// `confidectl keys rotate`: in one transaction, re-seals under `to` every value sealed by the
+// master key that is not under it yet, opening them with `from` (RotateMasterKey in
+// services/crypto/master_key_rotation.h), and prints the count of each column. On any failure
+// nothing changes. Returns the process exit code.
+int RotateKeys(TransactionRunner& transactions, const SecretBox& from, const SecretBox& to);
+
 }  // namespace confide::app

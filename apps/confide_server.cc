@@ -19,6 +19,7 @@
 #include "adapters/http/http_rule_router.h"
 #include "adapters/http/http_server.h"
 #include "adapters/persistence/database.h"
+#include "apps/master_keys.h"
 #include "apps/server_config.h"
 #include "services/api/bounded_executor.h"
 #include "services/api/method_table.h"
@@ -33,9 +34,12 @@
 #include "services/common/system_clock.h"
 #include "services/consents/consent_service.h"
 #include "services/intake/intake_service.h"
+#include "services/notes/note_service.h"
 #include "services/partners/portal_access_service.h"
 #include "services/plans/milestone_service.h"
 #include "services/plans/plan_service.h"
+#include "services/records/client_data_erasure_service.h"
+#include "services/records/record_export_service.h"
 #include "services/staff/staff_service.h"
 
 namespace {
@@ -73,6 +77,9 @@ int main(int argc, char** argv) {
   cli.add_option("--ports-file", ports_file, "write the bound ports here as JSON");
   cli.add_option("--master-key-file", master_key_file,
                  "clinic master key (create with `confidectl keygen`)");
+  std::string previous_master_key_files;
+  cli.add_option("--previous-master-key-files", previous_master_key_files,
+                 "comma-separated master keys being rotated away from (still opened)");
   CLI11_PARSE(cli, argc, argv);
 
   if (!config_path.empty()) {
@@ -104,6 +111,9 @@ int main(int argc, char** argv) {
   if (!master_key_file.empty()) {
     config.master_key_file = master_key_file;
   }
+  if (!previous_master_key_files.empty()) {
+    config.previous_master_key_files = previous_master_key_files;
+  }
   if (absl::Status s = app::ValidateConfig(config); !s.ok()) {
     Fatal(s.ToString());
   }
@@ -123,14 +133,16 @@ int main(int argc, char** argv) {
   Uuid7IdGenerator ids(clock);
   OpenSslSecretGenerator secrets;
   OpenSslMessageAuthenticator mac;
-  absl::StatusOr<std::string> master_key = LoadMasterKeyFile(config.master_key_file);
+  absl::StatusOr<app::MasterKeys> master_key = app::LoadMasterKeys(config);
   if (!master_key.ok()) {
     Fatal(absl::StrCat("master key ", config.master_key_file, ": ", master_key.status().ToString(),
                        " (create one with `confidectl keygen`)"));
   }
-  // A key of its own for the lockout table's email HMAC, derived from the master key.
-  const std::string email_key_secret = mac.HmacSha1(*master_key, "confide sign-in throttle v1");
-  AesGcmSecretBox box(*std::move(master_key));
+  // A key of its own for the lockout table's email HMAC, derived from the current master key (so
+  // a key rotation restarts the per-email failure counts: docs/security.md, "Key rotation").
+  const std::string email_key_secret =
+      mac.HmacSha1(master_key->current, "confide sign-in throttle v1");
+  AesGcmSecretBox box(std::move(master_key->current), std::move(master_key->previous));
   Argon2PasswordHasher hasher(
       Argon2Params{.time_cost = static_cast<uint32_t>(config.argon2_time_cost),
                    .memory_kib = static_cast<uint32_t>(config.argon2_memory_kib)});
@@ -187,6 +199,12 @@ int main(int argc, char** argv) {
   plans.Register(methods);
   MilestoneService milestones(client_data, ids);
   milestones.Register(methods);
+  NoteService notes(client_data, ids, secrets);
+  notes.Register(methods);
+  RecordExportService record_export(client_data, secrets);
+  record_export.Register(methods);
+  ClientDataErasureService erasure;
+  erasure.Register(methods);
 
   BoundedExecutor executor(config.workers, static_cast<size_t>(config.queue_capacity));
   Authenticator authenticator(secrets);

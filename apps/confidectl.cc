@@ -1,4 +1,5 @@
-// confidectl: the administrator's command line (migrations, demo data, a gRPC probe).
+// confidectl: the administrator's command line (migrations, demo data, key rotation, a gRPC
+// probe).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -8,6 +9,7 @@
 #include "adapters/persistence/database.h"
 #include "apps/admin_commands.h"
 #include "apps/grpc_get_client.h"
+#include "apps/master_keys.h"
 #include "apps/server_config.h"
 #include "services/auth/totp.h"
 #include "services/common/base32.h"
@@ -54,6 +56,20 @@ int main(int argc, char** argv) {
   CLI::App* outbox_mark_sent = outbox->add_subcommand("mark-sent", "record a delivered message");
   std::string message_id;
   outbox_mark_sent->add_option("--id", message_id, "message id from `outbox list`")->required();
+  CLI::App* keys = cli.add_subcommand("keys", "the master key");
+  keys->require_subcommand(1);
+  CLI::App* keys_rotate = keys->add_subcommand(
+      "rotate",
+      "re-seal every value sealed by the master key (data keys, TOTP secrets, ...) under a new "
+      "key, in one transaction; clinical content is not re-encrypted");
+  std::string new_master_key_file;
+  keys_rotate
+      ->add_option("--new-master-key-file", new_master_key_file,
+                   "the key to rotate to (create it with `confidectl keygen`)")
+      ->required();
+  std::string previous_master_key_files;
+  cli.add_option("--previous-master-key-files", previous_master_key_files,
+                 "comma-separated older master keys whose values are still to be opened");
   CLI::App* demo_totp = demo->add_subcommand(
       "totp-code", "print the current TOTP code of the demo staff accounts' published secret");
   CLI::App* grpc = cli.add_subcommand("grpc", "call a running server over gRPC");
@@ -89,6 +105,9 @@ int main(int argc, char** argv) {
   if (!master_key_file.empty()) {
     config.master_key_file = master_key_file;
   }
+  if (!previous_master_key_files.empty()) {
+    config.previous_master_key_files = previous_master_key_files;
+  }
   if (keygen->parsed()) {
     if (absl::Status s = WriteNewMasterKeyFile(config.master_key_file); !s.ok()) {
       return Fail(s);
@@ -96,6 +115,27 @@ int main(int argc, char** argv) {
     std::printf("master key written to %s (mode 0600); back it up separately from the database\n",
                 config.master_key_file.c_str());
     return 0;
+  }
+
+  // The keys of a rotation are checked before the database is touched.
+  std::unique_ptr<AesGcmSecretBox> rotate_from, rotate_to;
+  if (keys_rotate->parsed()) {
+    absl::StatusOr<app::MasterKeys> current = app::LoadMasterKeys(config);
+    if (!current.ok()) {
+      return Fail(current.status());
+    }
+    absl::StatusOr<std::string> next = LoadMasterKeyFile(new_master_key_file);
+    if (!next.ok()) {
+      return Fail(next.status());
+    }
+    if (*next == current->current) {
+      return Fail(absl::InvalidArgumentError(
+          "--new-master-key-file holds the current master key; create a new one with "
+          "`confidectl keygen`"));
+    }
+    rotate_from = std::make_unique<AesGcmSecretBox>(std::move(current->current),
+                                                    std::move(current->previous));
+    rotate_to = std::make_unique<AesGcmSecretBox>(*std::move(next));
   }
 
   absl::StatusOr<std::unique_ptr<persistence::Database>> database =
@@ -113,6 +153,9 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) {
     std::printf("database is up to date\n");
     return 0;
+  }
+  if (keys_rotate->parsed()) {
+    return app::RotateKeys((*database)->transactions(), *rotate_from, *rotate_to);
   }
   if (demo_load->parsed()) {
     SystemClock clock;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -86,6 +87,7 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
       {"auth.lockout_address_threshold",
        integer("auth.lockout_address_threshold", c.lockout_address_threshold, 1, 100000)},
       {"auth.master_key_file", text(c.master_key_file)},
+      {"auth.previous_master_key_files", text(c.previous_master_key_files)},
   };
 }
 
@@ -132,6 +134,16 @@ absl::Status ApplyConfigFile(const std::string& path, ServerConfig& config) {
         text = absl::StrCat(*i);
       } else if (auto b = value.value<bool>()) {
         text = *b ? "true" : "false";
+      } else if (const toml::array* list = value.as_array()) {
+        // A list of strings, as a comma-separated text like its environment variable.
+        for (const toml::node& item : *list) {
+          std::optional<std::string> entry = item.value<std::string>();
+          if (!entry.has_value()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("config file ", path, ": setting ", name, " must list strings"));
+          }
+          absl::StrAppend(&text, text.empty() ? "" : ",", *entry);
+        }
       }
       if (absl::Status s = setting->second.set_text(text); !s.ok()) {
         return s;

@@ -35,6 +35,10 @@ struct ServerConfig {
   // The clinic master key (64 hex characters, mode 0600): seals TOTP secrets and other secrets
   // at rest. Create it with `confidectl keygen`.
   std::string master_key_file = "./data/master.key";
+  // Comma-separated master key files (a TOML array of strings in the config file) of keys being
+  // rotated away from: values sealed under them still open, nothing new is sealed under them
+  // (docs/security.md, "Key rotation"). Empty outside a rotation.
+  std::string previous_master_key_files;
   bool migrate_on_start = true;
   // When set, the server writes {"rest":PORT,"grpc":PORT} here once listening (tests use port 0).
   std::string ports_file;

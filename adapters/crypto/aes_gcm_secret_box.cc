@@ -74,24 +74,48 @@ absl::Status ErrnoStatus(int error_number, const std::string& message) {
 
 }  // namespace
 
-AesGcmSecretBox::AesGcmSecretBox(std::string key) : key_(std::move(key)) {
-  if (key_.size() != kKeyBytes) {
-    std::fprintf(stderr, "confide: fatal: the master key must be %zu bytes, not %zu\n", kKeyBytes,
-                 key_.size());
-    std::abort();
-  }
+std::string MasterKeyId(std::string_view key) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
-  if (EVP_Digest(key_.data(), key_.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(key.data(), key.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1) {
     std::fprintf(stderr, "confide: fatal: OpenSSL EVP_Digest(SHA-256) failed\n");
     std::abort();
   }
-  key_id_ =
-      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), digest_size))
-          .substr(0, kKeyIdChars);
+  return absl::BytesToHexString(
+             absl::string_view(reinterpret_cast<const char*>(digest), digest_size))
+      .substr(0, kKeyIdChars);
 }
 
-AesGcmSecretBox::~AesGcmSecretBox() { Wipe(key_); }
+AesGcmSecretBox::AesGcmSecretBox(std::string key, std::vector<std::string> previous_keys) {
+  keys_.reserve(1 + previous_keys.size());
+  keys_.push_back(Key{std::move(key), ""});
+  for (std::string& previous : previous_keys) {
+    keys_.push_back(Key{std::move(previous), ""});
+  }
+  for (Key& k : keys_) {
+    if (k.bytes.size() != kKeyBytes) {
+      std::fprintf(stderr, "confide: fatal: a master key must be %zu bytes, not %zu\n", kKeyBytes,
+                   k.bytes.size());
+      std::abort();
+    }
+    k.id = MasterKeyId(k.bytes);
+  }
+}
+
+AesGcmSecretBox::~AesGcmSecretBox() {
+  for (Key& k : keys_) {
+    Wipe(k.bytes);
+  }
+}
+
+const AesGcmSecretBox::Key* AesGcmSecretBox::FindKey(std::string_view id) const {
+  for (const Key& k : keys_) {
+    if (k.id == id) {
+      return &k;
+    }
+  }
+  return nullptr;
+}
 
 absl::StatusOr<std::string> AesGcmSecretBox::Seal(std::string_view plaintext,
                                                   std::string_view context) const {
@@ -110,7 +134,8 @@ absl::StatusOr<std::string> AesGcmSecretBox::Seal(std::string_view plaintext,
   int length = 0;
   int final_length = 0;
   if (cipher == nullptr ||
-      EVP_EncryptInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_), nonce) != 1 ||
+      EVP_EncryptInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, Bytes(keys_.front().bytes),
+                         nonce) != 1 ||
       EVP_EncryptUpdate(cipher.get(), nullptr, &length, Bytes(context),
                         static_cast<int>(context.size())) != 1 ||
       EVP_EncryptUpdate(cipher.get(), ciphertext, &length, Bytes(plaintext),
@@ -122,7 +147,7 @@ absl::StatusOr<std::string> AesGcmSecretBox::Seal(std::string_view plaintext,
     ERR_clear_error();
     return absl::InternalError("AES-256-GCM encryption failed");
   }
-  return std::string(kVersionPrefix) + key_id_ + "." + absl::WebSafeBase64Escape(payload);
+  return std::string(kVersionPrefix) + keys_.front().id + "." + absl::WebSafeBase64Escape(payload);
 }
 
 absl::StatusOr<std::string> AesGcmSecretBox::Open(std::string_view sealed,
@@ -134,7 +159,8 @@ absl::StatusOr<std::string> AesGcmSecretBox::Open(std::string_view sealed,
   if (sealed.size() < kKeyIdChars + 1 || sealed[kKeyIdChars] != '.') {
     return Malformed();
   }
-  if (sealed.substr(0, kKeyIdChars) != key_id_) {
+  const Key* key = FindKey(sealed.substr(0, kKeyIdChars));
+  if (key == nullptr) {
     return absl::DataLossError("secret was sealed under another master key");
   }
   sealed.remove_prefix(kKeyIdChars + 1);
@@ -158,7 +184,7 @@ absl::StatusOr<std::string> AesGcmSecretBox::Open(std::string_view sealed,
   int length = 0;
   int final_length = 0;
   const bool opened =
-      EVP_DecryptInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_), nonce) == 1 &&
+      EVP_DecryptInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, Bytes(key->bytes), nonce) == 1 &&
       EVP_DecryptUpdate(cipher.get(), nullptr, &length, Bytes(context),
                         static_cast<int>(context.size())) == 1 &&
       EVP_DecryptUpdate(cipher.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &length,

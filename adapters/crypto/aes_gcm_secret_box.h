@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -15,13 +16,16 @@ namespace confide {
 // tag, and as key id the first 8 lowercase hex characters of SHA-256(key), so a value sealed
 // under another master key is recognised as such. Thread-safe.
 //
+// During a master-key rotation (docs/security.md, "Key rotation") a box also holds the previous
+// keys: it opens values sealed under any of them, and seals under the current key only.
+//
 // A random 96-bit nonce keeps the chance of a repeat negligible for far more values than a
 // deployment stores under one key (NIST SP 800-38D caps a key at 2^32 random-nonce seals).
 class AesGcmSecretBox final : public SecretBox {
  public:
-  // `key` is 32 raw bytes. Aborts with a message otherwise: a server whose master key is unusable
-  // must not start.
-  explicit AesGcmSecretBox(std::string key);
+  // `key` (the current key) and each of `previous_keys` are 32 raw bytes. Aborts with a message
+  // otherwise: a server whose master key is unusable must not start.
+  explicit AesGcmSecretBox(std::string key, std::vector<std::string> previous_keys = {});
   ~AesGcmSecretBox() override;
 
   AesGcmSecretBox(const AesGcmSecretBox&) = delete;
@@ -32,13 +36,23 @@ class AesGcmSecretBox final : public SecretBox {
   absl::StatusOr<std::string> Open(std::string_view sealed,
                                    std::string_view context) const override;
 
-  // The 8 lowercase hex characters that name this box's key in sealed values.
-  const std::string& key_id() const { return key_id_; }
+  // The 8 lowercase hex characters that name the current key in sealed values.
+  const std::string& key_id() const { return keys_.front().id; }
 
  private:
-  std::string key_;  // Wiped on destruction.
-  std::string key_id_;
+  struct Key {
+    std::string bytes;  // Wiped on destruction.
+    std::string id;
+  };
+  // Returns the key named `id`, or null.
+  const Key* FindKey(std::string_view id) const;
+
+  // The current key first, then the previous ones.
+  std::vector<Key> keys_;
 };
+
+// The key id (see AesGcmSecretBox) of the 32-byte `key`.
+std::string MasterKeyId(std::string_view key);
 
 // Returns the 32 raw bytes of the master key held in the file at `path` as 64 hex characters
 // (surrounding whitespace allowed). NOT_FOUND when the file does not exist; PERMISSION_DENIED when

@@ -15,12 +15,6 @@ namespace {
 
 constexpr size_t kDataKeyBytes = 32;
 
-std::string WrapContext(std::string_view clinic_id, std::string_view client_id) {
-  std::string context = "client_data_keys:";
-  context.append(clinic_id).append("/").append(client_id);
-  return context;
-}
-
 absl::Status Erased() {
   return absl::FailedPreconditionError(
       "this client's clinical content was erased and can no longer be read or added to");
@@ -67,7 +61,7 @@ absl::StatusOr<std::string> EnvelopeClientDataCipher::DataKey(UnitOfWork& uow,
     record.client_id = std::string(client_id);
     const ClearKey fresh(random_.RandomBytes(kDataKeyBytes));
     absl::StatusOr<std::string> wrapped =
-        master_.Seal(fresh.bytes(), WrapContext(clinic_id, client_id));
+        master_.Seal(fresh.bytes(), DataKeyWrapContext(clinic_id, client_id));
     if (!wrapped.ok()) {
       return wrapped.status();
     }
@@ -94,7 +88,7 @@ absl::StatusOr<std::string> EnvelopeClientDataCipher::DataKey(UnitOfWork& uow,
     return Erased();
   }
   absl::StatusOr<std::string> key =
-      master_.Open((*found)->wrapped_key, WrapContext(clinic_id, client_id));
+      master_.Open((*found)->wrapped_key, DataKeyWrapContext(clinic_id, client_id));
   if (!key.ok()) {
     return key.status();
   }

@@ -16,6 +16,8 @@ class SociClientDataKeyRepository final : public ClientDataKeyRepository {
   absl::StatusOr<std::optional<ClientDataKeyRecord>> Find(std::string_view clinic_id,
                                                           std::string_view client_id) override;
   absl::Status Insert(const ClientDataKeyRecord& record) override;
+  absl::StatusOr<DataKeyErasure> Erase(std::string_view clinic_id, std::string_view client_id,
+                                       absl::Time now) override;
 
  private:
   soci::session& sql_;

@@ -26,6 +26,8 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
       plans_(sql),
       milestones_(sql),
       assessments_(sql),
+      master_sealed_values_(sql),
+      notes_(sql),
       direct_audit_(sql),
       audit_(audit) {}
 

@@ -11,7 +11,9 @@
 #include "adapters/persistence/soci_clinic_repository.h"
 #include "adapters/persistence/soci_consent_repository.h"
 #include "adapters/persistence/soci_intake_repository.h"
+#include "adapters/persistence/soci_master_sealed_value_repository.h"
 #include "adapters/persistence/soci_milestone_repository.h"
+#include "adapters/persistence/soci_note_repository.h"
 #include "adapters/persistence/soci_one_time_token_repository.h"
 #include "adapters/persistence/soci_outbox.h"
 #include "adapters/persistence/soci_partner_link_repository.h"
@@ -61,6 +63,8 @@ class SociUnitOfWork final : public UnitOfWork {
   PlanRepository& plans() override { return plans_; }
   MilestoneRepository& milestones() override { return milestones_; }
   AssessmentRepository& assessments() override { return assessments_; }
+  MasterSealedValueRepository& master_sealed_values() override { return master_sealed_values_; }
+  NoteRepository& notes() override { return notes_; }
   AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
   absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
 
@@ -82,6 +86,8 @@ class SociUnitOfWork final : public UnitOfWork {
   SociPlanRepository plans_;
   SociMilestoneRepository milestones_;
   SociAssessmentRepository assessments_;
+  SociMasterSealedValueRepository master_sealed_values_;
+  SociNoteRepository notes_;
   SociAuditLog direct_audit_;
   AuditLog* audit_;
   int savepoints_ = 0;

@@ -157,6 +157,41 @@ absl::StatusOr<std::string> ChangeFromPrevious(ClientDataCipher& cipher, UnitOfW
 
 }  // namespace
 
+absl::StatusOr<v1::ListAssessmentsResponse> ReadAssessmentsPage(
+    ClientDataCipher& cipher, const InstrumentCatalogue& catalogue, AssessmentQuery query,
+    RequestScope& scope) {
+  const size_t page_size = static_cast<size_t>(query.limit);
+  query.limit = query.limit + 1;  // one extra row says whether another page exists
+  absl::StatusOr<std::vector<AssessmentRecord>> rows = scope.uow.assessments().List(query);
+  if (!rows.ok()) {
+    return rows.status();
+  }
+  const size_t shown = std::min<size_t>(page_size, rows->size());
+  std::map<std::string, std::string> totals;
+  v1::ListAssessmentsResponse response;
+  for (size_t i = 0; i < shown; ++i) {
+    const AssessmentRecord& record = (*rows)[i];
+    absl::StatusOr<v1::Assessment> assessment = Open(cipher, scope.uow, record);
+    if (!assessment.ok()) {
+      return assessment.status();
+    }
+    totals.emplace(record.id, assessment->score().total());
+    absl::StatusOr<std::string> change =
+        ChangeFromPrevious(cipher, scope.uow, *rows, i, assessment->score().total(), totals);
+    if (!change.ok()) {
+      return change.status();
+    }
+    assessment->set_change_from_previous(*std::move(change));
+    ShapeForCaller(*scope.principal, catalogue, *assessment);
+    *response.add_assessments() = *std::move(assessment);
+  }
+  if (rows->size() > shown) {
+    response.set_next_page_token(
+        EncodePageToken(ListName(query.instrument_id), (*rows)[shown - 1].id));
+  }
+  return response;
+}
+
 absl::StatusOr<v1::ListInstrumentsResponse> AssessmentService::ListInstruments(
     const v1::ListInstrumentsRequest&, RequestScope& scope) {
   v1::ListInstrumentsResponse response;
@@ -283,36 +318,9 @@ absl::StatusOr<v1::ListAssessmentsResponse> AssessmentService::List(
     }
     query.before_id = *std::move(before);
   }
-  query.limit = *page_size + 1;  // one extra row says whether another page exists
+  query.limit = *page_size;
   scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/assessments");
-  absl::StatusOr<std::vector<AssessmentRecord>> rows = scope.uow.assessments().List(query);
-  if (!rows.ok()) {
-    return rows.status();
-  }
-  const size_t shown = std::min<size_t>(*page_size, rows->size());
-  std::map<std::string, std::string> totals;
-  v1::ListAssessmentsResponse response;
-  for (size_t i = 0; i < shown; ++i) {
-    const AssessmentRecord& record = (*rows)[i];
-    absl::StatusOr<v1::Assessment> assessment = Open(cipher_, scope.uow, record);
-    if (!assessment.ok()) {
-      return assessment.status();
-    }
-    totals.emplace(record.id, assessment->score().total());
-    absl::StatusOr<std::string> change =
-        ChangeFromPrevious(cipher_, scope.uow, *rows, i, assessment->score().total(), totals);
-    if (!change.ok()) {
-      return change.status();
-    }
-    assessment->set_change_from_previous(*std::move(change));
-    ShapeForCaller(*scope.principal, catalogue_, *assessment);
-    *response.add_assessments() = *std::move(assessment);
-  }
-  if (rows->size() > shown) {
-    response.set_next_page_token(
-        EncodePageToken(ListName(request.instrument_id()), (*rows)[shown - 1].id));
-  }
-  return response;
+  return ReadAssessmentsPage(cipher_, catalogue_, query, scope);
 }
 
 void AssessmentService::Register(MethodTable& table) {

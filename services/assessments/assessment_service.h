@@ -6,6 +6,7 @@
 #include "confide/v1/assessments.pb.h"
 #include "services/api/method_table.h"
 #include "services/assessments/instrument_catalogue.h"
+#include "services/assessments/ports/assessment_repository.h"
 #include "services/common/id_generator.h"
 #include "services/crypto/ports/client_data_cipher.h"
 
@@ -48,5 +49,13 @@ class AssessmentService {
   ClientDataCipher& cipher_;
   const InstrumentCatalogue catalogue_;
 };
+
+// One page of ListAssessments as it answers it: the client's (query.client_id's) administrations
+// newest first, at most query.limit of them, those before query.before_id, each with its change
+// from the previous one and shaped for the caller, and next_page_token when more follow. Names
+// no audit resource; readers of the whole record (the record export) page through it.
+absl::StatusOr<v1::ListAssessmentsResponse> ReadAssessmentsPage(
+    ClientDataCipher& cipher, const InstrumentCatalogue& catalogue, AssessmentQuery query,
+    RequestScope& scope);
 
 }  // namespace confide

@@ -12,14 +12,15 @@
 #include "services/common/timestamps.h"
 
 namespace confide {
+
+std::string BreakGlassReasonContext(std::string_view grant_id) {
+  return absl::StrCat("break_glass_grants.reason_sealed:", std::string(grant_id));
+}
+
 namespace {
 
 constexpr absl::Duration kDefaultDuration = absl::Minutes(60);
 constexpr absl::Duration kMaxDuration = absl::Hours(4);
-
-std::string ReasonContext(std::string_view grant_id) {
-  return absl::StrCat("break_glass_grants.reason_sealed:", std::string(grant_id));
-}
 
 absl::Status ValidateBreakGlass(const v1::BreakGlassRequest& request) {
   std::vector<FieldViolation> violations;
@@ -59,7 +60,7 @@ absl::StatusOr<v1::BreakGlassGrant> BreakGlassService::BreakGlass(
   record.create_time = scope.now;
   record.expire_time = scope.now + duration;
   const std::string reason(absl::StripAsciiWhitespace(request.reason()));
-  absl::StatusOr<std::string> sealed = box_.Seal(reason, ReasonContext(record.id));
+  absl::StatusOr<std::string> sealed = box_.Seal(reason, BreakGlassReasonContext(record.id));
   if (!sealed.ok()) {
     return sealed.status();
   }
@@ -118,7 +119,7 @@ absl::StatusOr<v1::ListBreakGlassGrantsResponse> BreakGlassService::List(
     if (show_reason) {
       // Auditors see that access happened, not the clinical reason for it.
       absl::StatusOr<std::string> reason =
-          box_.Open(record.reason_sealed, ReasonContext(record.id));
+          box_.Open(record.reason_sealed, BreakGlassReasonContext(record.id));
       if (!reason.ok()) {
         return absl::InternalError("a break-glass reason cannot be read");
       }

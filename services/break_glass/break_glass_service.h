@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "absl/status/statusor.h"
 #include "confide/v1/access.pb.h"
 #include "services/api/method_table.h"
@@ -25,5 +28,8 @@ class BreakGlassService {
   IdGenerator& ids_;
   const SecretBox& box_;
 };
+
+// The SecretBox context of a grant's sealed reason.
+std::string BreakGlassReasonContext(std::string_view grant_id);
 
 }  // namespace confide

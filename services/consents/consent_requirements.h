@@ -26,9 +26,8 @@ inline constexpr char kConsentRequiredReason[] = "CONSENT_REQUIRED";
 // - PortalAccessService::InvitePartner, UpdatePartnerShares when it adds shares, and
 //   AcceptInvitation of a partner invitation: CONSENT_KIND_PARTNER_INVOLVEMENT. (Withdrawing
 //   that consent revokes the client's partner links and her pending partner invitations.)
-// - CONSENT_KIND_INTERNAL_EXAMINATION: available for session notes (an internal-examination
-//   element of a session will require it), but not enforced anywhere yet: no session-note RPC
-//   exists.
+// - CONSENT_KIND_INTERNAL_EXAMINATION: CreateNote, UpdateNote and SignNote of a note whose
+//   pelvic-floor findings record an internal examination (services/notes/note_service.cc).
 absl::Status RequireConsent(UnitOfWork& uow, std::string_view clinic_id, std::string_view client_id,
                             v1::ConsentKind kind);
 

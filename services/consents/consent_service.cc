@@ -186,17 +186,30 @@ absl::StatusOr<v1::Consent> ConsentService::Withdraw(const v1::WithdrawConsentRe
   return Present(record);
 }
 
-absl::StatusOr<v1::ListConsentsResponse> ConsentService::List(
-    const v1::ListConsentsRequest& request, RequestScope& scope) {
-  absl::StatusOr<std::vector<ConsentRecord>> records = scope.uow.consents().ListOfClient(
-      scope.principal->clinic_id, scope.client_id, request.in_force_only());
+absl::StatusOr<std::vector<v1::Consent>> ReadConsents(RequestScope& scope, bool in_force_only) {
+  absl::StatusOr<std::vector<ConsentRecord>> records =
+      scope.uow.consents().ListOfClient(scope.principal->clinic_id, scope.client_id, in_force_only);
   if (!records.ok()) {
     return records.status();
   }
+  std::vector<v1::Consent> consents;
+  consents.reserve(records->size());
+  for (const ConsentRecord& record : *records) {
+    consents.push_back(Present(record));
+  }
+  return consents;
+}
+
+absl::StatusOr<v1::ListConsentsResponse> ConsentService::List(
+    const v1::ListConsentsRequest& request, RequestScope& scope) {
+  absl::StatusOr<std::vector<v1::Consent>> consents = ReadConsents(scope, request.in_force_only());
+  if (!consents.ok()) {
+    return consents.status();
+  }
   scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/consents");
   v1::ListConsentsResponse response;
-  for (const ConsentRecord& record : *records) {
-    *response.add_consents() = Present(record);
+  for (v1::Consent& consent : *consents) {
+    *response.add_consents() = std::move(consent);
   }
   return response;
 }

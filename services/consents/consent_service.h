@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "confide/v1/consents.pb.h"
 #include "services/api/method_table.h"
@@ -32,5 +34,9 @@ class ConsentService {
  private:
   IdGenerator& ids_;
 };
+
+// The client's (scope.client_id's) consents as ListConsents answers them, newest grant first;
+// only those in force when `in_force_only`. Names no audit resource.
+absl::StatusOr<std::vector<v1::Consent>> ReadConsents(RequestScope& scope, bool in_force_only);
 
 }  // namespace confide

@@ -283,6 +283,18 @@ absl::StatusOr<v1::Intake> IntakeService::Get(const v1::GetIntakeRequest&, Reque
   return Present(scope, *loaded);
 }
 
+absl::StatusOr<std::optional<v1::Intake>> ReadSavedIntake(ClientDataCipher& client_data,
+                                                          RequestScope& scope) {
+  absl::StatusOr<LoadedIntake> loaded = IntakeStore(client_data, scope).Load(MaySeeSummary(scope));
+  if (!loaded.ok()) {
+    return loaded.status();
+  }
+  if (!loaded->exists) {
+    return std::nullopt;
+  }
+  return Present(scope, *loaded);
+}
+
 absl::StatusOr<v1::Intake> IntakeService::Update(const v1::UpdateIntakeRequest& request,
                                                  RequestScope& scope) {
   return ChangeIntake(

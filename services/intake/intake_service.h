@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "confide/v1/intake.pb.h"
 #include "services/api/method_table.h"
@@ -26,5 +28,11 @@ class IntakeService {
  private:
   ClientDataCipher& client_data_;
 };
+
+// The client's (scope.client_id's) saved intake as the caller may read it, exactly as GetIntake
+// answers it, or nullopt when nothing was saved yet. For readers of the whole record (the record
+// export); it names no audit resource.
+absl::StatusOr<std::optional<v1::Intake>> ReadSavedIntake(ClientDataCipher& client_data,
+                                                          RequestScope& scope);
 
 }  // namespace confide

@@ -23,7 +23,9 @@ bool IsClinicalContent(Action action) {
     case Action::kRecordMilestone:
     case Action::kReadClinicalPlan:
     case Action::kReadNotes:
+    case Action::kReadSessionSummaries:
     case Action::kWriteClinical:
+    case Action::kExportRecord:
       return true;
     default:
       return false;
@@ -96,16 +98,26 @@ Decision DecideForClinician(const Principal& who, Action action, const ClientAcc
     case Action::kInviteToPortal:
     case Action::kArchiveClient:
     case Action::kRecordConsent:
+    case Action::kExportRecord:
       // Emergency access is for care, not for changing who treats the client, closing her
-      // record or changing what she agreed to (recording or withdrawing a consent); reading her
-      // consents stays allowed.
+      // record, changing what she agreed to (recording or withdrawing a consent) or carrying her
+      // whole record away (export); reading her consents stays allowed.
       return Allowed(on_team);
+    case Action::kEraseClientData:
+      return Decision::kPermissionDenied;
     default:
       return Decision::kAllow;
   }
 }
 
 Decision DecideForAdmin(const Principal& who, Action action, const ClientAccessFacts& client) {
+  if (action == Action::kEraseClientData) {
+    return Decision::kAllow;
+  }
+  if (action == Action::kExportRecord) {
+    // A record leaves the clinic on a treating clinician's judgement, not an administrator's.
+    return Decision::kPermissionDenied;
+  }
   if (IsClinicalContent(action)) {
     return Allowed(IsOnCareTeam(who, client));
   }
@@ -134,6 +146,7 @@ Decision DecideForPatient(const Principal& who, Action action, const ClientAcces
     case Action::kRecordConsent:
     case Action::kCompleteAssessment:
     case Action::kRecordMilestone:
+    case Action::kReadSessionSummaries:
       return Decision::kAllow;
     default:
       return Decision::kPermissionDenied;
@@ -244,6 +257,12 @@ std::string_view ActionName(Action action) {
       return "kReadClinicalPlan";
     case Action::kReadNotes:
       return "kReadNotes";
+    case Action::kReadSessionSummaries:
+      return "kReadSessionSummaries";
+    case Action::kExportRecord:
+      return "kExportRecord";
+    case Action::kEraseClientData:
+      return "kEraseClientData";
     case Action::kWriteClinical:
       return "kWriteClinical";
   }

@@ -51,8 +51,15 @@ enum class Action {
   kReadClinicalPlan,
   // Session notes and psychotherapy notes: care team only, never patients or partners.
   kReadNotes,
+  // The plain-language session summaries of signed notes: the patient and her care team.
+  kReadSessionSummaries,
   // Writing any clinical content (intake review, plans, programmes, notes).
   kWriteClinical,
+  // Exporting the whole record (transfer of care, access request): care-team clinicians only,
+  // never under break-glass.
+  kExportRecord,
+  // Crypto-erasure of an archived client's clinical content: clinic admins only.
+  kEraseClientData,
 };
 
 // Whether the action is decided without a client record.

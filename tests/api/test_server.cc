@@ -291,21 +291,39 @@ std::unique_ptr<TestServer> TestServer::Start(std::string* error) {
     return nullptr;
   }
 
-  const std::string log_path = server->dir_ + "/server.log";
-  const std::string ports_path = server->dir_ + "/ports.json";
-  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (!server->Launch(key_path, error)) {
+    return nullptr;  // the destructor kills a server that did start
+  }
+  return server;
+}
+
+bool TestServer::Restart(const std::string& master_key_path, std::string* error) {
+  if (std::string stopped = Stop(); !stopped.empty()) {
+    *error = stopped;
+    return false;
+  }
+  return Launch(master_key_path, error);
+}
+
+bool TestServer::Launch(const std::string& key_path, std::string* error) {
+  const std::string url = database_->url();
+  const std::string log_path = dir_ + "/server.log";
+  const std::string ports_path = dir_ + "/ports.json";
+  std::error_code ignored;
+  std::filesystem::remove(ports_path, ignored);
+  // Appends, so a restarted server's log follows the first one's.
+  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0) {
     *error = "cannot create " + log_path + ": " + std::strerror(errno);
-    return nullptr;
+    return false;
   }
-  server->pid_ =
-      Spawn({CONFIDE_SERVER_BINARY, "--database-url", url, "--rest-port", "0", "--grpc-port", "0",
-             "--ports-file", ports_path, "--master-key-file", key_path},
-            log_fd);
+  pid_ = Spawn({CONFIDE_SERVER_BINARY, "--database-url", url, "--rest-port", "0", "--grpc-port",
+                "0", "--ports-file", ports_path, "--master-key-file", key_path},
+               log_fd);
   close(log_fd);
-  if (server->pid_ < 0) {
+  if (pid_ < 0) {
     *error = std::string("fork: ") + std::strerror(errno);
-    return nullptr;
+    return false;
   }
 
   // The server renames the ports file into place once both listeners are bound.
@@ -315,28 +333,28 @@ std::unique_ptr<TestServer> TestServer::Start(std::string* error) {
       nlohmann::json ports = nlohmann::json::parse(ReadFile(ports_path), nullptr, false);
       if (ports.is_object() && ports.contains("rest") && ports.contains("grpc") &&
           ports["rest"].is_number_integer() && ports["grpc"].is_number_integer()) {
-        server->rest_port_ = ports["rest"].get<int>();
-        server->grpc_port_ = ports["grpc"].get<int>();
+        rest_port_ = ports["rest"].get<int>();
+        grpc_port_ = ports["grpc"].get<int>();
         break;
       }
     }
-    if (std::optional<int> ended = WaitFor(server->pid_, std::chrono::seconds(0))) {
-      server->pid_ = -1;
+    if (std::optional<int> ended = WaitFor(pid_, std::chrono::seconds(0))) {
+      pid_ = -1;
       *error = "confide-server " + DescribeWaitStatus(*ended) +
                " before writing its ports file; its log:\n" + ReadFile(log_path);
-      return nullptr;
+      return false;
     }
     if (Clock::now() >= deadline) {
       *error = "confide-server wrote no ports file within 30 s; its log:\n" + ReadFile(log_path);
-      return nullptr;  // the destructor kills it
+      return false;  // the destructor kills it
     }
     std::this_thread::sleep_for(kPollInterval);
   }
-  if (server->rest_port_ <= 0 || server->grpc_port_ <= 0) {
+  if (rest_port_ <= 0 || grpc_port_ <= 0) {
     *error = "confide-server reported ports " + ReadFile(ports_path);
-    return nullptr;
+    return false;
   }
-  return server;
+  return true;
 }
 
 std::string TestServer::Stop() {

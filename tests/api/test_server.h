@@ -64,6 +64,9 @@ class TestServer {
   // Sends SIGTERM and waits (at most 30 s) for the process. Returns "" when it exited with
   // status 0 (a graceful stop), otherwise what happened.
   std::string Stop();
+  // Stops the server (gracefully) and starts it again on the same database with the master key
+  // in `master_key_path` (new ports). False with `error` set when either fails.
+  bool Restart(const std::string& master_key_path, std::string* error);
 
   int rest_port() const { return rest_port_; }
   int grpc_port() const { return grpc_port_; }
@@ -75,6 +78,8 @@ class TestServer {
 
  private:
   TestServer() = default;
+  // Starts confide-server on the database with `key_path` and waits for its ports file.
+  bool Launch(const std::string& key_path, std::string* error);
 
   std::string dir_;
   std::unique_ptr<ScratchDatabase> database_;

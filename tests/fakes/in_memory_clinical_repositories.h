@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -12,7 +13,9 @@
 #include "services/assessments/ports/assessment_repository.h"
 #include "services/consents/ports/consent_repository.h"
 #include "services/crypto/ports/client_data_key_repository.h"
+#include "services/crypto/ports/master_sealed_value_repository.h"
 #include "services/intake/ports/intake_repository.h"
+#include "services/notes/ports/note_repository.h"
 #include "services/plans/ports/milestone_repository.h"
 #include "services/plans/ports/plan_repository.h"
 #include "tests/fakes/in_memory_database.h"
@@ -40,8 +43,92 @@ class InMemoryClientDataKeyRepository final : public ClientDataKeyRepository {
     }
     return absl::OkStatus();
   }
+  absl::StatusOr<DataKeyErasure> Erase(std::string_view clinic_id, std::string_view client_id,
+                                       absl::Time now) override {
+    // A client without a key gets an erased row, as the SQL adapters store it.
+    ClientDataKeyRecord& key =
+        db_.client_data_keys
+            .try_emplace({std::string(clinic_id), std::string(client_id)},
+                         ClientDataKeyRecord{.clinic_id = std::string(clinic_id),
+                                             .client_id = std::string(client_id),
+                                             .create_time = now})
+            .first->second;
+    if (key.erase_time.has_value()) {
+      return DataKeyErasure{.erase_time = *key.erase_time, .erased_now = false};
+    }
+    key.wrapped_key.clear();
+    key.erase_time = now;
+    return DataKeyErasure{.erase_time = now, .erased_now = true};
+  }
 
  private:
+  InMemoryDatabase& db_;
+};
+
+// The master-key-sealed columns over InMemoryDatabase (see SociMasterSealedValueRepository).
+class InMemoryMasterSealedValueRepository final : public MasterSealedValueRepository {
+ public:
+  explicit InMemoryMasterSealedValueRepository(InMemoryDatabase& db) : db_(db) {}
+
+  absl::StatusOr<std::vector<MasterSealedValue>> List(MasterSealedColumn column) override {
+    std::vector<MasterSealedValue> values;
+    ForEach(column,
+            [&](const std::string& clinic_id, const std::string& row_id, std::string& sealed) {
+              if (!sealed.empty()) {
+                values.push_back({.clinic_id = clinic_id, .row_id = row_id, .sealed = sealed});
+              }
+            });
+    std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.clinic_id, a.row_id) < std::tie(b.clinic_id, b.row_id);
+    });
+    return values;
+  }
+  absl::Status Replace(MasterSealedColumn column, const MasterSealedValue& value,
+                       std::string_view resealed) override {
+    bool replaced = false;
+    ForEach(
+        column, [&](const std::string& clinic_id, const std::string& row_id, std::string& sealed) {
+          if (clinic_id == value.clinic_id && row_id == value.row_id && sealed == value.sealed) {
+            sealed = std::string(resealed);
+            replaced = true;
+          }
+        });
+    return replaced ? absl::OkStatus() : absl::AbortedError("value changed during the rotation");
+  }
+
+ private:
+  // Calls visit(clinic id, row id, stored value) for every row of the column's table.
+  template <typename Visit>
+  void ForEach(MasterSealedColumn column, Visit visit) {
+    switch (column) {
+      case MasterSealedColumn::kClientDataKey:
+        for (auto& [key, row] : db_.client_data_keys) {
+          visit(row.clinic_id, row.client_id, row.wrapped_key);
+        }
+        return;
+      case MasterSealedColumn::kTotpSecret:
+        for (auto& [id, user] : db_.users) {
+          visit(user.user.clinic_id(), id, user.totp_secret_sealed);
+        }
+        return;
+      case MasterSealedColumn::kPendingTotpSecret:
+        for (auto& [id, user] : db_.users) {
+          visit(user.user.clinic_id(), id, user.totp_pending_sealed);
+        }
+        return;
+      case MasterSealedColumn::kBreakGlassReason:
+        for (auto& [id, grant] : db_.break_glass_grants) {
+          visit(grant.clinic_id, id, grant.reason_sealed);
+        }
+        return;
+      case MasterSealedColumn::kOutboundToken:
+        for (auto& [id, message] : db_.outbox) {
+          visit(message.clinic_id, id, message.token_sealed);
+        }
+        return;
+    }
+  }
+
   InMemoryDatabase& db_;
 };
 
@@ -402,6 +489,225 @@ class InMemoryAssessmentRepository final : public AssessmentRepository {
   }
 
  private:
+  InMemoryDatabase& db_;
+};
+
+// Keeps every contract of NoteRepository, including the list's order, keyset and filters.
+class InMemoryNoteRepository final : public NoteRepository {
+ public:
+  explicit InMemoryNoteRepository(InMemoryDatabase& db) : db_(db) {}
+
+  absl::Status Insert(const NoteRecord& record, std::string_view create_request_id) override {
+    if (db_.notes.count(record.id) > 0) {
+      return absl::AlreadyExistsError("note id exists");
+    }
+    if (!create_request_id.empty() &&
+        !db_.note_create_requests
+             .emplace(std::make_pair(record.clinic_id, std::string(create_request_id)), record.id)
+             .second) {
+      return absl::AlreadyExistsError("create request id used");
+    }
+    NoteRecord stored = record;
+    SortReaders(stored.reader_user_ids);
+    db_.notes.emplace(record.id, std::move(stored));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<NoteRecord>> Find(std::string_view clinic_id,
+                                                 std::string_view client_id,
+                                                 std::string_view note_id) override {
+    const NoteRecord* note = Lookup(clinic_id, note_id);
+    if (note == nullptr || note->client_id != client_id) {
+      return std::nullopt;
+    }
+    return *note;
+  }
+  absl::StatusOr<std::optional<NoteRecord>> FindByCreateRequestId(
+      std::string_view clinic_id, std::string_view request_id) override {
+    auto it = db_.note_create_requests.find({std::string(clinic_id), std::string(request_id)});
+    if (request_id.empty() || it == db_.note_create_requests.end()) {
+      return std::nullopt;
+    }
+    return db_.notes.at(it->second);
+  }
+  absl::StatusOr<bool> UpdateDraft(const NoteRecord& next, int expected_version) override {
+    NoteRecord* note = Draft(next.clinic_id, next.id, expected_version);
+    if (note == nullptr || note->client_id != next.client_id) {
+      return false;
+    }
+    note->session_start_time = next.session_start_time;
+    note->duration_minutes = next.duration_minutes;
+    note->modality = next.modality;
+    note->session_type = next.session_type;
+    note->content_sealed = next.content_sealed;
+    note->patient_summary_sealed = next.patient_summary_sealed;
+    note->update_time = next.update_time;
+    note->version = next.version;
+    return true;
+  }
+  absl::StatusOr<bool> Sign(const NoteRecord& signed_note, int expected_version) override {
+    NoteRecord* note = Draft(signed_note.clinic_id, signed_note.id, expected_version);
+    if (note == nullptr || note->client_id != signed_note.client_id ||
+        !signed_note.sign_time.has_value()) {
+      return false;
+    }
+    note->state = kSigned;
+    note->signed_by_user_id = signed_note.signed_by_user_id;
+    note->sign_time = signed_note.sign_time;
+    note->content_hash = signed_note.content_hash;
+    note->cosigner_user_id = signed_note.cosigner_user_id;
+    note->update_time = *signed_note.sign_time;
+    note->version = expected_version + 1;
+    return true;
+  }
+  absl::StatusOr<bool> Cosign(std::string_view clinic_id, std::string_view note_id,
+                              absl::Time cosign_time) override {
+    NoteRecord* note = Lookup(clinic_id, note_id);
+    if (note == nullptr || note->state != kSigned || note->cosigner_user_id.empty() ||
+        note->cosign_time.has_value()) {
+      return false;
+    }
+    note->cosign_time = cosign_time;
+    note->update_time = cosign_time;
+    ++note->version;
+    return true;
+  }
+  absl::StatusOr<bool> Discard(std::string_view clinic_id, std::string_view note_id,
+                               int expected_version, std::string_view by_user_id,
+                               absl::Time when) override {
+    NoteRecord* note = Draft(clinic_id, note_id, expected_version);
+    if (note == nullptr) {
+      return false;
+    }
+    note->state = kDiscarded;
+    note->content_sealed.clear();
+    note->patient_summary_sealed.clear();
+    note->discarded_by_user_id = std::string(by_user_id);
+    note->discard_time = when;
+    note->update_time = when;
+    ++note->version;
+    return true;
+  }
+  absl::Status SetReaders(std::string_view clinic_id, std::string_view note_id,
+                          const std::vector<std::string>& reader_user_ids) override {
+    NoteRecord* note = Lookup(clinic_id, note_id);
+    if (note == nullptr) {
+      return absl::NotFoundError("note not found");
+    }
+    note->reader_user_ids = reader_user_ids;
+    SortReaders(note->reader_user_ids);
+    ++note->version;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<NoteRecord>> List(const NoteListQuery& query) override {
+    std::vector<NoteRecord> out;
+    for (const auto& [id, note] : db_.notes) {
+      if (note.clinic_id == query.clinic_id && note.client_id == query.client_id &&
+          Matches(note, query)) {
+        out.push_back(note);
+      }
+    }
+    const auto before = [](const NoteRecord& a, const NoteRecord& b) {
+      return a.session_start_time != b.session_start_time
+                 ? a.session_start_time > b.session_start_time
+                 : a.id > b.id;
+    };
+    std::sort(out.begin(), out.end(), before);
+    if (!query.after_id.empty()) {
+      // Keyset: whatever comes after the named note in the order, visible or not; nothing when
+      // there is no such note (as the SQL's subquery).
+      const NoteRecord* after = Lookup(query.clinic_id, query.after_id);
+      if (after == nullptr || after->client_id != query.client_id) {
+        return std::vector<NoteRecord>();
+      }
+      out.erase(out.begin(), std::find_if(out.begin(), out.end(),
+                                          [&](const NoteRecord& n) { return before(*after, n); }));
+    }
+    if (static_cast<int>(out.size()) > query.limit) {
+      out.resize(std::max(query.limit, 0));
+    }
+    return out;
+  }
+
+  absl::Status InsertAddendum(const AddendumRecord& record, std::string_view request_id) override {
+    if (db_.note_addenda.count(record.id) > 0) {
+      return absl::AlreadyExistsError("addendum id exists");
+    }
+    if (!request_id.empty() &&
+        !db_.note_addendum_requests
+             .emplace(std::make_pair(record.clinic_id, std::string(request_id)), record.id)
+             .second) {
+      return absl::AlreadyExistsError("request id used");
+    }
+    db_.note_addenda.emplace(record.id, record);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<AddendumRecord>> ListAddenda(std::string_view clinic_id,
+                                                          std::string_view note_id) override {
+    std::vector<AddendumRecord> out;
+    for (const auto& [id, addendum] : db_.note_addenda) {
+      if (addendum.clinic_id == clinic_id && addendum.note_id == note_id) {
+        out.push_back(addendum);
+      }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const AddendumRecord& a, const AddendumRecord& b) {
+      return a.create_time < b.create_time;
+    });
+    return out;
+  }
+  absl::StatusOr<std::optional<AddendumRecord>> FindAddendumByRequestId(
+      std::string_view clinic_id, std::string_view request_id) override {
+    auto it = db_.note_addendum_requests.find({std::string(clinic_id), std::string(request_id)});
+    if (request_id.empty() || it == db_.note_addendum_requests.end()) {
+      return std::nullopt;
+    }
+    return db_.note_addenda.at(it->second);
+  }
+
+ private:
+  // v1::NoteKind and v1::NoteState values (the port stores them as ints).
+  static constexpr int kSession = 1;
+  static constexpr int kPsychotherapy = 2;
+  static constexpr int kDraft = 1;
+  static constexpr int kSigned = 2;
+  static constexpr int kDiscarded = 3;
+
+  static void SortReaders(std::vector<std::string>& readers) {
+    std::sort(readers.begin(), readers.end());
+    readers.erase(std::unique(readers.begin(), readers.end()), readers.end());
+  }
+
+  static bool Matches(const NoteRecord& note, const NoteListQuery& query) {
+    const bool viewer_wrote = note.author_user_id == query.viewer_user_id;
+    if (note.kind == kPsychotherapy && !viewer_wrote &&
+        !std::binary_search(note.reader_user_ids.begin(), note.reader_user_ids.end(),
+                            query.viewer_user_id)) {
+      return false;
+    }
+    if (query.unsigned_only_of_viewer && note.state != kSigned && !viewer_wrote) {
+      return false;
+    }
+    if (!query.include_discarded && note.state == kDiscarded) {
+      return false;
+    }
+    return !query.only_signed_with_summary ||
+           (note.state == kSigned && note.kind == kSession && !note.patient_summary_sealed.empty());
+  }
+
+  NoteRecord* Lookup(std::string_view clinic_id, std::string_view note_id) {
+    auto it = db_.notes.find(std::string(note_id));
+    if (it == db_.notes.end() || it->second.clinic_id != clinic_id) {
+      return nullptr;
+    }
+    return &it->second;
+  }
+  NoteRecord* Draft(std::string_view clinic_id, std::string_view note_id, int expected_version) {
+    NoteRecord* note = Lookup(clinic_id, note_id);
+    if (note == nullptr || note->state != kDraft || note->version != expected_version) {
+      return nullptr;
+    }
+    return note;
+  }
+
   InMemoryDatabase& db_;
 };
 

@@ -20,6 +20,7 @@
 #include "services/crypto/ports/client_data_key_repository.h"
 #include "services/intake/ports/intake_repository.h"
 #include "services/messaging/ports/outbox.h"
+#include "services/notes/ports/note_repository.h"
 #include "services/partners/ports/partner_link_repository.h"
 #include "services/plans/ports/milestone_repository.h"
 #include "services/plans/ports/plan_repository.h"
@@ -70,6 +71,14 @@ struct InMemoryDatabase {
   std::map<std::string, MilestoneRecord> milestones;
   // By assessment id.
   std::map<std::string, AssessmentRecord> assessments;
+  // By note id; reader_user_ids kept sorted.
+  std::map<std::string, NoteRecord> notes;
+  // (clinic id, create request id) → note id.
+  std::map<std::pair<std::string, std::string>, std::string> note_create_requests;
+  // By addendum id.
+  std::map<std::string, AddendumRecord> note_addenda;
+  // (clinic id, request id) → addendum id.
+  std::map<std::pair<std::string, std::string>, std::string> note_addendum_requests;
   // In append order.
   std::vector<AuditEvent> audit_events;
 };

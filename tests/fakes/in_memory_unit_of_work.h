@@ -217,6 +217,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         plans_(db_),
         milestones_(db_),
         assessments_(db_),
+        master_sealed_values_(db_),
+        notes_(db_),
         audit_(db_) {}
   InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
   InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
@@ -237,6 +239,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   PlanRepository& plans() override { return plans_; }
   MilestoneRepository& milestones() override { return milestones_; }
   AssessmentRepository& assessments() override { return assessments_; }
+  MasterSealedValueRepository& master_sealed_values() override { return master_sealed_values_; }
+  NoteRepository& notes() override { return notes_; }
   AuditLog& audit() override { return audit_; }
 
   // A savepoint is a copy of the transaction's state; an error restores it.
@@ -269,6 +273,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryPlanRepository plans_;
   InMemoryMilestoneRepository milestones_;
   InMemoryAssessmentRepository assessments_;
+  InMemoryMasterSealedValueRepository master_sealed_values_;
+  InMemoryNoteRepository notes_;
   InMemoryAuditLog audit_;
 };
 

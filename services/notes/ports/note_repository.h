@@ -70,6 +70,9 @@ struct NoteListQuery {
   std::string client_id;
   // Psychotherapy notes are returned only when this user is their author or a reader.
   std::string viewer_user_id;
+  // Drafts and discarded notes are returned only when `viewer_user_id` is their author (the
+  // service's per-note rule, applied here so that pages stay full). Off: whoever wrote them.
+  bool unsigned_only_of_viewer = false;
   bool include_discarded = false;
   // Only signed session notes that carry a patient summary (the patient's view).
   bool only_signed_with_summary = false;

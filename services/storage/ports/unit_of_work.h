@@ -14,7 +14,9 @@ class ClientRepository;
 class ClinicRepository;
 class ConsentRepository;
 class IntakeRepository;
+class MasterSealedValueRepository;
 class MilestoneRepository;
+class NoteRepository;
 class OneTimeTokenRepository;
 class Outbox;
 class PartnerLinkRepository;
@@ -44,6 +46,9 @@ class UnitOfWork {
   virtual PlanRepository& plans() = 0;
   virtual MilestoneRepository& milestones() = 0;
   virtual AssessmentRepository& assessments() = 0;
+  // The values sealed by the master key, for a master-key rotation.
+  virtual MasterSealedValueRepository& master_sealed_values() = 0;
+  virtual NoteRepository& notes() = 0;
   virtual AuditLog& audit() = 0;
   // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
   // transaction goes on (so a refused request can still record its audit event). Returns

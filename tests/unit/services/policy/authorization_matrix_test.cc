@@ -32,10 +32,13 @@
 #include "services/common/principal.h"
 #include "services/consents/consent_service.h"
 #include "services/intake/intake_service.h"
+#include "services/notes/note_service.h"
 #include "services/partners/portal_access_service.h"
 #include "services/plans/milestone_service.h"
 #include "services/plans/plan_service.h"
 #include "services/policy/access_policy.h"
+#include "services/records/client_data_erasure_service.h"
+#include "services/records/record_export_service.h"
 #include "services/staff/staff_service.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_id_generator.h"
@@ -237,6 +240,23 @@ constexpr RpcExpectation kRpcMatrix[] = {
     {"AssessmentService.SubmitAssessment", Action::kCompleteAssessment, "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
     {"AssessmentService.GetAssessment", Action::kReadAssessments,       "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
     {"AssessmentService.ListAssessments", Action::kReadAssessments,     "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    // Session notes: the care team writes and reads them (psychotherapy notes are further
+    // limited by the note service to their author and readers); the patient reads only the
+    // session summaries.
+    {"NoteService.CreateNote", Action::kWriteClinical,                 "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.GetNote", Action::kReadNotes,                        "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.ListNotes", Action::kReadNotes,                      "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.UpdateNote", Action::kWriteClinical,                 "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.SignNote", Action::kWriteClinical,                   "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.CosignNote", Action::kWriteClinical,                 "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.DiscardNote", Action::kWriteClinical,                "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.AddAddendum", Action::kWriteClinical,                "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.SharePsychotherapyNote", Action::kWriteClinical,     "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"NoteService.ListSessionSummaries", Action::kReadSessionSummaries, "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    // The whole record: exported by the treating clinicians only (not under break-glass, not by
+    // an admin); crypto-erased by an admin only.
+    {"RecordService.ExportClientRecord", Action::kExportRecord,        "A  N  P  N  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"RecordService.EraseClientData", Action::kEraseClientData,       "P  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     // Break-glass: for clients one does not treat; any clinician of the clinic may ask.
     {"BreakGlassService.BreakGlass", Action::kBreakGlass,                     "P  A  A  A  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     {"BreakGlassService.ListBreakGlassGrants", Action::kListBreakGlassGrants, "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
@@ -308,6 +328,9 @@ constexpr ActionExpectation kPartnerMatrix[] = {
     {Action::kReadClinicalPlan,       "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kReadNotes,              "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kWriteClinical,          "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kReadSessionSummaries,   "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kExportRecord,           "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kEraseClientData,        "P  P  P  P  P  P  | P   P    | N     N"},
 };
 // clang-format on
 
@@ -327,8 +350,10 @@ constexpr Action kAllActions[] = {Action::kReadClinic,          Action::kCreateC
                                   Action::kWriteIntake,         Action::kReadConsents,
                                   Action::kRecordConsent,       Action::kCompleteAssessment,
                                   Action::kRecordMilestone,     Action::kReadClinicalPlan,
-                                  Action::kReadNotes,           Action::kWriteClinical};
-static_assert(std::size(kAllActions) == static_cast<size_t>(Action::kWriteClinical) + 1,
+                                  Action::kReadNotes,           Action::kReadSessionSummaries,
+                                  Action::kWriteClinical,       Action::kExportRecord,
+                                  Action::kEraseClientData};
+static_assert(std::size(kAllActions) == static_cast<size_t>(Action::kEraseClientData) + 1,
               "kAllActions must list every Action");
 
 // The partner callers of kPartnerMatrix, in its column order.
@@ -394,7 +419,9 @@ class RegisteredMethods {
         intake_(client_data_),
         plans_(client_data_, ids_),
         milestones_(client_data_, ids_),
-        assessments_(ids_, client_data_) {
+        assessments_(ids_, client_data_),
+        notes_(client_data_, ids_, secrets_),
+        record_export_(client_data_, secrets_) {
     clients_.Register(table_);
     auth_.Register(table_);
     accounts_.Register(table_);
@@ -407,6 +434,9 @@ class RegisteredMethods {
     plans_.Register(table_);
     milestones_.Register(table_);
     assessments_.Register(table_);
+    notes_.Register(table_);
+    record_export_.Register(table_);
+    erasure_.Register(table_);
   }
 
   const MethodTable& table() const { return table_; }
@@ -432,6 +462,9 @@ class RegisteredMethods {
   PlanService plans_;
   MilestoneService milestones_;
   AssessmentService assessments_;
+  NoteService notes_;
+  RecordExportService record_export_;
+  ClientDataErasureService erasure_;
   MethodTable table_;
 };
 
@@ -459,7 +492,9 @@ bool IsClinicalContent(Action action) {
     case Action::kRecordMilestone:
     case Action::kReadClinicalPlan:
     case Action::kReadNotes:
+    case Action::kReadSessionSummaries:
     case Action::kWriteClinical:
+    case Action::kExportRecord:
       return true;
     default:
       return false;
@@ -468,6 +503,8 @@ bool IsClinicalContent(Action action) {
 
 bool IsPartnerContentForbidden(Action action) {
   return action == Action::kReadNotes || action == Action::kWriteClinical ||
+         action == Action::kReadSessionSummaries || action == Action::kExportRecord ||
+         action == Action::kEraseClientData ||
          action == Action::kReadClient || action == Action::kReadClinicalPlan ||
          action == Action::kReadIntake || action == Action::kWriteIntake;
 }

@@ -1,0 +1,231 @@
+#include "services/records/client_record_reader.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/assessments/assessment_service.h"
+#include "services/clients/ports/client_repository.h"
+#include "services/consents/consent_service.h"
+#include "services/intake/intake_service.h"
+#include "services/notes/note_store.h"
+#include "services/notes/ports/note_repository.h"
+#include "services/plans/milestones.h"
+#include "services/plans/plan_store.h"
+#include "services/plans/ports/milestone_repository.h"
+#include "services/plans/ports/plan_repository.h"
+
+namespace confide {
+namespace {
+
+// Rows read per repository call. Lists are read on until a short page: the export holds all.
+constexpr int kPage = 200;
+
+absl::Status AddClient(RequestScope& scope, v1::ClientRecord& record) {
+  absl::StatusOr<std::optional<ClientRecord>> client =
+      scope.uow.clients().Find(scope.principal->clinic_id, scope.client_id);
+  if (!client.ok()) {
+    return client.status();
+  }
+  if (!client->has_value()) {
+    return absl::NotFoundError("client not found");
+  }
+  *record.mutable_client() = (*client)->client;
+  return absl::OkStatus();
+}
+
+absl::Status AddIntake(ClientDataCipher& cipher, RequestScope& scope, v1::ClientRecord& record) {
+  absl::StatusOr<std::optional<v1::Intake>> intake = ReadSavedIntake(cipher, scope);
+  if (!intake.ok()) {
+    return intake.status();
+  }
+  if (intake->has_value()) {
+    *record.mutable_intake() = **std::move(intake);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddConsents(RequestScope& scope, v1::ClientRecord& record) {
+  absl::StatusOr<std::vector<v1::Consent>> consents = ReadConsents(scope, /*in_force_only=*/false);
+  if (!consents.ok()) {
+    return consents.status();
+  }
+  for (v1::Consent& consent : *consents) {
+    *record.add_consents() = std::move(consent);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddAssessments(ClientDataCipher& cipher, const InstrumentCatalogue& catalogue,
+                            RequestScope& scope, v1::ClientRecord& record) {
+  AssessmentQuery query{
+      .clinic_id = scope.principal->clinic_id, .client_id = scope.client_id, .limit = kPage};
+  while (true) {
+    absl::StatusOr<v1::ListAssessmentsResponse> page =
+        ReadAssessmentsPage(cipher, catalogue, query, scope);
+    if (!page.ok()) {
+      return page.status();
+    }
+    for (v1::Assessment& assessment : *page->mutable_assessments()) {
+      *record.add_assessments() = std::move(assessment);
+    }
+    if (page->next_page_token().empty() || record.assessments().empty()) {
+      return absl::OkStatus();
+    }
+    query.before_id = record.assessments(record.assessments_size() - 1).id();
+  }
+}
+
+// Every version of `plan`, newest first.
+absl::Status AddPlanVersions(ClientDataCipher& cipher, RequestScope& scope, const PlanRecord& plan,
+                             v1::ClientRecord& record) {
+  int before_version = 0;
+  while (true) {
+    absl::StatusOr<std::vector<PlanVersionRecord>> rows =
+        scope.uow.plans().ListVersions(plan.clinic_id, plan.id, before_version, kPage);
+    if (!rows.ok()) {
+      return rows.status();
+    }
+    for (const PlanVersionRecord& row : *rows) {
+      absl::StatusOr<v1::TherapyPlan> version = OpenVersion(cipher, scope, plan, row);
+      if (!version.ok()) {
+        return version.status();
+      }
+      *record.add_plan_versions() = *std::move(version);
+    }
+    if (static_cast<int>(rows->size()) < kPage) {
+      return absl::OkStatus();
+    }
+    before_version = rows->back().version;
+  }
+}
+
+absl::Status AddPlans(ClientDataCipher& cipher, RequestScope& scope, v1::ClientRecord& record) {
+  std::string after_id;
+  while (true) {
+    absl::StatusOr<std::vector<PlanRecord>> plans = scope.uow.plans().ListOfClient(
+        scope.principal->clinic_id, scope.client_id, after_id, kPage);
+    if (!plans.ok()) {
+      return plans.status();
+    }
+    for (const PlanRecord& plan : *plans) {
+      if (absl::Status read = AddPlanVersions(cipher, scope, plan, record); !read.ok()) {
+        return read;
+      }
+    }
+    if (static_cast<int>(plans->size()) < kPage) {
+      return absl::OkStatus();
+    }
+    after_id = plans->back().id;
+  }
+}
+
+absl::Status AddMilestones(ClientDataCipher& cipher, RequestScope& scope,
+                           v1::ClientRecord& record) {
+  std::string after_id;
+  while (true) {
+    absl::StatusOr<std::vector<MilestoneRecord>> rows = scope.uow.milestones().ListOfClient(
+        scope.principal->clinic_id, scope.client_id, after_id, kPage);
+    if (!rows.ok()) {
+      return rows.status();
+    }
+    for (const MilestoneRecord& row : *rows) {
+      absl::StatusOr<v1::Milestone> milestone = OpenMilestone(cipher, scope, row);
+      if (!milestone.ok()) {
+        return milestone.status();
+      }
+      *record.add_milestones() = *std::move(milestone);
+    }
+    if (static_cast<int>(rows->size()) < kPage) {
+      return absl::OkStatus();
+    }
+    after_id = rows->back().id;
+  }
+}
+
+// Whether `note` belongs in the export: signed notes only (a draft is its author's unfinished
+// work, a discarded one was never part of the record); a psychotherapy note only when asked for
+// and readable by the caller.
+bool Exported(const Principal& who, const NoteRecord& note, const ClientRecordScope& what) {
+  if (note.state != v1::NOTE_STATE_SIGNED || !MayReadNote(who, note)) {
+    return false;
+  }
+  return note.kind != v1::NOTE_KIND_PSYCHOTHERAPY || what.include_psychotherapy_notes;
+}
+
+absl::Status AddNotes(ClientDataCipher& cipher, const SecretGenerator& digests,
+                      const ClientRecordScope& what, RequestScope& scope,
+                      v1::ClientRecord& record) {
+  const Principal& who = *scope.principal;
+  NoteListQuery query;
+  query.clinic_id = who.clinic_id;
+  query.client_id = scope.client_id;
+  // Psychotherapy notes come back only when the caller wrote or was given them.
+  query.viewer_user_id = who.user_id;
+  query.include_discarded = false;
+  query.limit = kPage;
+  std::vector<v1::Note> notes;
+  while (true) {
+    absl::StatusOr<std::vector<NoteRecord>> rows = scope.uow.notes().List(query);
+    if (!rows.ok()) {
+      return rows.status();
+    }
+    for (const NoteRecord& row : *rows) {
+      if (!Exported(who, row, what)) {
+        continue;
+      }
+      absl::StatusOr<v1::Note> note = OpenNote(cipher, digests, scope, row);
+      if (!note.ok()) {
+        return note.status();
+      }
+      notes.push_back(*std::move(note));
+    }
+    if (static_cast<int>(rows->size()) < kPage) {
+      break;
+    }
+    query.after_id = rows->back().id;
+  }
+  // The list runs newest session first; a record reads from the first session on.
+  std::reverse(notes.begin(), notes.end());
+  for (v1::Note& note : notes) {
+    *record.add_notes() = std::move(note);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ClientRecord> ReadClientRecord(ClientDataCipher& cipher,
+                                                  const SecretGenerator& digests,
+                                                  const InstrumentCatalogue& catalogue,
+                                                  const ClientRecordScope& what,
+                                                  RequestScope& scope) {
+  v1::ClientRecord record;
+  absl::Status read = AddClient(scope, record);
+  if (read.ok()) {
+    read = AddIntake(cipher, scope, record);
+  }
+  if (read.ok()) {
+    read = AddConsents(scope, record);
+  }
+  if (read.ok()) {
+    read = AddAssessments(cipher, catalogue, scope, record);
+  }
+  if (read.ok()) {
+    read = AddPlans(cipher, scope, record);
+  }
+  if (read.ok()) {
+    read = AddMilestones(cipher, scope, record);
+  }
+  if (read.ok()) {
+    read = AddNotes(cipher, digests, what, scope, record);
+  }
+  if (!read.ok()) {
+    return read;
+  }
+  return record;
+}
+
+}  // namespace confide
