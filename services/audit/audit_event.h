@@ -28,6 +28,10 @@ struct AuditEvent {
   std::string source_address;
   // Served under a break-glass grant (a clinician outside the care team): flagged for review.
   bool break_glass = false;
+  // Facts of the request an auditor needs beyond the resource, as space-separated key=value
+  // pairs of enum names and flags (e.g. "purpose=TRANSFER_OF_CARE psychotherapy_notes=excluded"
+  // for a record export). Never free text, names or clinical content.
+  std::string detail;
 };
 
 }  // namespace confide

@@ -38,10 +38,10 @@ void Wipe(std::string& secret) {
   }
 }
 
-// After the re-sealing, every value of every column must open with `to`. On PostgreSQL each
-// statement of the rotation sees rows other transactions committed meanwhile, so a value that a
-// server sealed under an old key after its column was listed (a server not yet sealing under the
-// new key) would otherwise be left behind, and be lost once the old key is destroyed.
+// After the re-sealing, every value of every column must open with `to`. The repository keeps
+// other writers out until the commit; this proves it: a value a server sealed under an old key
+// after its column was listed (on PostgreSQL each statement sees what others committed) would
+// otherwise be left behind, and be lost once the old key is destroyed.
 absl::Status VerifyAllUnder(MasterSealedValueRepository& values, const SecretBox& to) {
   for (const MasterSealedColumn column : kAllMasterSealedColumns) {
     absl::StatusOr<std::vector<MasterSealedValue>> stored = values.List(column);

@@ -11,6 +11,7 @@
 #include "services/api/etag.h"
 #include "services/api/field_checker.h"
 #include "services/api/field_errors.h"
+#include "services/api/request_replay.h"
 #include "services/clients/writable_client.h"
 #include "services/common/timestamps.h"
 #include "services/consents/consent_requirements.h"
@@ -19,7 +20,6 @@
 #include "services/notes/note_participants.h"
 #include "services/notes/note_store.h"
 #include "services/notes/note_validation.h"
-#include "services/plans/request_replay.h"
 
 namespace confide {
 namespace {
@@ -270,6 +270,7 @@ absl::StatusOr<v1::Note> NoteService::Sign(const v1::SignNoteRequest& request,
   signed_note.state = v1::NOTE_STATE_SIGNED;
   signed_note.signed_by_user_id = who.user_id;
   signed_note.sign_time = StoredTime(scope.now);
+  signed_note.update_time = *signed_note.sign_time;
   signed_note.content_hash = NoteContentHash(digests_, *draft);
   signed_note.cosigner_user_id = cosigner;
   absl::StatusOr<bool> signed_ok = scope.uow.notes().Sign(signed_note, record->version);

@@ -9,10 +9,10 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "services/api/list_page.h"
 #include "services/api/page_token.h"
 #include "services/notes/note_service.h"
 #include "services/notes/note_store.h"
-#include "services/plans/list_page.h"
 
 namespace confide {
 namespace {

@@ -8,15 +8,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/api/field_errors.h"
+#include "services/api/list_page.h"
 #include "services/api/page_token.h"
+#include "services/api/request_replay.h"
 #include "services/clients/writable_client.h"
 #include "services/common/timestamps.h"
 #include "services/plans/goal_visibility.h"
-#include "services/plans/list_page.h"
 #include "services/plans/milestones.h"
 #include "services/plans/plan_store.h"
 #include "services/plans/plan_validation.h"
-#include "services/plans/request_replay.h"
 
 namespace confide {
 namespace {

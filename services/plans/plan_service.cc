@@ -8,16 +8,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/api/etag.h"
+#include "services/api/list_page.h"
 #include "services/api/page_token.h"
+#include "services/api/request_replay.h"
 #include "services/clients/writable_client.h"
 #include "services/common/timestamps.h"
 #include "services/plans/goal_visibility.h"
-#include "services/plans/list_page.h"
 #include "services/plans/milestones.h"
 #include "services/plans/plan_store.h"
 #include "services/plans/plan_validation.h"
 #include "services/plans/plan_versioning.h"
-#include "services/plans/request_replay.h"
 #include "services/plans/shared_plan.h"
 
 namespace confide {

@@ -148,6 +148,8 @@ absl::Status AddMilestones(ClientDataCipher& cipher, RequestScope& scope,
 // Whether `note` belongs in the export: signed notes only (a draft is its author's unfinished
 // work, a discarded one was never part of the record); a psychotherapy note only when asked for
 // and readable by the caller.
+// MayReadNote is enough here (no ReaderStillOnCareTeam): only clinicians on the care team may
+// export at all (Action::kExportRecord), so a reader who is exporting is still on the team.
 bool Exported(const Principal& who, const NoteRecord& note, const ClientRecordScope& what) {
   if (note.state != v1::NOTE_STATE_SIGNED || !MayReadNote(who, note)) {
     return false;

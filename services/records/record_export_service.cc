@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "services/api/field_checker.h"
 #include "services/api/request_fields.h"
 #include "services/common/timestamps.h"
@@ -27,9 +28,14 @@ absl::Status ValidateExportClientRecord(const v1::ExportClientRecordRequest& req
 
 absl::StatusOr<v1::ClientRecordExport> RecordExportService::Export(
     const v1::ExportClientRecordRequest& request, RequestScope& scope) {
-  // Ids only. The purpose and the psychotherapy choice are in the response, not the audit
-  // event: AuditEvent has no field for such detail yet.
+  // Ids only in the resource; why the record left the clinic, and whether psychotherapy notes
+  // were asked for, go in the event's detail (enum names and a flag, never free text).
   scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/record");
+  scope.audit.detail =
+      absl::StrCat("purpose=",
+                   absl::StripPrefix(v1::ExportPurpose_Name(request.purpose()), "EXPORT_PURPOSE_"),
+                   " psychotherapy_notes=",
+                   request.include_psychotherapy_notes() ? "requested" : "excluded");
   absl::StatusOr<v1::ClientRecord> record = ReadClientRecord(
       cipher_, digests_, catalogue_,
       ClientRecordScope{.include_psychotherapy_notes = request.include_psychotherapy_notes()},

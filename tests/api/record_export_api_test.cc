@@ -191,8 +191,8 @@ TEST_F(RecordExportApiTest, MissingPurposeIsRefusedNamingIt) {
   EXPECT_THAT(ViolatedFields(refused.Json()), ElementsAre("purpose"));
 }
 
-// The export is on the audit trail: who, which client, the record's resource (ids only), and no
-// record text.
+// The export is on the audit trail: who, which client, the record's resource (ids only), why
+// (purpose) and whether psychotherapy notes were asked for, and no record text.
 TEST_F(RecordExportApiTest, ExportIsAuditedByIdsOnly) {
   const std::string marker = "zqaudited" + Unique();
   ASSERT_TRUE(
@@ -205,13 +205,14 @@ TEST_F(RecordExportApiTest, ExportIsAuditedByIdsOnly) {
   ASSERT_EQ(exported.status, 200) << exported.body;
   ASSERT_THAT(exported.body, HasSubstr(marker));
   // `request_id` is the test's own [a-z0-9-] text, safe to splice into SQL.
-  EXPECT_THAT(Query("SELECT actor_user_id, action, resource, client_id, outcome FROM audit_events "
-                    "WHERE request_id = '" +
+  EXPECT_THAT(Query("SELECT actor_user_id, action, resource, client_id, outcome, detail FROM "
+                    "audit_events WHERE request_id = '" +
                     request_id + "'"),
               ElementsAre(std::string(kSamUserId) + "|" + kExportAction + "|clients/" +
-                          kJoClientId + "/record|" + kJoClientId + "|success"));
+                          kJoClientId + "/record|" + kJoClientId +
+                          "|success|purpose=LEGAL_REQUEST psychotherapy_notes=excluded"));
   EXPECT_THAT(Query("SELECT count(*) FROM audit_events WHERE resource LIKE '%" + marker +
-                    "%' OR action LIKE '%" + marker + "%'"),
+                    "%' OR action LIKE '%" + marker + "%' OR detail LIKE '%" + marker + "%'"),
               ElementsAre("0"));
 }
 

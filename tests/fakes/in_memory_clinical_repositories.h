@@ -629,6 +629,11 @@ class InMemoryNoteRepository final : public NoteRepository {
   }
 
   absl::Status InsertAddendum(const AddendumRecord& record, std::string_view request_id) override {
+    // The database's note_addenda_only_on_signed trigger (an internal error there too).
+    const NoteRecord* note = Lookup(record.clinic_id, record.note_id);
+    if (note == nullptr || note->state != kSigned || note->client_id != record.client_id) {
+      return absl::InternalError("an addendum is added only to a signed note of its client");
+    }
     if (db_.note_addenda.count(record.id) > 0) {
       return absl::AlreadyExistsError("addendum id exists");
     }

@@ -590,6 +590,7 @@ TEST_F(NoteRepositoryTest, AddendaListOldestFirstAndRequestIdsAreUniquePerClinic
   ASSERT_TRUE(Insert(NewNote(1)).ok());
   ASSERT_TRUE(Insert(NewNote(2)).ok());
   SignNote(NewNote(1));
+  SignNote(NewNote(2));
   const absl::Time t = kCreateTime + absl::Hours(3) + absl::Microseconds(1);
   // Inserted out of order: 2 is the older.
   ASSERT_TRUE(Write([&](UnitOfWork& uow) {
@@ -649,6 +650,8 @@ TEST_F(NoteRepositoryTest, AddendaListOldestFirstAndRequestIdsAreUniquePerClinic
 TEST_F(NoteRepositoryTest, AddendumRequestIdMayRepeatInAnotherClinic) {
   ASSERT_TRUE(Insert(NewNote(1)).ok());
   ASSERT_TRUE(Insert(NewNote(2, kCasey, kClinicB)).ok());
+  SignNote(NewNote(1));
+  SignNote(NewNote(2, kCasey, kClinicB));
   const absl::Time t = kCreateTime + absl::Hours(3);
   ASSERT_TRUE(Write([&](UnitOfWork& uow) {
                 return uow.notes().InsertAddendum(NewAddendum(1, NoteId(1), t), "same");
@@ -659,6 +662,40 @@ TEST_F(NoteRepositoryTest, AddendumRequestIdMayRepeatInAnotherClinic) {
   in_b.author_user_id = kCai;
   EXPECT_TRUE(
       Write([&](UnitOfWork& uow) { return uow.notes().InsertAddendum(in_b, "same"); }).ok());
+}
+
+// An addendum corrects a signed note: the database refuses one on a draft or discarded note, or
+// one naming another clinic or client than its note's (it would be exported with the wrong
+// client's record and sealed under the wrong key).
+TEST_F(NoteRepositoryTest, AddendumIsAddedOnlyToASignedNoteOfItsClient) {
+  ASSERT_TRUE(Insert(NewNote(1)).ok());
+  ASSERT_TRUE(Insert(NewNote(2)).ok());
+  ASSERT_TRUE(Insert(NewNote(3)).ok());
+  SignNote(NewNote(3));
+  const absl::Time t = kCreateTime + absl::Hours(3);
+  const auto add = [&](const AddendumRecord& addendum) {
+    return Write([&](UnitOfWork& uow) { return uow.notes().InsertAddendum(addendum, ""); });
+  };
+  ASSERT_TRUE(Succeeded(
+      [&](NoteRepository& notes) { return notes.Discard(kClinicA, NoteId(2), 1, kAlice, t); }));
+
+  EXPECT_FALSE(add(NewAddendum(1, NoteId(1), t)).ok());
+  EXPECT_FALSE(add(NewAddendum(2, NoteId(2), t)).ok());
+  AddendumRecord other_client = NewAddendum(3, NoteId(3), t);
+  other_client.client_id = kRiley;
+  EXPECT_FALSE(add(other_client).ok());
+  AddendumRecord other_clinic = NewAddendum(4, NoteId(3), t);
+  other_clinic.clinic_id = kClinicB;
+  other_clinic.client_id = kCasey;
+  EXPECT_FALSE(add(other_clinic).ok());
+  EXPECT_TRUE(add(NewAddendum(5, NoteId(3), t)).ok());
+
+  for (const std::string& note_id : {NoteId(1), NoteId(2), NoteId(3)}) {
+    absl::StatusOr<std::vector<AddendumRecord>> addenda =
+        Read([&](UnitOfWork& uow) { return uow.notes().ListAddenda(kClinicA, note_id); });
+    ASSERT_TRUE(addenda.ok()) << addenda.status();
+    EXPECT_EQ(addenda->size(), note_id == NoteId(3) ? 1u : 0u) << note_id;
+  }
 }
 
 // A signed note is the legal record of its session: the database itself refuses to change its
@@ -698,6 +735,14 @@ TEST_F(NoteRepositoryTest, DatabaseRefusesToChangeOrDeleteASignedNote) {
             "");
   EXPECT_THAT(FailureOf(*sql, "UPDATE notes SET cosign_time = 6 WHERE id = :id", id),
               HasSubstr("a signed note is never changed"));
+  // The co-signer named at signing is the only one who ever co-signs.
+  EXPECT_THAT(
+      FailureOf(*sql,
+                "UPDATE notes SET cosigner_user_id = '" + std::string(kAlice) + "' WHERE id = :id",
+                id),
+      HasSubstr("a signed note is never changed"));
+  EXPECT_THAT(FailureOf(*sql, "UPDATE notes SET cosigner_user_id = '' WHERE id = :id", id),
+              HasSubstr("a signed note is never changed"));
   EXPECT_EQ(FailureOf(*sql,
                       "INSERT INTO note_readers (note_id, user_id) VALUES (:id, '" +
                           std::string(kBea) + "')",
@@ -714,6 +759,101 @@ TEST_F(NoteRepositoryTest, DatabaseRefusesToChangeOrDeleteASignedNote) {
   EXPECT_EQ(found->state, kSigned);
   EXPECT_EQ(found->content_sealed, note.content_sealed);
   EXPECT_EQ(found->cosign_time, absl::FromUnixMicros(5));
+}
+
+// Signed without a co-signer asked for: nobody can be named, or co-sign, afterwards.
+TEST_F(NoteRepositoryTest, DatabaseRefusesACosignerAddedAfterSigning) {
+  ASSERT_TRUE(Insert(NewNote(1)).ok());
+  SignNote(NewNote(1));
+  std::unique_ptr<soci::session> sql = scratch_->OpenSession();
+
+  EXPECT_THAT(
+      FailureOf(*sql,
+                "UPDATE notes SET cosigner_user_id = '" + std::string(kBea) + "' WHERE id = :id",
+                NoteId(1)),
+      HasSubstr("a signed note is never changed"));
+  EXPECT_THAT(FailureOf(*sql, "UPDATE notes SET cosign_time = 5 WHERE id = :id", NoteId(1)),
+              HasSubstr("a signed note is never changed"));
+  std::optional<NoteRecord> found = Find(NoteId(1));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->cosigner_user_id, "");
+  EXPECT_EQ(found->cosign_time, std::nullopt);
+}
+
+// SQLite's REPLACE conflict resolution deletes the conflicting row without firing DELETE
+// triggers; PostgreSQL's upsert runs the UPDATE trigger. Either way a signed note, or an
+// addendum, cannot be swapped for a forged row.
+TEST_F(NoteRepositoryTest, DatabaseRefusesToReplaceASignedNoteOrAnAddendum) {
+  NoteRecord note = NewNote(1);
+  ASSERT_TRUE(Insert(note, "create-1").ok());
+  SignNote(note);
+  ASSERT_TRUE(Insert(NewNote(2)).ok());
+  const AddendumRecord addendum = NewAddendum(1, NoteId(1), kCreateTime + absl::Hours(3));
+  ASSERT_TRUE(
+      Write([&](UnitOfWork& uow) { return uow.notes().InsertAddendum(addendum, "add-1"); }).ok());
+  std::unique_ptr<soci::session> sql = scratch_->OpenSession();
+  const bool sqlite = scratch_->dialect() == Dialect::kSqlite;
+  const std::string columns =
+      "(id, clinic_id, client_id, kind, state, author_user_id, session_start_time, "
+      "duration_minutes, modality, session_type, content_sealed, version, create_time, "
+      "update_time, create_request_id) ";
+  const std::string forged_row = "VALUES (:id, '" + std::string(kClinicA) + "', '" +
+                                 std::string(kJo) + "', 1, 1, '" + std::string(kAlice) +
+                                 "', 1, 50, 1, 1, 'forged', 1, 1, 1, ";
+
+  if (sqlite) {
+    // The same id, the same create request id, or another note renamed onto it.
+    EXPECT_THAT(
+        FailureOf(*sql, "INSERT OR REPLACE INTO notes " + columns + forged_row + "'')", note.id),
+        HasSubstr("never replaced"));
+    EXPECT_THAT(
+        FailureOf(*sql, "REPLACE INTO notes " + columns + forged_row + "'create-1')", NoteId(3)),
+        HasSubstr("never replaced"));
+    EXPECT_THAT(
+        FailureOf(*sql, "UPDATE OR REPLACE notes SET id = :id WHERE id = '" + NoteId(2) + "'",
+                  note.id),
+        HasSubstr("identity is never changed"));
+    EXPECT_THAT(FailureOf(*sql,
+                          "INSERT OR REPLACE INTO note_addenda (id, note_id, clinic_id, "
+                          "client_id, author_user_id, create_time, text_sealed, content_hash, "
+                          "request_id) VALUES (:id, '" +
+                              note.id + "', '" + kClinicA + "', '" + kJo + "', '" + kAlice +
+                              "', 1, 'forged', 'x', '')",
+                          addendum.id),
+                HasSubstr("never replaced"));
+  } else {
+    EXPECT_THAT(FailureOf(*sql,
+                          "INSERT INTO notes " + columns + forged_row +
+                              "'') ON CONFLICT (id) DO UPDATE SET content_sealed = "
+                              "EXCLUDED.content_sealed",
+                          note.id),
+                HasSubstr("a signed note is never changed"));
+    EXPECT_THAT(FailureOf(*sql,
+                          "INSERT INTO note_addenda (id, note_id, clinic_id, client_id, "
+                          "author_user_id, create_time, text_sealed, content_hash) VALUES (:id, "
+                          "'" +
+                              note.id + "', '" + kClinicA + "', '" + kJo + "', '" + kAlice +
+                              "', 1, 'forged', 'x') ON CONFLICT (id) DO UPDATE SET text_sealed "
+                              "= EXCLUDED.text_sealed",
+                          addendum.id),
+                HasSubstr("note addenda are never changed"));
+  }
+
+  std::optional<NoteRecord> found = Find(note.id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->state, kSigned);
+  EXPECT_EQ(found->content_sealed, note.content_sealed);
+  ASSERT_TRUE(Find(NoteId(2)).has_value());
+  absl::StatusOr<std::vector<AddendumRecord>> addenda =
+      Read([&](UnitOfWork& uow) { return uow.notes().ListAddenda(kClinicA, note.id); });
+  ASSERT_TRUE(addenda.ok()) << addenda.status();
+  ASSERT_EQ(addenda->size(), 1u);
+  EXPECT_EQ((*addenda)[0].text_sealed, addendum.text_sealed);
+  // A plain insert of a used id or request id still reads as ALREADY_EXISTS.
+  EXPECT_EQ(Insert(NewNote(1)).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Insert(NewNote(4), "create-1").code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Write([&](UnitOfWork& uow) { return uow.notes().InsertAddendum(addendum, ""); }).code(),
+            absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(NoteRepositoryTest, DatabaseRefusesToChangeOrDeleteAnAddendum) {

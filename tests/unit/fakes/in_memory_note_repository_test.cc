@@ -142,5 +142,28 @@ TEST_F(InMemoryNoteRepositoryTest, ListsNewestSessionFirstWithKeysetAndFilters) 
   EXPECT_THAT(Ids(repo_.List(summaries)), ElementsAre("c"));
 }
 
+// As the database's note_addenda_only_on_signed trigger: an addendum only on a signed note of
+// the same clinic and client.
+TEST_F(InMemoryNoteRepositoryTest, AddsAnAddendumOnlyToASignedNoteOfItsClient) {
+  const NoteRecord draft = Note("n1", absl::ZeroDuration());
+  ASSERT_TRUE(repo_.Insert(draft, "").ok());
+  const auto addendum = [](const std::string& id, const std::string& client_id) {
+    return AddendumRecord{.id = id,
+                          .note_id = "n1",
+                          .clinic_id = kClinic,
+                          .client_id = client_id,
+                          .author_user_id = "sam",
+                          .create_time = kNow,
+                          .text_sealed = "sealed:" + id,
+                          .content_hash = std::string(64, 'b')};
+  };
+  EXPECT_EQ(repo_.InsertAddendum(addendum("a1", kJo), "").code(), absl::StatusCode::kInternal);
+  SignAsAuthor(draft);
+  EXPECT_EQ(repo_.InsertAddendum(addendum("a2", "client-riley"), "").code(),
+            absl::StatusCode::kInternal);
+  EXPECT_TRUE(repo_.InsertAddendum(addendum("a3", kJo), "").ok());
+  EXPECT_EQ(repo_.ListAddenda(kClinic, "n1").value().size(), 1u);
+}
+
 }  // namespace
 }  // namespace confide

@@ -65,8 +65,10 @@ BEGIN
       OLD.content_sealed, OLD.patient_summary_sealed, OLD.create_time, OLD.signed_by_user_id,
       OLD.sign_time, OLD.content_hash, OLD.discarded_by_user_id, OLD.discard_time,
       OLD.create_request_id)
-     OR (OLD.cosign_time <> 0 AND (NEW.cosign_time, NEW.cosigner_user_id)
-                                  IS DISTINCT FROM (OLD.cosign_time, OLD.cosigner_user_id)) THEN
+     -- The co-signer is named when signing; they co-sign once, and nobody else ever can.
+     OR NEW.cosigner_user_id IS DISTINCT FROM OLD.cosigner_user_id
+     OR (OLD.cosign_time <> 0 AND NEW.cosign_time IS DISTINCT FROM OLD.cosign_time)
+     OR (OLD.cosigner_user_id = '' AND NEW.cosign_time <> 0) THEN
     RAISE EXCEPTION 'a signed note is never changed';
   END IF;
   RETURN NEW;
@@ -112,3 +114,16 @@ CREATE TRIGGER note_addenda_no_update BEFORE UPDATE OR DELETE ON note_addenda
   FOR EACH ROW EXECUTE FUNCTION note_addenda_refuse_change();
 CREATE TRIGGER note_addenda_no_truncate BEFORE TRUNCATE ON note_addenda
   FOR EACH STATEMENT EXECUTE FUNCTION note_addenda_refuse_change();
+-- An addendum corrects a signed note of the same clinic and client (never a draft, never one
+-- filed under another client, whose record it would then join).
+CREATE FUNCTION note_addenda_only_on_signed() RETURNS trigger AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM notes WHERE id = NEW.note_id AND state = 2
+                 AND clinic_id = NEW.clinic_id AND client_id = NEW.client_id) THEN
+    RAISE EXCEPTION 'an addendum is added only to a signed note of its client';
+  END IF;
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER note_addenda_only_on_signed BEFORE INSERT ON note_addenda
+  FOR EACH ROW EXECUTE FUNCTION note_addenda_only_on_signed();

@@ -39,7 +39,8 @@ CREATE UNIQUE INDEX notes_by_create_request ON notes (clinic_id, create_request_
 
 -- A signed note is the legal record of its session: it is never deleted, and once signed only
 -- its co-signature (once), version, update time and readers may change. Corrections are
--- addenda.
+-- addenda. The co-signer is named when signing; they co-sign once, and nobody else ever can.
+-- (No comments inside trigger bodies: tests re-create a trigger from its one-line text.)
 CREATE TRIGGER notes_signed_no_delete BEFORE DELETE ON notes WHEN OLD.state = 2
 BEGIN SELECT RAISE(ABORT, 'a signed note is never deleted'); END;
 CREATE TRIGGER notes_signed_no_change BEFORE UPDATE ON notes
@@ -57,9 +58,26 @@ WHEN OLD.state = 2 AND (
   OR NEW.discarded_by_user_id IS NOT OLD.discarded_by_user_id
   OR NEW.discard_time IS NOT OLD.discard_time
   OR NEW.create_request_id IS NOT OLD.create_request_id
-  OR (OLD.cosign_time <> 0 AND (NEW.cosign_time IS NOT OLD.cosign_time
-                                OR NEW.cosigner_user_id IS NOT OLD.cosigner_user_id)))
+  OR NEW.cosigner_user_id IS NOT OLD.cosigner_user_id
+  OR (OLD.cosign_time <> 0 AND NEW.cosign_time IS NOT OLD.cosign_time)
+  OR (OLD.cosigner_user_id = '' AND NEW.cosign_time <> 0))
 BEGIN SELECT RAISE(ABORT, 'a signed note is never changed'); END;
+-- SQLite's REPLACE conflict resolution (INSERT OR REPLACE, UPDATE OR REPLACE, REPLACE INTO)
+-- deletes the conflicting row without firing DELETE triggers (recursive_triggers is off), so
+-- the trigger above alone would let a signed note be swapped for a forged one. A note's row is
+-- therefore never replaced and its identity never changes. The message keeps SQLite's wording
+-- for a duplicate key so that a plain INSERT of a used id still reads as ALREADY_EXISTS.
+CREATE TRIGGER notes_never_replaced BEFORE INSERT ON notes
+WHEN EXISTS (SELECT 1 FROM notes WHERE id = NEW.id)
+  OR (NEW.create_request_id <> '' AND EXISTS (
+        SELECT 1 FROM notes
+        WHERE clinic_id = NEW.clinic_id AND create_request_id = NEW.create_request_id))
+BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: a note is never replaced'); END;
+CREATE TRIGGER notes_identity_never_changes BEFORE UPDATE OF id, clinic_id, create_request_id
+ON notes
+WHEN NEW.id IS NOT OLD.id OR NEW.clinic_id IS NOT OLD.clinic_id
+  OR NEW.create_request_id IS NOT OLD.create_request_id
+BEGIN SELECT RAISE(ABORT, 'a note''s identity is never changed'); END;
 
 -- Who besides the author may read a psychotherapy note.
 CREATE TABLE note_readers (
@@ -91,3 +109,16 @@ CREATE TRIGGER note_addenda_no_update BEFORE UPDATE ON note_addenda
 BEGIN SELECT RAISE(ABORT, 'note addenda are never changed'); END;
 CREATE TRIGGER note_addenda_no_delete BEFORE DELETE ON note_addenda
 BEGIN SELECT RAISE(ABORT, 'note addenda are never changed'); END;
+-- An addendum corrects a signed note of the same clinic and client (never a draft, never one
+-- filed under another client, whose record it would then join).
+CREATE TRIGGER note_addenda_only_on_signed BEFORE INSERT ON note_addenda
+WHEN NOT EXISTS (SELECT 1 FROM notes WHERE id = NEW.note_id AND state = 2
+                 AND clinic_id = NEW.clinic_id AND client_id = NEW.client_id)
+BEGIN SELECT RAISE(ABORT, 'an addendum is added only to a signed note of its client'); END;
+-- REPLACE would delete an addendum without firing the DELETE trigger (see notes above).
+CREATE TRIGGER note_addenda_never_replaced BEFORE INSERT ON note_addenda
+WHEN EXISTS (SELECT 1 FROM note_addenda WHERE id = NEW.id)
+  OR (NEW.request_id <> '' AND EXISTS (
+        SELECT 1 FROM note_addenda
+        WHERE clinic_id = NEW.clinic_id AND request_id = NEW.request_id))
+BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: note addenda are never replaced'); END;

@@ -1,4 +1,4 @@
-#include "services/plans/list_page.h"
+#include "services/api/list_page.h"
 
 #include <utility>
 

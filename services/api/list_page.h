@@ -7,7 +7,7 @@
 
 namespace confide {
 
-// Where a page of an id-ordered list RPC (ListPlans, ListMilestones) starts.
+// Where a page of an id-ordered list RPC (ListPlans, ListMilestones, ListNotes) starts.
 struct ListPage {
   // Rows to show (page_size, or the default for 0).
   int size = 0;
