@@ -23,6 +23,28 @@ namespace {
 // Rows read per repository call. Lists are read on until a short page: the export holds all.
 constexpr int kPage = 200;
 
+// Calls `visit` on every row of a keyset-paged list, in the list's order: `fetch(after)` returns
+// the next kPage rows after the key `after` (the initial `after` for the first page), and
+// `key_of(row)` is the key the next page starts after.
+template <typename Key, typename Fetch, typename KeyOf, typename Visit>
+absl::Status VisitEveryRow(Key after, Fetch fetch, KeyOf key_of, Visit visit) {
+  while (true) {
+    auto rows = fetch(after);
+    if (!rows.ok()) {
+      return rows.status();
+    }
+    for (const auto& row : *rows) {
+      if (absl::Status visited = visit(row); !visited.ok()) {
+        return visited;
+      }
+    }
+    if (static_cast<int>(rows->size()) < kPage) {
+      return absl::OkStatus();
+    }
+    after = key_of(rows->back());
+  }
+}
+
 absl::Status AddClient(RequestScope& scope, v1::ClientRecord& record) {
   absl::StatusOr<std::optional<ClientRecord>> client =
       scope.uow.clients().Find(scope.principal->clinic_id, scope.client_id);
@@ -81,68 +103,50 @@ absl::Status AddAssessments(ClientDataCipher& cipher, const InstrumentCatalogue&
 // Every version of `plan`, newest first.
 absl::Status AddPlanVersions(ClientDataCipher& cipher, RequestScope& scope, const PlanRecord& plan,
                              v1::ClientRecord& record) {
-  int before_version = 0;
-  while (true) {
-    absl::StatusOr<std::vector<PlanVersionRecord>> rows =
-        scope.uow.plans().ListVersions(plan.clinic_id, plan.id, before_version, kPage);
-    if (!rows.ok()) {
-      return rows.status();
-    }
-    for (const PlanVersionRecord& row : *rows) {
-      absl::StatusOr<v1::TherapyPlan> version = OpenVersion(cipher, scope, plan, row);
-      if (!version.ok()) {
-        return version.status();
-      }
-      *record.add_plan_versions() = *std::move(version);
-    }
-    if (static_cast<int>(rows->size()) < kPage) {
-      return absl::OkStatus();
-    }
-    before_version = rows->back().version;
-  }
+  return VisitEveryRow(
+      /*after=*/0,
+      [&](int before_version) {
+        return scope.uow.plans().ListVersions(plan.clinic_id, plan.id, before_version, kPage);
+      },
+      [](const PlanVersionRecord& row) { return row.version; },
+      [&](const PlanVersionRecord& row) -> absl::Status {
+        absl::StatusOr<v1::TherapyPlan> version = OpenVersion(cipher, scope, plan, row);
+        if (!version.ok()) {
+          return version.status();
+        }
+        *record.add_plan_versions() = *std::move(version);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status AddPlans(ClientDataCipher& cipher, RequestScope& scope, v1::ClientRecord& record) {
-  std::string after_id;
-  while (true) {
-    absl::StatusOr<std::vector<PlanRecord>> plans = scope.uow.plans().ListOfClient(
-        scope.principal->clinic_id, scope.client_id, after_id, kPage);
-    if (!plans.ok()) {
-      return plans.status();
-    }
-    for (const PlanRecord& plan : *plans) {
-      if (absl::Status read = AddPlanVersions(cipher, scope, plan, record); !read.ok()) {
-        return read;
-      }
-    }
-    if (static_cast<int>(plans->size()) < kPage) {
-      return absl::OkStatus();
-    }
-    after_id = plans->back().id;
-  }
+  return VisitEveryRow(
+      std::string(),
+      [&](const std::string& after_id) {
+        return scope.uow.plans().ListOfClient(scope.principal->clinic_id, scope.client_id, after_id,
+                                              kPage);
+      },
+      [](const PlanRecord& plan) { return plan.id; },
+      [&](const PlanRecord& plan) { return AddPlanVersions(cipher, scope, plan, record); });
 }
 
 absl::Status AddMilestones(ClientDataCipher& cipher, RequestScope& scope,
                            v1::ClientRecord& record) {
-  std::string after_id;
-  while (true) {
-    absl::StatusOr<std::vector<MilestoneRecord>> rows = scope.uow.milestones().ListOfClient(
-        scope.principal->clinic_id, scope.client_id, after_id, kPage);
-    if (!rows.ok()) {
-      return rows.status();
-    }
-    for (const MilestoneRecord& row : *rows) {
-      absl::StatusOr<v1::Milestone> milestone = OpenMilestone(cipher, scope, row);
-      if (!milestone.ok()) {
-        return milestone.status();
-      }
-      *record.add_milestones() = *std::move(milestone);
-    }
-    if (static_cast<int>(rows->size()) < kPage) {
-      return absl::OkStatus();
-    }
-    after_id = rows->back().id;
-  }
+  return VisitEveryRow(
+      std::string(),
+      [&](const std::string& after_id) {
+        return scope.uow.milestones().ListOfClient(scope.principal->clinic_id, scope.client_id,
+                                                   after_id, kPage);
+      },
+      [](const MilestoneRecord& row) { return row.id; },
+      [&](const MilestoneRecord& row) -> absl::Status {
+        absl::StatusOr<v1::Milestone> milestone = OpenMilestone(cipher, scope, row);
+        if (!milestone.ok()) {
+          return milestone.status();
+        }
+        *record.add_milestones() = *std::move(milestone);
+        return absl::OkStatus();
+      });
 }
 
 // Whether `note` belongs in the export: signed notes only (a draft is its author's unfinished
@@ -169,25 +173,26 @@ absl::Status AddNotes(ClientDataCipher& cipher, const SecretGenerator& digests,
   query.include_discarded = false;
   query.limit = kPage;
   std::vector<v1::Note> notes;
-  while (true) {
-    absl::StatusOr<std::vector<NoteRecord>> rows = scope.uow.notes().List(query);
-    if (!rows.ok()) {
-      return rows.status();
-    }
-    for (const NoteRecord& row : *rows) {
-      if (!Exported(who, row, what)) {
-        continue;
-      }
-      absl::StatusOr<v1::Note> note = OpenNote(cipher, digests, scope, row);
-      if (!note.ok()) {
-        return note.status();
-      }
-      notes.push_back(*std::move(note));
-    }
-    if (static_cast<int>(rows->size()) < kPage) {
-      break;
-    }
-    query.after_id = rows->back().id;
+  absl::Status read = VisitEveryRow(
+      std::string(),
+      [&](const std::string& after_id) {
+        query.after_id = after_id;
+        return scope.uow.notes().List(query);
+      },
+      [](const NoteRecord& row) { return row.id; },
+      [&](const NoteRecord& row) -> absl::Status {
+        if (!Exported(who, row, what)) {
+          return absl::OkStatus();
+        }
+        absl::StatusOr<v1::Note> note = OpenNote(cipher, digests, scope, row);
+        if (!note.ok()) {
+          return note.status();
+        }
+        notes.push_back(*std::move(note));
+        return absl::OkStatus();
+      });
+  if (!read.ok()) {
+    return read;
   }
   // The list runs newest session first; a record reads from the first session on.
   std::reverse(notes.begin(), notes.end());

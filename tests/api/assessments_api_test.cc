@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "api_test_fixture.h"
 #include "confide/v1/assessments.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -24,28 +25,6 @@ using ::testing::Not;
 constexpr int kAlreadyExists = 6;
 constexpr char kJoUserId[] = "0190d000-0000-7000-8000-00000000a005";
 constexpr int kSkip = -1;
-
-// The bytes of the base64url (unpadded) `text`; stops at the first character outside it.
-std::string FromBase64Url(const std::string& text) {
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string bytes;
-  unsigned int buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const size_t value = kAlphabet.find(c);
-    if (value == std::string::npos) {
-      break;
-    }
-    buffer = (buffer << 6) | static_cast<unsigned int>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  return bytes;
-}
 
 std::string AssessmentsPath(const std::string& client_id) {
   return std::string("/v1/clients/") + client_id + "/assessments";
@@ -417,7 +396,8 @@ TEST_F(AssessmentsApiTest, StoredRowHoldsNoPlaintextAnswersOrScore) {
   // show in the decoded bytes if the serialized answers were stored unencrypted.
   const std::string sealed = row.substr(row.rfind('|') + 1);
   ASSERT_EQ(sealed.rfind("v1.", 0), 0u) << "unexpected sealed format";
-  const std::string payload = FromBase64Url(sealed.substr(sealed.rfind('.') + 1));
+  std::string payload;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(sealed.substr(sealed.rfind('.') + 1), &payload));
   EXPECT_GT(payload.size(), 28u);  // nonce (12) + tag (16) + the serialized content
   for (const char* plaintext : {"phq9.", "moderately severe", "PHQ9_ITEM9"}) {
     EXPECT_THAT(payload, Not(HasSubstr(plaintext))) << plaintext;

@@ -214,27 +214,6 @@ bool HasId(const std::vector<std::string>& ids, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-std::string FromBase64Url(const std::string& text) {
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string bytes;
-  unsigned int buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const size_t value = kAlphabet.find(c);
-    if (value == std::string::npos) {
-      break;
-    }
-    buffer = (buffer << 6) | static_cast<unsigned int>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  return bytes;
-}
-
 HttpResponse NotesApiTestBase::PostNote(const std::string& client_id, const nlohmann::json& body,
                                         const std::string& token, const std::string& request_id) {
   std::string path = NotesPath(client_id);

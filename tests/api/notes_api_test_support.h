@@ -61,9 +61,6 @@ std::vector<std::string> SummaryNoteIdsIn(const nlohmann::json& list);
 // Whether `ids` holds `id`.
 bool HasId(const std::vector<std::string>& ids, const std::string& id);
 
-// Decodes base64url (without padding), as sealed values are stored ("v1.<key>.<payload>").
-std::string FromBase64Url(const std::string& text);
-
 class NotesApiTestBase : public GrpcApiTestBase {
  protected:
   // Distinctive text that cannot occur by chance: `tag` plus a process-unique suffix.

@@ -338,7 +338,8 @@ TEST_F(PsychotherapyNotesApiTest, DatabaseHoldsNoNoteTextInClear) {
   ASSERT_GE(sealed.size(), 9u);
   for (const std::string& value : sealed) {
     ASSERT_EQ(value.rfind("v1.", 0), 0u) << "unexpected sealed format";
-    const std::string payload = FromBase64Url(value.substr(value.rfind('.') + 1));
+    std::string payload;
+    ASSERT_TRUE(absl::WebSafeBase64Unescape(value.substr(value.rfind('.') + 1), &payload));
     for (const std::string& marker : markers) {
       EXPECT_EQ(payload.find(marker), std::string::npos) << marker;
     }
