@@ -28,6 +28,11 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
       assessments_(sql),
       master_sealed_values_(sql),
       notes_(sql),
+      exercises_(sql),
+      programmes_(sql),
+      practice_logs_(sql),
+      progression_suggestions_(sql),
+      journal_(sql),
       direct_audit_(sql),
       audit_(audit) {}
 

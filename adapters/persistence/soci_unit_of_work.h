@@ -10,7 +10,9 @@
 #include "adapters/persistence/soci_client_repository.h"
 #include "adapters/persistence/soci_clinic_repository.h"
 #include "adapters/persistence/soci_consent_repository.h"
+#include "adapters/persistence/soci_exercise_repository.h"
 #include "adapters/persistence/soci_intake_repository.h"
+#include "adapters/persistence/soci_journal_repository.h"
 #include "adapters/persistence/soci_master_sealed_value_repository.h"
 #include "adapters/persistence/soci_milestone_repository.h"
 #include "adapters/persistence/soci_note_repository.h"
@@ -18,6 +20,9 @@
 #include "adapters/persistence/soci_outbox.h"
 #include "adapters/persistence/soci_partner_link_repository.h"
 #include "adapters/persistence/soci_plan_repository.h"
+#include "adapters/persistence/soci_practice_log_repository.h"
+#include "adapters/persistence/soci_programme_repository.h"
+#include "adapters/persistence/soci_progression_suggestion_repository.h"
 #include "adapters/persistence/soci_session_repository.h"
 #include "adapters/persistence/soci_sign_in_throttle_repository.h"
 #include "adapters/persistence/soci_user_repository.h"
@@ -65,6 +70,13 @@ class SociUnitOfWork final : public UnitOfWork {
   AssessmentRepository& assessments() override { return assessments_; }
   MasterSealedValueRepository& master_sealed_values() override { return master_sealed_values_; }
   NoteRepository& notes() override { return notes_; }
+  ExerciseRepository& exercises() override { return exercises_; }
+  ProgrammeRepository& programmes() override { return programmes_; }
+  PracticeLogRepository& practice_logs() override { return practice_logs_; }
+  ProgressionSuggestionRepository& progression_suggestions() override {
+    return progression_suggestions_;
+  }
+  JournalRepository& journal() override { return journal_; }
   AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
   absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
 
@@ -88,6 +100,11 @@ class SociUnitOfWork final : public UnitOfWork {
   SociAssessmentRepository assessments_;
   SociMasterSealedValueRepository master_sealed_values_;
   SociNoteRepository notes_;
+  SociExerciseRepository exercises_;
+  SociProgrammeRepository programmes_;
+  SociPracticeLogRepository practice_logs_;
+  SociProgressionSuggestionRepository progression_suggestions_;
+  SociJournalRepository journal_;
   SociAuditLog direct_audit_;
   AuditLog* audit_;
   int savepoints_ = 0;

@@ -26,6 +26,7 @@ bool IsClinicalContent(Action action) {
     case Action::kReadSessionSummaries:
     case Action::kWriteClinical:
     case Action::kExportRecord:
+    case Action::kReadPracticeLog:
       return true;
     default:
       return false;
@@ -62,10 +63,13 @@ Decision DecideClinicLevel(const Principal& who, Action action) {
     case v1::ROLE_ADMIN:
       return Allowed(action == Action::kCreateClient || action == Action::kListClients ||
                      action == Action::kListStaff || action == Action::kManageStaff ||
-                     action == Action::kListBreakGlassGrants);
+                     action == Action::kListBreakGlassGrants ||
+                     action == Action::kReadExerciseLibrary ||
+                     action == Action::kManageExerciseLibrary);
     case v1::ROLE_CLINICIAN:
       return Allowed(action == Action::kCreateClient || action == Action::kListClients ||
-                     action == Action::kListStaff);
+                     action == Action::kListStaff || action == Action::kReadExerciseLibrary ||
+                     action == Action::kManageExerciseLibrary || action == Action::kReadCaseload);
     case v1::ROLE_AUDITOR:
       return Allowed(action == Action::kQueryAudit || action == Action::kListBreakGlassGrants);
     case v1::ROLE_PATIENT:
@@ -104,6 +108,9 @@ Decision DecideForClinician(const Principal& who, Action action, const ClientAcc
       // whole record away (export); reading her consents stays allowed.
       return Allowed(on_team);
     case Action::kEraseClientData:
+    case Action::kLogPractice:
+    case Action::kWriteJournal:
+      // Her practice log and journal are in her own words, written by her alone.
       return Decision::kPermissionDenied;
     default:
       return Decision::kAllow;
@@ -147,6 +154,9 @@ Decision DecideForPatient(const Principal& who, Action action, const ClientAcces
     case Action::kCompleteAssessment:
     case Action::kRecordMilestone:
     case Action::kReadSessionSummaries:
+    case Action::kLogPractice:
+    case Action::kWriteJournal:
+    case Action::kReadPracticeLog:
       return Decision::kAllow;
     default:
       return Decision::kPermissionDenied;
@@ -187,6 +197,9 @@ bool IsClinicLevel(Action action) {
     case Action::kManageStaff:
     case Action::kListBreakGlassGrants:
     case Action::kQueryAudit:
+    case Action::kReadExerciseLibrary:
+    case Action::kManageExerciseLibrary:
+    case Action::kReadCaseload:
       return true;
     default:
       return false;
@@ -265,6 +278,18 @@ std::string_view ActionName(Action action) {
       return "kEraseClientData";
     case Action::kWriteClinical:
       return "kWriteClinical";
+    case Action::kReadExerciseLibrary:
+      return "kReadExerciseLibrary";
+    case Action::kManageExerciseLibrary:
+      return "kManageExerciseLibrary";
+    case Action::kReadCaseload:
+      return "kReadCaseload";
+    case Action::kLogPractice:
+      return "kLogPractice";
+    case Action::kWriteJournal:
+      return "kWriteJournal";
+    case Action::kReadPracticeLog:
+      return "kReadPracticeLog";
   }
   return "unknown";
 }

@@ -20,6 +20,11 @@ enum class Action {
   kManageStaff,
   kListBreakGlassGrants,
   kQueryAudit,
+  // The clinic's exercise library (no client data): clinicians and admins.
+  kReadExerciseLibrary,
+  kManageExerciseLibrary,
+  // The calling clinician's own caseload overview.
+  kReadCaseload,
   // On one client record.
   kReadClient,
   kUpdateClient,
@@ -60,6 +65,13 @@ enum class Action {
   kExportRecord,
   // Crypto-erasure of an archived client's clinical content: clinic admins only.
   kEraseClientData,
+  // The patient's own home practice: logging a session and writing her journal are hers alone
+  // (not her clinicians', not under break-glass, not an admin's).
+  kLogPractice,
+  kWriteJournal,
+  // Practice logs with her own words on how it felt: the patient and her care team, never a
+  // partner (partners see progress through kReadProgressSummary).
+  kReadPracticeLog,
 };
 
 // Whether the action is decided without a client record.

@@ -23,7 +23,12 @@
 #include "services/storage/ports/unit_of_work.h"
 #include "tests/fakes/in_memory_clinical_repositories.h"
 #include "tests/fakes/in_memory_database.h"
+#include "tests/fakes/in_memory_exercise_repository.h"
 #include "tests/fakes/in_memory_identity_repositories.h"
+#include "tests/fakes/in_memory_journal_repository.h"
+#include "tests/fakes/in_memory_practice_log_repository.h"
+#include "tests/fakes/in_memory_programme_repository.h"
+#include "tests/fakes/in_memory_progression_suggestion_repository.h"
 
 namespace confide {
 
@@ -219,6 +224,11 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         assessments_(db_),
         master_sealed_values_(db_),
         notes_(db_),
+        exercises_(db_),
+        programmes_(db_),
+        practice_logs_(db_),
+        progression_suggestions_(db_),
+        journal_(db_),
         audit_(db_) {}
   InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
   InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
@@ -241,6 +251,13 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   AssessmentRepository& assessments() override { return assessments_; }
   MasterSealedValueRepository& master_sealed_values() override { return master_sealed_values_; }
   NoteRepository& notes() override { return notes_; }
+  ExerciseRepository& exercises() override { return exercises_; }
+  ProgrammeRepository& programmes() override { return programmes_; }
+  PracticeLogRepository& practice_logs() override { return practice_logs_; }
+  ProgressionSuggestionRepository& progression_suggestions() override {
+    return progression_suggestions_;
+  }
+  JournalRepository& journal() override { return journal_; }
   AuditLog& audit() override { return audit_; }
 
   // A savepoint is a copy of the transaction's state; an error restores it.
@@ -275,6 +292,11 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryAssessmentRepository assessments_;
   InMemoryMasterSealedValueRepository master_sealed_values_;
   InMemoryNoteRepository notes_;
+  InMemoryExerciseRepository exercises_;
+  InMemoryProgrammeRepository programmes_;
+  InMemoryPracticeLogRepository practice_logs_;
+  InMemoryProgressionSuggestionRepository progression_suggestions_;
+  InMemoryJournalRepository journal_;
   InMemoryAuditLog audit_;
 };
 

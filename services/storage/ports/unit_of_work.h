@@ -13,7 +13,9 @@ class ClientDataKeyRepository;
 class ClientRepository;
 class ClinicRepository;
 class ConsentRepository;
+class ExerciseRepository;
 class IntakeRepository;
+class JournalRepository;
 class MasterSealedValueRepository;
 class MilestoneRepository;
 class NoteRepository;
@@ -21,6 +23,9 @@ class OneTimeTokenRepository;
 class Outbox;
 class PartnerLinkRepository;
 class PlanRepository;
+class PracticeLogRepository;
+class ProgrammeRepository;
+class ProgressionSuggestionRepository;
 class SessionRepository;
 class SignInThrottleRepository;
 class UserRepository;
@@ -49,6 +54,11 @@ class UnitOfWork {
   // The values sealed by the master key, for a master-key rotation.
   virtual MasterSealedValueRepository& master_sealed_values() = 0;
   virtual NoteRepository& notes() = 0;
+  virtual ExerciseRepository& exercises() = 0;
+  virtual ProgrammeRepository& programmes() = 0;
+  virtual PracticeLogRepository& practice_logs() = 0;
+  virtual ProgressionSuggestionRepository& progression_suggestions() = 0;
+  virtual JournalRepository& journal() = 0;
   virtual AuditLog& audit() = 0;
   // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
   // transaction goes on (so a refused request can still record its audit event). Returns

@@ -257,6 +257,38 @@ constexpr RpcExpectation kRpcMatrix[] = {
     // an admin); crypto-erased by an admin only.
     {"RecordService.ExportClientRecord", Action::kExportRecord,        "A  N  P  N  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     {"RecordService.EraseClientData", Action::kEraseClientData,       "P  N  P  N  N  | A  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    // The exercise library holds no client data: the clinic's clinicians and admins.
+    {"ExerciseService.CreateExercise", Action::kManageExerciseLibrary, "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"ExerciseService.GetExercise", Action::kReadExerciseLibrary,       "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"ExerciseService.ListExercises", Action::kReadExerciseLibrary,     "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"ExerciseService.UpdateExercise", Action::kManageExerciseLibrary, "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    // Home programmes: written by the care team, read by the patient and a partner with the
+    // programme-schedule share; versions and suggestions are the care team's working material.
+    {"ProgrammeService.CreateProgramme", Action::kWriteClinical,             "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.GetProgramme", Action::kReadProgrammeSchedule,        "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.ListProgrammes", Action::kReadProgrammeSchedule,      "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.ListProgrammeVersions", Action::kReadClinicalPlan,    "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.UpdateProgramme", Action::kWriteClinical,             "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.ActivateProgramme", Action::kWriteClinical,           "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.PauseProgramme", Action::kWriteClinical,              "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.EndProgramme", Action::kWriteClinical,                "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    // Practice is logged by the patient alone; her logs (with her words) are hers and her care
+    // team's, never a partner's.
+    {"ProgrammeService.LogPractice", Action::kLogPractice,                   "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.ListPracticeLogs", Action::kReadPracticeLog,          "A  N  A  N  N  | P  N  A  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.ListProgressionSuggestions", Action::kReadClinicalPlan, "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.AcceptProgressionSuggestion", Action::kWriteClinical,  "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"ProgrammeService.DeclineProgressionSuggestion", Action::kWriteClinical, "A  N  A  N  N  | P  N  A  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
+    // The journal is written by the patient alone; which entries others see is per entry.
+    {"JournalService.CreateJournalEntry", Action::kWriteJournal,   "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"JournalService.GetJournalEntry", Action::kReadJournal,       "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"JournalService.ListJournalEntries", Action::kReadJournal,    "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"JournalService.UpdateJournalEntry", Action::kWriteJournal,   "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    {"JournalService.DeleteJournalEntry", Action::kWriteJournal,   "P  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
+    // Progress: the patient, her care team and a partner with the progress-summary share.
+    {"ProgressService.GetProgress", Action::kReadProgressSummary,    "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"ProgressService.ListDueItems", Action::kReadProgrammeSchedule, "A  N  A  N  N  | P  N  A  | N  | A  N  N  | A  P  N  N  | P  P  P  | P"},
+    {"ProgressService.ListCaseload", Action::kReadCaseload,          "A  A  A  A  A  | P  P  P  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
     // Break-glass: for clients one does not treat; any clinician of the clinic may ask.
     {"BreakGlassService.BreakGlass", Action::kBreakGlass,                     "P  A  A  A  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     {"BreakGlassService.ListBreakGlassGrants", Action::kListBreakGlassGrants, "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
@@ -331,6 +363,12 @@ constexpr ActionExpectation kPartnerMatrix[] = {
     {Action::kReadSessionSummaries,   "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kExportRecord,           "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kEraseClientData,        "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kReadExerciseLibrary,    "P  P  P  P  P  P  | P   P    | P     P"},
+    {Action::kManageExerciseLibrary,  "P  P  P  P  P  P  | P   P    | P     P"},
+    {Action::kReadCaseload,           "P  P  P  P  P  P  | P   P    | P     P"},
+    {Action::kLogPractice,            "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kWriteJournal,           "P  P  P  P  P  P  | P   P    | N     N"},
+    {Action::kReadPracticeLog,        "P  P  P  P  P  P  | P   P    | N     N"},
 };
 // clang-format on
 
@@ -352,8 +390,11 @@ constexpr Action kAllActions[] = {Action::kReadClinic,          Action::kCreateC
                                   Action::kRecordMilestone,     Action::kReadClinicalPlan,
                                   Action::kReadNotes,           Action::kReadSessionSummaries,
                                   Action::kWriteClinical,       Action::kExportRecord,
-                                  Action::kEraseClientData};
-static_assert(std::size(kAllActions) == static_cast<size_t>(Action::kEraseClientData) + 1,
+                                  Action::kEraseClientData,     Action::kReadExerciseLibrary,
+                                  Action::kManageExerciseLibrary, Action::kReadCaseload,
+                                  Action::kLogPractice,         Action::kWriteJournal,
+                                  Action::kReadPracticeLog};
+static_assert(std::size(kAllActions) == static_cast<size_t>(Action::kReadPracticeLog) + 1,
               "kAllActions must list every Action");
 
 // The partner callers of kPartnerMatrix, in its column order.
