@@ -15,6 +15,7 @@
 #include "services/common/system_clock.h"
 #include "services/crypto/master_key_rotation.h"
 #include "services/demo/demo_clinic.h"
+#include "services/exercises/starter_exercises.h"
 #include "services/messaging/ports/outbox.h"
 
 namespace confide::app {
@@ -63,6 +64,9 @@ int CreateClinic(TransactionRunner& transactions, const SecretBox& box, const st
         !s.ok()) {
       return s;
     }
+    if (absl::Status s = SeedStarterExercises(uow, ids, clinic_id, now); !s.ok()) {
+      return s;
+    }
     OneTimeTokenRecord record;
     record.purpose = TokenPurpose::kStaffInvitation;
     record.clinic_id = clinic_id;
@@ -82,6 +86,27 @@ int CreateClinic(TransactionRunner& transactions, const SecretBox& box, const st
       "clinic %s created; the first admin's invitation is in the outbox "
       "(confidectl outbox list)\n",
       clinic_id.c_str());
+  return 0;
+}
+
+int SeedClinicExercises(TransactionRunner& transactions, const std::string& clinic_id) {
+  SystemClock clock;
+  Uuid7IdGenerator ids(clock);
+  int added = 0;
+  absl::Status seeded = transactions.Run(TransactionMode::kWrite, [&](UnitOfWork& uow) {
+    absl::StatusOr<std::optional<ClinicRecord>> clinic = uow.clinics().Find(clinic_id);
+    if (!clinic.ok()) {
+      return clinic.status();
+    }
+    if (!clinic->has_value()) {
+      return absl::NotFoundError("no clinic has that id");
+    }
+    return SeedStarterExercises(uow, ids, clinic_id, clock.Now(), &added);
+  });
+  if (!seeded.ok()) {
+    return Fail(seeded);
+  }
+  std::printf("%d starter exercises added to clinic %s\n", added, clinic_id.c_str());
   return 0;
 }
 

@@ -7,11 +7,16 @@
 
 namespace confide::app {
 
-// `confidectl clinic create`: a platform operator creates a clinic and queues the invitation of
-// its first admin in the outbox. Refuses a database that holds the demo clinic. Returns the
-// process exit code.
+// `confidectl clinic create`: a platform operator creates a clinic with the starter exercise
+// library and queues the invitation of its first admin in the outbox. Refuses a database that
+// holds the demo clinic. Returns the process exit code.
 int CreateClinic(TransactionRunner& transactions, const SecretBox& box, const std::string& name,
                  const std::string& admin_email, const std::string& admin_name);
+
+// `confidectl exercises seed --clinic-id`: adds the starter exercises a clinic does not have
+// yet (for clinics created before the starter set, or before one was added to it); running it
+// again changes nothing. NOT_FOUND for an unknown clinic. Returns the process exit code.
+int SeedClinicExercises(TransactionRunner& transactions, const std::string& clinic_id);
 
 // `confidectl outbox list`: prints the unsent messages, one JSON object a line
 // ({"id","kind","to","token","createTime"}), for the mail relay (or a developer) to deliver.

@@ -33,11 +33,16 @@
 #include "services/clients/client_service.h"
 #include "services/common/system_clock.h"
 #include "services/consents/consent_service.h"
+#include "services/exercises/exercise_service.h"
 #include "services/intake/intake_service.h"
+#include "services/journal/journal_service.h"
 #include "services/notes/note_service.h"
 #include "services/partners/portal_access_service.h"
 #include "services/plans/milestone_service.h"
+#include "services/progress/progress_service.h"
 #include "services/plans/plan_service.h"
+#include "services/programmes/practice_service.h"
+#include "services/programmes/programme_service.h"
 #include "services/records/client_data_erasure_service.h"
 #include "services/records/record_export_service.h"
 #include "services/staff/staff_service.h"
@@ -201,6 +206,16 @@ int main(int argc, char** argv) {
   milestones.Register(methods);
   NoteService notes(client_data, ids, secrets);
   notes.Register(methods);
+  ProgrammeService programmes(client_data, ids);
+  programmes.Register(methods);
+  PracticeService practice(client_data, ids);
+  practice.Register(methods);
+  JournalService journal(client_data, ids);
+  journal.Register(methods);
+  ExerciseService exercises(ids);
+  exercises.Register(methods);
+  ProgressService progress(client_data);
+  progress.Register(methods);
   RecordExportService record_export(client_data, secrets);
   record_export.Register(methods);
   ClientDataErasureService erasure;

@@ -5,7 +5,9 @@
 
 #include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/argon2_password_hasher.h"
+#include "adapters/crypto/envelope_client_data_cipher.h"
 #include "adapters/crypto/openssl_message_authenticator.h"
+#include "adapters/crypto/openssl_secret_generator.h"
 #include "adapters/persistence/database.h"
 #include "apps/admin_commands.h"
 #include "apps/grpc_get_client.h"
@@ -44,6 +46,12 @@ int main(int argc, char** argv) {
   clinic_create->add_option("--name", clinic_name, "the clinic's name")->required();
   clinic_create->add_option("--admin-email", admin_email, "the first admin's email")->required();
   clinic_create->add_option("--admin-name", admin_name, "the first admin's name")->required();
+  CLI::App* exercises = cli.add_subcommand("exercises", "the clinic's exercise library");
+  exercises->require_subcommand(1);
+  CLI::App* exercises_seed = exercises->add_subcommand(
+      "seed", "add the starter exercises a clinic does not have yet (idempotent)");
+  std::string seed_clinic_id;
+  exercises_seed->add_option("--clinic-id", seed_clinic_id, "the clinic's id")->required();
   CLI::App* migrate = cli.add_subcommand("migrate", "apply pending database migrations");
   CLI::App* demo = cli.add_subcommand("demo", "demo clinic data");
   demo->require_subcommand(1);
@@ -167,13 +175,18 @@ int main(int argc, char** argv) {
       return Fail(master_key.status());
     }
     AesGcmSecretBox box(*std::move(master_key));
+    OpenSslSecretGenerator secrets;
+    EnvelopeClientDataCipher client_data(box, secrets, clock);
     absl::StatusOr<DemoLoadResult> loaded =
-        LoadDemoClinic((*database)->transactions(), hasher, box, clock);
+        LoadDemoClinic((*database)->transactions(), hasher, box, client_data, clock);
     if (!loaded.ok()) {
       return Fail(loaded.status());
     }
     std::printf(*loaded == DemoLoadResult::kLoaded ? "demo clinic loaded\n"
                                                    : "demo clinic already loaded\n");
+  }
+  if (exercises_seed->parsed()) {
+    return app::SeedClinicExercises((*database)->transactions(), seed_clinic_id);
   }
   if (clinic_create->parsed() || outbox_list->parsed() || outbox_mark_sent->parsed()) {
     absl::StatusOr<std::string> master_key = LoadMasterKeyFile(config.master_key_file);

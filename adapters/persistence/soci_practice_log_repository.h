@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "services/programmes/ports/practice_log_repository.h"
 
 namespace soci {
@@ -36,6 +38,14 @@ class SociPracticeLogRepository final : public PracticeLogRepository {
   absl::StatusOr<std::pair<int, int>> PainTotals(std::string_view clinic_id,
                                                  std::string_view client_id, absl::Time start,
                                                  absl::Time end) override;
+
+  // The aggregate statements as they run, for EXPLAIN in the persistence test.
+  static const std::string& DailyTotalsSql();
+  static const std::string& SizeTotalsSql();
+  static const std::string& CountAtSizeSql();
+  static const std::string& LatestAtSizeSql();
+  static const std::string& LatestPracticeTimeSql();
+  static const std::string& PainTotalsSql();
 
  private:
   soci::session& sql_;

@@ -29,6 +29,11 @@ class SociProgressionSuggestionRepository final : public ProgressionSuggestionRe
                                        std::string_view item_id) override;
   absl::StatusOr<int> CountPendingOfClient(std::string_view clinic_id,
                                            std::string_view client_id) override;
+  absl::StatusOr<std::optional<absl::Time>> LatestDeclineTime(std::string_view clinic_id,
+                                                              std::string_view client_id,
+                                                              std::string_view programme_id,
+                                                              std::string_view item_id,
+                                                              int from_size) override;
 
  private:
   soci::session& sql_;

@@ -1,9 +1,11 @@
 #include "services/demo/demo_clinic.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "confide/v1/access.pb.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/ports/user_repository.h"
@@ -12,6 +14,8 @@
 #include "services/common/base32.h"
 #include "services/common/timestamps.h"
 #include "services/consents/ports/consent_repository.h"
+#include "services/demo/demo_programme.h"
+#include "services/exercises/starter_exercises.h"
 #include "services/partners/ports/partner_link_repository.h"
 #include "services/policy/access_policy.h"
 
@@ -116,11 +120,26 @@ ClientRecord DemoClient(const char* clinic_id, const char* id, const char* given
   return record;
 }
 
+// Fixed ids for the demo clinics' starter exercises, so docs and tests can name them:
+// 0190d000-0000-7000-8000-0000e<clinic>00<nnnn> (hex), in starter-set order.
+class DemoExerciseIds final : public IdGenerator {
+ public:
+  explicit DemoExerciseIds(int clinic_number) : clinic_number_(clinic_number) {}
+  std::string NewId() override {
+    return absl::StrCat("0190d000-0000-7000-8000-0000e", clinic_number_, "00",
+                        absl::Hex(++issued_, absl::kZeroPad4));
+  }
+
+ private:
+  int clinic_number_;
+  int issued_ = 0;
+};
+
 }  // namespace
 
 absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
                                               PasswordHasher& hasher, const SecretBox& box,
-                                              const Clock& clock) {
+                                              ClientDataCipher& cipher, const Clock& clock) {
   absl::StatusOr<std::string> password_hash = hasher.Hash(kDemoPassword);
   if (!password_hash.ok()) {
     return password_hash.status();
@@ -149,6 +168,14 @@ absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
         for (const ClinicRecord& clinic : {ClinicRecord{kDemoClinicId, "Demo Clinic", true},
                                            ClinicRecord{kOtherClinicId, "Other Clinic", true}}) {
           if (absl::Status s = uow.clinics().Insert(clinic, now); !s.ok()) {
+            return s;
+          }
+        }
+        // Both demo clinics start with the starter exercise library, like any new clinic.
+        for (const auto& [clinic_id, number] :
+             {std::pair{kDemoClinicId, 1}, std::pair{kOtherClinicId, 2}}) {
+          DemoExerciseIds exercise_ids(number);
+          if (absl::Status s = SeedStarterExercises(uow, exercise_ids, clinic_id, now); !s.ok()) {
             return s;
           }
         }
@@ -202,15 +229,20 @@ absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
             return s;
           }
         }
-        return uow.partner_links().Insert(
-            PartnerLinkRecord{.id = kKimLinkId,
-                              .clinic_id = kDemoClinicId,
-                              .client_id = kDemoJoClientId,
-                              .partner_user_id = kKimId,
-                              .shares = ShareBit(v1::PARTNER_SHARE_PLAN_SUMMARY),
-                              .create_time = now,
-                              .update_time = now,
-                              .revoke_time = std::nullopt});
+        if (absl::Status s = uow.partner_links().Insert(
+                PartnerLinkRecord{.id = kKimLinkId,
+                                  .clinic_id = kDemoClinicId,
+                                  .client_id = kDemoJoClientId,
+                                  .partner_user_id = kKimId,
+                                  .shares = ShareBit(v1::PARTNER_SHARE_PLAN_SUMMARY),
+                                  .create_time = now,
+                                  .update_time = now,
+                                  .revoke_time = std::nullopt});
+            !s.ok()) {
+          return s;
+        }
+        // Jo's active dilator programme, practice logs and journal (demo_programme.h).
+        return LoadDemoHomeProgramme(uow, cipher, now);
       });
   if (!status.ok()) {
     return status;

@@ -4,6 +4,7 @@
 #include "services/auth/ports/password_hasher.h"
 #include "services/auth/ports/secret_generator.h"
 #include "services/common/clock.h"
+#include "services/crypto/ports/client_data_cipher.h"
 #include "services/crypto/ports/secret_box.h"
 #include "services/storage/ports/unit_of_work.h"
 
@@ -28,8 +29,11 @@ enum class DemoLoadResult { kLoaded, kAlreadyLoaded };
 // Staff TOTP secrets are sealed with `box`; Kim's partner link shares Jo's plan summary.
 // Consents (text version "2026-01"): Jo has treatment, internal examination and partner
 // involvement (recorded by Sam); Riley treatment (Sam); Casey treatment (her clinic's therapist).
+// Both clinics get the starter exercise library (starter_exercises.h) under fixed ids
+// 0190d000-0000-7000-8000-0000e<1 demo, 2 other>00<nnnn, hex from 1 in StarterExercises() order>.
+// Jo's home programme, practice logs and journal (demo_programme.h) are sealed with `cipher`.
 absl::StatusOr<DemoLoadResult> LoadDemoClinic(TransactionRunner& transactions,
                                               PasswordHasher& hasher, const SecretBox& box,
-                                              const Clock& clock);
+                                              ClientDataCipher& cipher, const Clock& clock);
 
 }  // namespace confide

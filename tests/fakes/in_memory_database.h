@@ -18,12 +18,17 @@
 #include "services/clinics/ports/clinic_repository.h"
 #include "services/consents/ports/consent_repository.h"
 #include "services/crypto/ports/client_data_key_repository.h"
+#include "services/exercises/ports/exercise_repository.h"
 #include "services/intake/ports/intake_repository.h"
+#include "services/journal/ports/journal_repository.h"
 #include "services/messaging/ports/outbox.h"
 #include "services/notes/ports/note_repository.h"
 #include "services/partners/ports/partner_link_repository.h"
 #include "services/plans/ports/milestone_repository.h"
 #include "services/plans/ports/plan_repository.h"
+#include "services/programmes/ports/practice_log_repository.h"
+#include "services/programmes/ports/programme_repository.h"
+#include "services/programmes/ports/progression_suggestion_repository.h"
 
 namespace confide {
 
@@ -79,6 +84,25 @@ struct InMemoryDatabase {
   std::map<std::string, AddendumRecord> note_addenda;
   // (clinic id, request id) → addendum id.
   std::map<std::pair<std::string, std::string>, std::string> note_addendum_requests;
+  // --- H3 (practice logs, progression suggestions) ---
+  // By log id.
+  std::map<std::string, PracticeLogRecord> practice_logs;
+  // By suggestion id.
+  std::map<std::string, ProgressionSuggestionRecord> progression_suggestions;
+  // --- end H3 ---
+  // H1 exercises: by exercise id (lookups also check the clinic); (clinic id, create request
+  // id) → exercise id; (exercise id, version) → version row.
+  std::map<std::string, ExerciseRecord> exercises;
+  std::map<std::pair<std::string, std::string>, std::string> exercise_create_requests;
+  std::map<std::pair<std::string, int>, ExerciseVersionRecord> exercise_versions;
+  // --- H2 programmes: by programme id (lookups also check clinic and client); (clinic id,
+  // create request id) → programme id; (programme id, version) → version row. ---
+  std::map<std::string, ProgrammeRecord> programmes;
+  std::map<std::pair<std::string, std::string>, std::string> programme_create_requests;
+  std::map<std::pair<std::string, int>, ProgrammeVersionRecord> programme_versions;
+  // --- end H2 ---
+  // H4 journal: by entry id (lookups also check clinic and client).
+  std::map<std::string, JournalEntryRecord> journal_entries;
   // In append order.
   std::vector<AuditEvent> audit_events;
 };

@@ -109,8 +109,10 @@ class PracticeLogRepository {
   // Per-size totals of one dilator item (done sessions with a size), in the order first used.
   virtual absl::StatusOr<std::vector<PracticeSizeTotals>> SizeTotals(
       std::string_view clinic_id, std::string_view programme_id, std::string_view item_id) = 0;
-  // Done sessions of one item at `size` practised at or after `since`: how many, and the scores
-  // of the latest `latest` of them (newest first).
+  // Done sessions of one item at `size` recorded (create_time) at or after `since`: how many,
+  // and the scores of the latest `latest` of them by practice time (newest first). `since` is a
+  // server time (when the size became current, or a decision on it), so it is compared with the
+  // server's create_time, never with the phone's practiced_at.
   virtual absl::StatusOr<int> CountAtSize(std::string_view clinic_id,
                                           std::string_view programme_id, std::string_view item_id,
                                           int size, absl::Time since) = 0;

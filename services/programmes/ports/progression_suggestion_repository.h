@@ -58,6 +58,13 @@ class ProgressionSuggestionRepository {
   virtual absl::StatusOr<int> SupersedePending(std::string_view clinic_id,
                                                std::string_view programme_id,
                                                std::string_view item_id) = 0;
+  // When the care team last DECLINED a suggestion of the item made at `from_size`; nullopt when
+  // never. A decline says "not yet": the ladder then weighs only sessions after it.
+  virtual absl::StatusOr<std::optional<absl::Time>> LatestDeclineTime(std::string_view clinic_id,
+                                                                      std::string_view client_id,
+                                                                      std::string_view programme_id,
+                                                                      std::string_view item_id,
+                                                                      int from_size) = 0;
   virtual absl::StatusOr<int> CountPendingOfClient(std::string_view clinic_id,
                                                    std::string_view client_id) = 0;
 };

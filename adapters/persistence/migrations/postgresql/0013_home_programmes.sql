@@ -114,10 +114,14 @@ CREATE TABLE practice_logs (
 );
 CREATE UNIQUE INDEX practice_logs_by_request ON practice_logs (clinic_id, request_id);
 CREATE INDEX practice_logs_by_client ON practice_logs (clinic_id, client_id, practiced_at, id);
+-- Progress reads one item's days and sizes over its whole history (GROUP BY local_date, GROUP
+-- BY dilator_size): each index holds every column its query reads, clinic_id last, so those
+-- queries never touch the table rows.
 CREATE INDEX practice_logs_by_item_day
-  ON practice_logs (programme_id, item_id, local_date, completion, pain, anxiety);
+  ON practice_logs (programme_id, item_id, local_date, completion, pain, anxiety, clinic_id);
 CREATE INDEX practice_logs_by_item_size
-  ON practice_logs (programme_id, item_id, dilator_size, practiced_at);
+  ON practice_logs (programme_id, item_id, dilator_size, practiced_at, completion, local_date,
+                    clinic_id);
 
 CREATE TABLE progression_suggestions (
   id TEXT PRIMARY KEY,

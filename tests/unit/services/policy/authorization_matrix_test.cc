@@ -31,11 +31,16 @@
 #include "services/clients/ports/client_repository.h"
 #include "services/common/principal.h"
 #include "services/consents/consent_service.h"
+#include "services/exercises/exercise_service.h"
 #include "services/intake/intake_service.h"
+#include "services/journal/journal_service.h"
 #include "services/notes/note_service.h"
 #include "services/partners/portal_access_service.h"
 #include "services/plans/milestone_service.h"
 #include "services/plans/plan_service.h"
+#include "services/programmes/practice_service.h"
+#include "services/programmes/programme_service.h"
+#include "services/progress/progress_service.h"
 #include "services/policy/access_policy.h"
 #include "services/records/client_data_erasure_service.h"
 #include "services/records/record_export_service.h"
@@ -462,7 +467,12 @@ class RegisteredMethods {
         milestones_(client_data_, ids_),
         assessments_(ids_, client_data_),
         notes_(client_data_, ids_, secrets_),
-        record_export_(client_data_, secrets_) {
+        record_export_(client_data_, secrets_),
+        progress_(client_data_),
+        journal_(client_data_, ids_),
+        exercises_(ids_),
+        practice_(client_data_, ids_),
+        programmes_(client_data_, ids_) {
     clients_.Register(table_);
     auth_.Register(table_);
     accounts_.Register(table_);
@@ -478,6 +488,11 @@ class RegisteredMethods {
     notes_.Register(table_);
     record_export_.Register(table_);
     erasure_.Register(table_);
+    progress_.Register(table_);
+    journal_.Register(table_);
+    exercises_.Register(table_);
+    practice_.Register(table_);
+    programmes_.Register(table_);
   }
 
   const MethodTable& table() const { return table_; }
@@ -506,6 +521,11 @@ class RegisteredMethods {
   NoteService notes_;
   RecordExportService record_export_;
   ClientDataErasureService erasure_;
+  ProgressService progress_;
+  JournalService journal_;
+  ExerciseService exercises_;
+  PracticeService practice_;
+  ProgrammeService programmes_;
   MethodTable table_;
 };
 
