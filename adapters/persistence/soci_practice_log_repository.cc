@@ -392,4 +392,19 @@ absl::StatusOr<std::pair<int, int>> SociPracticeLogRepository::PainTotals(
   }
 }
 
+// One range of practice_logs_by_client (clinic, client, ...).
+absl::StatusOr<int> SociPracticeLogRepository::DeleteAllOfClient(std::string_view clinic_id,
+                                                                 std::string_view client_id) {
+  try {
+    std::string clinic(clinic_id), client(client_id);
+    soci::statement st = (sql_.prepare << "DELETE FROM practice_logs WHERE clinic_id = :clinic_id "
+                                          "AND client_id = :client_id",
+                          soci::use(clinic), soci::use(client));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    return StatusFromException(e, "practice_logs.delete_all_of_client");
+  }
+}
+
 }  // namespace confide::persistence

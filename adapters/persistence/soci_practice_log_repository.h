@@ -38,6 +38,8 @@ class SociPracticeLogRepository final : public PracticeLogRepository {
   absl::StatusOr<std::pair<int, int>> PainTotals(std::string_view clinic_id,
                                                  std::string_view client_id, absl::Time start,
                                                  absl::Time end) override;
+  absl::StatusOr<int> DeleteAllOfClient(std::string_view clinic_id,
+                                        std::string_view client_id) override;
 
   // The aggregate statements as they run, for EXPLAIN in the persistence test.
   static const std::string& DailyTotalsSql();

@@ -256,4 +256,20 @@ absl::StatusOr<std::optional<absl::Time>> SociProgressionSuggestionRepository::L
   }
 }
 
+// One range of progression_suggestions_by_client (clinic, client, id).
+absl::StatusOr<int> SociProgressionSuggestionRepository::DeleteAllOfClient(
+    std::string_view clinic_id, std::string_view client_id) {
+  try {
+    std::string clinic(clinic_id), client(client_id);
+    soci::statement st =
+        (sql_.prepare << "DELETE FROM progression_suggestions WHERE clinic_id = :clinic_id AND "
+                         "client_id = :client_id",
+         soci::use(clinic), soci::use(client));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    return StatusFromException(e, "progression_suggestions.delete_all_of_client");
+  }
+}
+
 }  // namespace confide::persistence

@@ -34,6 +34,8 @@ class SociProgressionSuggestionRepository final : public ProgressionSuggestionRe
                                                               std::string_view programme_id,
                                                               std::string_view item_id,
                                                               int from_size) override;
+  absl::StatusOr<int> DeleteAllOfClient(std::string_view clinic_id,
+                                        std::string_view client_id) override;
 
  private:
   soci::session& sql_;

@@ -134,9 +134,12 @@ class DemoProgrammeWriter {
   }
 
  private:
-  // `hour`:00 on the local day `days_ago` days before today.
+  // `hour`:`minute` by her clock on the local day `days_ago` days before today. From the civil
+  // time, not midnight plus hours: on a DST change day those differ by an hour.
   absl::Time At(int days_ago, int hour, int minute = 0) const {
-    return StartOfLocalDay(today_ - days_ago, zone_) + absl::Hours(hour) + absl::Minutes(minute);
+    const absl::CivilDay day = today_ - days_ago;
+    return absl::FromCivil(
+        absl::CivilMinute(day.year(), day.month(), day.day(), hour, minute), zone_);
   }
 
   absl::StatusOr<v1::Exercise> Starter(const char* key) {

@@ -15,13 +15,37 @@
 namespace confide {
 namespace {
 
+// An UpdateExercise mask names at most the ten content fields; a few more leave room for a
+// repeated name without walking an unbounded list.
+constexpr int kMaxMaskPaths = 16;
+
 std::string Indexed(const std::string& field, int i) { return absl::StrCat(field, "[", i, "]"); }
+
+// True when valid UTF-8 `text` holds a C1 control character (U+0080-U+009F: never typed, and
+// some terminals and renderers act on them) or, when `one_line`, a Unicode line or paragraph
+// separator (U+2028, U+2029), which breaks a title as a newline would.
+bool HasUnicodeControl(const std::string& text, bool one_line) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const auto next = static_cast<unsigned char>(text[i + 1]);
+    if (lead == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      return true;
+    }
+    if (one_line && lead == 0xE2 && next == 0x80 && i + 2 < text.size() &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
+         static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // One-line text (titles): no control characters at all.
 void Line(FieldChecker& check, const std::string& field, const std::string& value, size_t max) {
   if (CharacterCount(value) > max) {
     check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
-  } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
+  } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value) ||
+             HasUnicodeControl(value, /*one_line=*/true)) {
     check.Fail(field, "must be UTF-8 text without control characters");
   }
 }
@@ -53,10 +77,15 @@ void Prose(FieldChecker& check, const std::string& field, const std::string& val
       return;
     }
   }
+  if (HasUnicodeControl(value, /*one_line=*/false)) {
+    check.Fail(field, "must not hold control characters other than line breaks and tabs");
+  }
 }
 
 // An https URL: the scheme, a host, and only printable ASCII without spaces (an IRI must be
-// percent-encoded), so a link the portal renders cannot carry script or hide its target.
+// percent-encoded), so a link the portal renders cannot carry script or hide its target. No
+// user info before the host either: "https://trusted.example@elsewhere.example/" opens
+// elsewhere.example while reading as trusted.example.
 bool IsHttpsUrl(const std::string& url) {
   constexpr absl::string_view kScheme = "https://";
   if (url.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(url, kScheme)) {
@@ -64,7 +93,12 @@ bool IsHttpsUrl(const std::string& url) {
   }
   const char first_host_char = url[kScheme.size()];
   if (first_host_char == '/' || first_host_char == '?' || first_host_char == '#' ||
-      first_host_char == '@' || first_host_char == ':') {
+      first_host_char == ':') {
+    return false;
+  }
+  const absl::string_view authority = absl::string_view(url).substr(
+      kScheme.size(), url.find_first_of("/?#", kScheme.size()) - kScheme.size());
+  if (absl::StrContains(authority, '@')) {
     return false;
   }
   for (char c : url) {
@@ -152,6 +186,9 @@ std::string UpdateMaskProblem(const google::protobuf::FieldMask& mask) {
       "id", "version", "starter", "author_user_id", "version_create_time", "create_time", "etag"};
   if (mask.paths_size() == 0) {
     return "names no field to change";
+  }
+  if (mask.paths_size() > kMaxMaskPaths) {
+    return absl::StrCat("names more than ", kMaxMaskPaths, " fields");
   }
   for (const std::string& path : mask.paths()) {
     for (std::string_view fixed : kOutputOnlyPaths) {

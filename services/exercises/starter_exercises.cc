@@ -28,6 +28,9 @@ constexpr std::string_view kCoupleSafety =
 constexpr std::string_view kTouchTrauma =
     "Trauma symptoms (flashbacks, dissociation) triggered by touch: stabilise and build grounding "
     "skills with the treating therapist first.";
+constexpr std::string_view kBodyFocusTrauma =
+    "Flashbacks or dissociation when attending to the body, especially the pelvis: offer a "
+    "shorter, eyes-open version and build grounding skills with the treating therapist first.";
 
 struct Content {
   std::string_view key;
@@ -127,7 +130,7 @@ std::vector<StarterExercise> StarterExercises() {
           "Trauma-informed pacing: offer an eyes-open version and permission to skip the pelvic "
           "region at first.",
       .parameters = {kMinutes},
-      .contraindications = {kTouchTrauma},
+      .contraindications = {kBodyFocusTrauma},
       .disciplines = {kSexTherapy, kPsychology, kPhysio},
   }));
   set.push_back(Make({
@@ -206,15 +209,19 @@ std::vector<StarterExercise> StarterExercises() {
           "when you pass urine.",
       .clinician_notes =
           "In vaginismus and provoked pain the aim is awareness and control, above all full "
-          "relaxation after each contraction, not strength. Start submaximal, with rest at "
-          "least equal to (ideally twice) the hold. Check technique before prescribing: no "
-          "gluteal or adductor substitution, no breath-holding or bearing down. Many patients "
-          "with an overactive pelvic floor need down-training and reverse Kegels before, or "
-          "instead of, strengthening.",
+          "relaxation after each contraction, not strength. Assess resting tone first: most "
+          "of these patients have an overactive (hypertonic) pelvic floor, for which "
+          "strengthening alone can raise tone and pain; establish down-training and reverse "
+          "Kegels first, and use contractions as contract-relax for awareness, never as "
+          "strength training. Start submaximal, with rest at least equal to (ideally twice) "
+          "the hold. Check technique before prescribing: no gluteal or adductor substitution, "
+          "no breath-holding or bearing down. Review if pain, urgency or a sense of incomplete "
+          "emptying increases.",
       .parameters = {kSets, kReps, kHold, kRest},
       .contraindications =
-          {"Pelvic-floor overactivity where contracting increases pain: prioritise down-training "
-           "and reverse Kegels.",
+          {"Overactive (hypertonic) pelvic floor not yet able to relax fully after a contraction, "
+           "or where contracting increases pain: prioritise down-training and reverse Kegels; "
+           "do not prescribe for strength.",
            "Active urinary tract infection or an acute pelvic pain flare.",
            "Within post-operative restrictions after pelvic surgery."},
       .disciplines = {kPhysio},
@@ -297,7 +304,8 @@ std::vector<StarterExercise> StarterExercises() {
           "4. Breathe slowly into your lower back and belly, and imagine each breath reaching "
           "all the way down to your pelvic floor and letting it widen.\n"
           "5. Stay as long as it feels good, or for the time on your programme.\n\n"
-          "This is a resting pose: there is nothing to achieve, just a place to breathe.",
+          "This is a resting pose: there is nothing to achieve, just a place to breathe. If "
+          "your knees, hips or back hurt, ease off: add cushions, or come out of it slowly.",
       .clinician_notes =
           "Wide-knee child's pose encourages pelvic-floor lengthening with posterior rib "
           "expansion: down-training in a flexed, supported posture that many patients find "
@@ -326,7 +334,8 @@ std::vector<StarterExercise> StarterExercises() {
           "breathe in.\n"
           "5. Stay for the time on your programme.\n\n"
           "You can also do this lying on your back with a pillow under each knee. It is a lovely "
-          "way to relax before practice.",
+          "way to relax before practice. A gentle stretch is right; if you feel sharp pain, "
+          "ease off.",
       .clinician_notes =
           "Adductor lengthening: adductor guarding often accompanies pelvic-floor overactivity "
           "and fear of penetration. The supported reclined version is a good position for "
@@ -351,7 +360,8 @@ std::vector<StarterExercise> StarterExercises() {
           "4. Rest your elbows gently inside your knees. Breathe slowly into your belly and let "
           "your pelvic floor soften and drop with each breath in.\n"
           "5. Stay for the time on your programme, then come up slowly, using your support.\n\n"
-          "Comfort comes first: a higher, supported squat works just as well.",
+          "Comfort comes first: a higher, supported squat works just as well. If your knees, "
+          "hips or back hurt, ease off and come up slowly.",
       .clinician_notes =
           "The deep squat puts the pelvic floor on a passive stretch; with diaphragmatic "
           "inhalation it is a functional down-training position. Use a block or stool to set "
@@ -416,7 +426,7 @@ std::vector<StarterExercise> StarterExercises() {
           "go.",
       .clinician_notes =
           "Graded self-touch bridges mirror work and finger or dilator insertion and reinforces "
-          "the patient's control. Discuss her own finger as a first 'dilator' where appropriate. "
+          "the patient's control. Discuss a fingertip as a first 'dilator' where appropriate. "
           "Encourage touch-and-relax: noticing tension and releasing it with the breath.",
       .parameters = {kMinutes},
       .contraindications = {"Active vulval skin condition, infection or broken skin: treat first.",
@@ -432,14 +442,15 @@ std::vector<StarterExercise> StarterExercises() {
           "Dilator practice helps your body learn, step by step, that gentle insertion can feel "
           "safe. You set the pace and you are in charge the whole time.\n\n"
           "Before you start:\n"
-          "- Choose a private, relaxed time and give yourself 15 to 20 minutes. Wash the "
-          "dilator in warm soapy water.\n"
+          "- Choose a private, relaxed time and give yourself 15 to 20 minutes. Wash your hands, "
+          "and wash the dilator in warm soapy water (or as its maker advises) and rinse it.\n"
           "- Lie on your back with your knees bent and supported by pillows, or in the position "
           "your clinician suggested.\n"
           "- Spend a few minutes on your breathing practice to help your pelvic floor soften.\n\n"
           "During practice:\n"
           "1. Put plenty of water-based lubricant on the tip of the dilator and around your "
-          "vaginal opening.\n"
+          "vaginal opening. Avoid silicone lubricant with silicone dilators (it can damage "
+          "them), and oils or petroleum jelly, which can irritate.\n"
           "2. Breathe in and let your pelvic floor soften and drop. As you breathe out, slowly "
           "guide the tip of the dilator into the opening, angled slightly down towards your "
           "lower back.\n"
@@ -448,7 +459,11 @@ std::vector<StarterExercise> StarterExercises() {
           "4. Once it is in, let it rest there for the time on your programme. If your "
           "clinician suggested it, try gently tightening and relaxing around it, or small, slow "
           "movements.\n"
-          "5. Take it out slowly, clean it, and take a moment to notice what went well.\n\n"
+          "5. Take it out slowly. Wash it in warm soapy water, rinse and dry it, and keep it "
+          "clean for your own use only. Take a moment to notice what went well.\n\n"
+          "If strong feelings or memories come up, or you start to feel far away or panicky, it "
+          "is okay to stop, take the dilator out and do something comforting. You can tell "
+          "your clinician about it when you are ready.\n\n"
           "Afterwards, log how it went: the size, how long, and your pain and anxiety from 0 "
           "to 10. Mild discomfort is common. If you have sharp pain, bleeding, or pain that "
           "lasts afterwards, stop and let your clinician know. You move to the next size only "
@@ -466,7 +481,8 @@ std::vector<StarterExercise> StarterExercises() {
           {"Active vaginal or vulval infection, an untreated skin condition, or unexplained "
            "bleeding.",
            "Before clearance for vaginal insertion after surgery or childbirth.",
-           "After pelvic radiotherapy: follow the oncology team's dilator protocol instead."},
+           "After pelvic radiotherapy: follow the oncology team's dilator protocol instead.",
+           kTouchTrauma},
       .disciplines = {kPhysio, kSexTherapy},
   }));
   set.push_back(Make({
@@ -537,8 +553,9 @@ std::vector<StarterExercise> StarterExercises() {
           "2. Touch each other at the same time, including the genitals when you both feel "
           "ready. Keep communicating with words, sounds or by guiding each other's hands.\n"
           "3. Only if you and your clinician have agreed it is the next step: with you in "
-          "control of position and pace, the penis, a finger or a dilator may rest against or "
-          "just inside your vaginal opening, without movement. You can stop at any time.\n"
+          "control of position and pace, your partner's penis or finger, or a dilator, may "
+          "rest against or just inside your vaginal opening, without movement. Either of you "
+          "can stop at any time.\n"
           "4. Finish by telling each other what you enjoyed.\n\n"
           "Going back to an earlier stage is part of the process, not a setback.",
       .clinician_notes =
@@ -564,7 +581,8 @@ std::vector<StarterExercise> StarterExercises() {
           "other.\n"
           "2. Share your lists and notice what overlaps. Either of you can cross off anything "
           "you're not ready for, with no explanation needed.\n"
-          "3. Choose one thing from the overlap to try this week, at a relaxed time.\n"
+          "3. Choose one thing from the overlap to try this week, at a relaxed time. Either of "
+          "you can pause or stop at any time.\n"
           "4. Afterwards, tell each other one thing you enjoyed.\n\n"
           "You are not working towards some 'proper' kind of sex here: what you share is "
           "already real intimacy.",
@@ -667,7 +685,7 @@ std::vector<StarterExercise> StarterExercises() {
       .patient_instructions =
           "Writing things down can help you notice feelings, patterns and progress that are "
           "easy to miss. Your journal is private: for each entry, you choose whether your "
-          "clinician can see it.\n\n"
+          "care team, or a partner you share your journal with, can see it.\n\n"
           "Some prompts to start with; pick whichever speaks to you:\n"
           "- What did I practise today, and how did my body feel before and after?\n"
           "- What thoughts or worries came up? What would I say to a friend who had them?\n"

@@ -18,6 +18,7 @@
 #include "services/common/timestamps.h"
 #include "services/journal/journal_store.h"
 #include "services/journal/journal_validation.h"
+#include "services/policy/access_policy.h"
 
 namespace confide {
 namespace {
@@ -25,15 +26,25 @@ namespace {
 constexpr std::string_view kEntriesListStem = "journalEntries.";
 
 // Whose view of the journal the caller has. The pipeline has already refused everyone else;
-// an admin passes it only when on the care team, and still reads no journal: nullopt.
-std::optional<JournalAudience> AudienceOf(const Principal& who) {
+// an admin passes it only when on the care team, and still reads no journal: nullopt. So does a
+// clinician who reaches her record only by break-glass: she shares entries with the people she
+// chose to have treat her, and emergency access does not make one of them.
+absl::StatusOr<std::optional<JournalAudience>> AudienceOf(RequestScope& scope) {
+  const Principal& who = *scope.principal;
   switch (who.role) {
     case v1::ROLE_PATIENT:
       return JournalAudience::kOwner;
-    case v1::ROLE_CLINICIAN:
-      // On the care team, or under a live break-glass grant: the entries she shares with the
-      // people treating her.
+    case v1::ROLE_CLINICIAN: {
+      absl::StatusOr<std::optional<ClientAccessFacts>> facts =
+          scope.uow.clients().FindAccessFacts(who.clinic_id, scope.client_id);
+      if (!facts.ok()) {
+        return facts.status();
+      }
+      if (!facts->has_value() || !IsOnCareTeam(who, **facts)) {
+        return std::nullopt;
+      }
       return JournalAudience::kCareTeam;
+    }
     case v1::ROLE_PARTNER:
       return JournalAudience::kPartner;
     default:
@@ -54,22 +65,37 @@ bool Shows(JournalAudience audience, const JournalEntryRecord& entry) {
 }
 
 // What a reader other than the author is shown: whom else she shares the entry with is her
-// business, so the other audience's flag reads false.
+// business, so the other audience's flag reads false; and a reader never writes, so gets no
+// etag (its revision would count her changes of sharing too).
 v1::JournalEntry ForAudience(JournalAudience audience, v1::JournalEntry entry) {
   if (audience == JournalAudience::kCareTeam) {
     entry.set_shared_with_partner(false);
   } else if (audience == JournalAudience::kPartner) {
     entry.set_shared_with_care_team(false);
   }
+  if (audience != JournalAudience::kOwner) {
+    entry.clear_etag();
+  }
   return entry;
+}
+
+// The view of a caller changing an entry: the policy lets only the patient herself write, and
+// she sees every entry; anyone else (should the policy ever change) changes none.
+std::optional<JournalAudience> WriterAudience(const RequestScope& scope) {
+  if (scope.principal->role != v1::ROLE_PATIENT) {
+    return std::nullopt;
+  }
+  return JournalAudience::kOwner;
 }
 
 absl::Status EntryNotFound() { return absl::NotFoundError("journal entry not found"); }
 
-// The client's (scope.client_id's) entry `entry_id` when the caller may see it; NOT_FOUND for
-// any other, so an entry not shared with the caller is indistinguishable from none.
-absl::StatusOr<JournalEntryRecord> LoadEntry(RequestScope& scope, std::string_view entry_id) {
-  const std::optional<JournalAudience> audience = AudienceOf(*scope.principal);
+// The client's (scope.client_id's) entry `entry_id` when the caller, whose view is `audience`,
+// may see it; NOT_FOUND for any other, so an entry not shared with the caller is
+// indistinguishable from none.
+absl::StatusOr<JournalEntryRecord> LoadEntry(RequestScope& scope,
+                                             std::optional<JournalAudience> audience,
+                                             std::string_view entry_id) {
   if (!audience.has_value() || !IsUuidText(entry_id)) {
     return EntryNotFound();
   }
@@ -178,7 +204,11 @@ absl::StatusOr<v1::JournalEntry> JournalService::Create(
 
 absl::StatusOr<v1::JournalEntry> JournalService::Get(const v1::GetJournalEntryRequest& request,
                                                      RequestScope& scope) {
-  absl::StatusOr<JournalEntryRecord> entry = LoadEntry(scope, request.entry_id());
+  absl::StatusOr<std::optional<JournalAudience>> audience = AudienceOf(scope);
+  if (!audience.ok()) {
+    return audience.status();
+  }
+  absl::StatusOr<JournalEntryRecord> entry = LoadEntry(scope, *audience, request.entry_id());
   if (!entry.ok()) {
     return entry.status();
   }
@@ -187,7 +217,7 @@ absl::StatusOr<v1::JournalEntry> JournalService::Get(const v1::GetJournalEntryRe
   if (!opened.ok()) {
     return opened.status();
   }
-  return ForAudience(*AudienceOf(*scope.principal), *std::move(opened));
+  return ForAudience(**audience, *std::move(opened));
 }
 
 absl::StatusOr<v1::ListJournalEntriesResponse> JournalService::List(
@@ -201,13 +231,17 @@ absl::StatusOr<v1::ListJournalEntriesResponse> JournalService::List(
   if (!after.ok()) {
     return after.status();
   }
-  const std::optional<JournalAudience> audience = AudienceOf(*scope.principal);
-  if (!audience.has_value()) {
+  absl::StatusOr<std::optional<JournalAudience>> found = AudienceOf(scope);
+  if (!found.ok()) {
+    return found.status();
+  }
+  if (!found->has_value()) {
     return v1::ListJournalEntriesResponse();
   }
+  const JournalAudience audience = **found;
   // One row more than the page shows tells whether there is a next page.
   absl::StatusOr<std::vector<JournalEntryRecord>> entries =
-      scope.uow.journal().List(scope.principal->clinic_id, scope.client_id, *audience,
+      scope.uow.journal().List(scope.principal->clinic_id, scope.client_id, audience,
                                after->after_write_time, after->after_id, *page_size + 1);
   if (!entries.ok()) {
     return entries.status();
@@ -216,14 +250,14 @@ absl::StatusOr<v1::ListJournalEntriesResponse> JournalService::List(
   const int shown = std::min(*page_size, static_cast<int>(entries->size()));
   for (int i = 0; i < shown; ++i) {
     const JournalEntryRecord& entry = (*entries)[i];
-    if (!Shows(*audience, entry)) {
+    if (!Shows(audience, entry)) {
       continue;  // The query already leaves these out; kept as the one rule's safety net.
     }
     absl::StatusOr<v1::JournalEntry> opened = OpenEntry(cipher_, scope.uow, entry);
     if (!opened.ok()) {
       return opened.status();
     }
-    *response.add_entries() = ForAudience(*audience, *std::move(opened));
+    *response.add_entries() = ForAudience(audience, *std::move(opened));
   }
   if (static_cast<int>(entries->size()) > *page_size) {
     response.set_next_page_token(EncodeEntriesPageToken((*entries)[shown - 1]));
@@ -233,7 +267,8 @@ absl::StatusOr<v1::ListJournalEntriesResponse> JournalService::List(
 
 absl::StatusOr<v1::JournalEntry> JournalService::Update(
     const v1::UpdateJournalEntryRequest& request, RequestScope& scope) {
-  absl::StatusOr<JournalEntryRecord> entry = LoadEntry(scope, request.entry().id());
+  absl::StatusOr<JournalEntryRecord> entry =
+      LoadEntry(scope, WriterAudience(scope), request.entry().id());
   if (!entry.ok()) {
     return entry.status();
   }
@@ -279,7 +314,8 @@ absl::StatusOr<v1::JournalEntry> JournalService::Update(
 
 absl::StatusOr<v1::DeleteJournalEntryResponse> JournalService::Delete(
     const v1::DeleteJournalEntryRequest& request, RequestScope& scope) {
-  absl::StatusOr<JournalEntryRecord> entry = LoadEntry(scope, request.entry_id());
+  absl::StatusOr<JournalEntryRecord> entry =
+      LoadEntry(scope, WriterAudience(scope), request.entry_id());
   if (!entry.ok()) {
     return entry.status();
   }

@@ -10,11 +10,12 @@ namespace confide {
 
 // The patient's journal. The pipeline has decided access when these run (only the patient
 // writes; the patient, her care team and a partner holding the journal share read); these
-// enforce each entry's own sharing: the care team (and a clinician under break-glass) sees the
-// entries she shares with her care team, her partner those she shares with her partner, and
-// an admin none, even one on her care team. Any other entry answers NOT_FOUND exactly as a
-// made-up id does, and is absent from lists. Text, mood and tags are sealed under her data key
-// (journal_store.h); errors and audit events carry ids only.
+// enforce each entry's own sharing: the clinicians on her care team see the entries she shares
+// with her care team, her partner those she shares with her partner, and nobody else any: not
+// an admin, even one on her care team, nor a clinician reaching her record by break-glass. Any
+// other entry answers NOT_FOUND exactly as a made-up id does, and is absent from lists. A reader
+// other than her sees only their own sharing flag and no etag. Text, mood and tags are sealed
+// under her data key (journal_store.h); errors and audit events carry ids only.
 class JournalService {
  public:
   JournalService(ClientDataCipher& cipher, IdGenerator& ids) : cipher_(cipher), ids_(ids) {}

@@ -13,6 +13,11 @@ bool LooksLikeIanaName(std::string_view name) {
   if (name.empty() || name.size() > 64 || name.front() == '/' || name.front() == '.') {
     return false;
   }
+  // The zone loader reads "localtime" as the server's own zone (/etc/localtime), which is not
+  // hers and changes with the host.
+  if (name == "localtime") {
+    return false;
+  }
   for (char c : name) {
     if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
           c == '+')) {

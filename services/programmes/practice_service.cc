@@ -22,6 +22,7 @@
 #include "services/programmes/ports/practice_log_repository.h"
 #include "services/programmes/ports/programme_repository.h"
 #include "services/programmes/ports/progression_suggestion_repository.h"
+#include "services/programmes/practice_log_store.h"
 #include "services/programmes/practice_validation.h"
 #include "services/programmes/programme_store.h"
 #include "services/programmes/progression_rule.h"
@@ -29,8 +30,6 @@
 namespace confide {
 namespace {
 
-constexpr std::string_view kLogsTable = "practice_logs";
-constexpr std::string_view kFeelingsColumn = "feelings";
 constexpr std::string_view kSuggestionsList = "progressionSuggestions";
 constexpr std::string_view kLogsTokenPrefix = "practiceLogs:v1:";
 
@@ -89,68 +88,6 @@ bool HasSize(const v1::DilatorPrescription& dilator, int wanted) {
     }
   }
   return false;
-}
-
-// A stored log as the caller sees it. The suggestion it led to is the care team's working
-// material (a declined step up is not news to give her), so the patient does not see its id.
-absl::StatusOr<v1::PracticeLog> OpenLog(ClientDataCipher& cipher, UnitOfWork& uow,
-                                        const PracticeLogRecord& record, bool for_patient) {
-  v1::PracticeLog log;
-  log.set_id(record.id);
-  log.set_client_id(record.client_id);
-  log.set_programme_id(record.programme_id);
-  log.set_programme_version(record.programme_version);
-  log.set_item_id(record.item_id);
-  *log.mutable_practiced_at() = ToTimestamp(record.practiced_at);
-  log.set_duration_minutes(record.duration_minutes);
-  log.set_completion(static_cast<v1::PracticeCompletion>(record.completion));
-  log.set_dilator_size(record.dilator_size);
-  if (record.pain >= 0) {
-    log.set_pain(record.pain);
-  }
-  if (record.anxiety >= 0) {
-    log.set_anxiety(record.anxiety);
-  }
-  if (!record.feelings_sealed.empty()) {
-    absl::StatusOr<std::string> feelings =
-        cipher.Open(uow, record.clinic_id, record.client_id,
-                    FieldLocation{kLogsTable, kFeelingsColumn, record.id}, record.feelings_sealed);
-    if (!feelings.ok()) {
-      return feelings.status();
-    }
-    log.set_feelings(*std::move(feelings));
-  }
-  log.set_local_date(record.local_date);
-  *log.mutable_create_time() = ToTimestamp(record.create_time);
-  if (!for_patient) {
-    log.set_suggestion_id(record.suggestion_id);
-  }
-  return log;
-}
-
-v1::ProgressionSuggestion SuggestionView(const ProgressionSuggestionRecord& r) {
-  v1::ProgressionSuggestion s;
-  s.set_id(r.id);
-  s.set_client_id(r.client_id);
-  s.set_programme_id(r.programme_id);
-  s.set_programme_version(r.programme_version);
-  s.set_item_id(r.item_id);
-  s.set_direction(static_cast<v1::ProgressionDirection>(r.direction));
-  s.set_from_size(r.from_size);
-  s.set_to_size(r.to_size);
-  s.set_sessions_at_size(r.sessions_at_size);
-  s.set_window_sessions(r.window_sessions);
-  s.set_window_max_pain(r.window_max_pain);
-  s.set_window_max_anxiety(r.window_max_anxiety);
-  s.set_practice_log_id(r.practice_log_id);
-  s.set_status(static_cast<v1::SuggestionStatus>(r.status));
-  *s.mutable_create_time() = ToTimestamp(r.create_time);
-  s.set_decided_by_user_id(r.decided_by_user_id);
-  if (r.decide_time.has_value()) {
-    *s.mutable_decide_time() = ToTimestamp(*r.decide_time);
-  }
-  s.set_accepted_version(r.accepted_version);
-  return s;
 }
 
 // ListPracticeLogs' keyset is (practiced_at, id): the token carries both.
@@ -214,7 +151,18 @@ absl::StatusOr<std::optional<ProgressionSuggestionRecord>> LadderAfter(
     return pending.status();
   }
   if (pending->has_value()) {
-    return std::nullopt;
+    const ProgressionSuggestionRecord& waiting = **pending;
+    if (waiting.from_size == dilator.current_size() && HasSize(dilator, waiting.to_size)) {
+      return std::nullopt;
+    }
+    // A PENDING suggestion this prescription can no longer take (a log that read the
+    // programme just before a clinician changed the size, on a database that runs both at
+    // once) would block the ladder for good: one PENDING per item. It is moot, so it goes.
+    absl::StatusOr<int> superseded =
+        suggestions.SupersedePending(log.clinic_id, log.programme_id, log.item_id);
+    if (!superseded.ok()) {
+      return superseded.status();
+    }
   }
   absl::StatusOr<int> before =
       logs.CountAtSize(log.clinic_id, log.programme_id, log.item_id, dilator.current_size(), since);
@@ -275,6 +223,18 @@ absl::StatusOr<OpenedProgramme> PractisedVersion(UnitOfWork& uow, ClientDataCiph
   if (version > latest.record.latest_version) {
     return InvalidField("log.programme_version", "is not a version of the programme");
   }
+  // She was shown a version only if it was still the latest when the programme was first
+  // activated or later: the drafts before that were the care team's working copies (their items
+  // may have been removed as unsuitable), so they answer as a version that does not exist.
+  absl::StatusOr<std::optional<ProgrammeVersionRecord>> next =
+      uow.programmes().FindVersion(latest.record.clinic_id, latest.record.id, version + 1);
+  if (!next.ok()) {
+    return next.status();
+  }
+  if (!latest.record.activate_time.has_value() || !next->has_value() ||
+      (*next)->create_time <= *latest.record.activate_time) {
+    return InvalidField("log.programme_version", "is not a version of the programme");
+  }
   absl::StatusOr<OpenedProgramme> earlier = LoadProgramme(
       uow, cipher, latest.record.clinic_id, latest.record.client_id, latest.record.id, version);
   if (earlier.status().code() == absl::StatusCode::kNotFound) {
@@ -323,7 +283,7 @@ absl::StatusOr<v1::PracticeLog> PracticeService::LogPractice(const v1::LogPracti
         scope, scope.uow.practice_logs().FindByRequestId(who.clinic_id, request.request_id()),
         [&](const PracticeLogRecord& earlier) {
           scope.audit.resource = LogResource(scope.client_id, earlier.id);
-          return OpenLog(cipher_, scope.uow, earlier, IsPatient(scope));
+          return OpenPracticeLog(cipher_, scope.uow, earlier, IsPatient(scope));
         });
   };
   auto create = [&]() -> absl::StatusOr<v1::PracticeLog> {
@@ -384,8 +344,7 @@ absl::StatusOr<v1::PracticeLog> PracticeService::LogPractice(const v1::LogPracti
                              .request_id = request.request_id()};
     if (!log.feelings().empty()) {
       absl::StatusOr<std::string> sealed =
-          cipher_.Seal(scope.uow, who.clinic_id, scope.client_id,
-                       FieldLocation{kLogsTable, kFeelingsColumn, log_id}, log.feelings());
+          SealFeelings(cipher_, scope.uow, who.clinic_id, scope.client_id, log_id, log.feelings());
       if (!sealed.ok()) {
         return sealed.status();
       }
@@ -413,7 +372,7 @@ absl::StatusOr<v1::PracticeLog> PracticeService::LogPractice(const v1::LogPracti
     if (!stored.ok()) {
       return stored;
     }
-    return OpenLog(cipher_, scope.uow, record, IsPatient(scope));
+    return OpenPracticeLog(cipher_, scope.uow, record, IsPatient(scope));
   };
   return CreateOnce<v1::PracticeLog>(request.request_id(), replay, create);
 }
@@ -452,7 +411,8 @@ absl::StatusOr<v1::ListPracticeLogsResponse> PracticeService::ListPracticeLogs(
   v1::ListPracticeLogsResponse response;
   const int shown = std::min(*page_size, static_cast<int>(rows->size()));
   for (int i = 0; i < shown; ++i) {
-    absl::StatusOr<v1::PracticeLog> log = OpenLog(cipher_, scope.uow, (*rows)[i], IsPatient(scope));
+    absl::StatusOr<v1::PracticeLog> log =
+        OpenPracticeLog(cipher_, scope.uow, (*rows)[i], IsPatient(scope));
     if (!log.ok()) {
       return log.status();
     }
@@ -490,7 +450,7 @@ absl::StatusOr<v1::ListProgressionSuggestionsResponse> PracticeService::ListProg
   v1::ListProgressionSuggestionsResponse response;
   const int shown = std::min(*page_size, static_cast<int>(rows->size()));
   for (int i = 0; i < shown; ++i) {
-    *response.add_suggestions() = SuggestionView((*rows)[i]);
+    *response.add_suggestions() = ProgressionSuggestionOf((*rows)[i]);
   }
   if (static_cast<int>(rows->size()) > *page_size) {
     response.set_next_page_token(EncodePageToken(kSuggestionsList, (*rows)[shown - 1].id));
@@ -501,12 +461,13 @@ absl::StatusOr<v1::ListProgressionSuggestionsResponse> PracticeService::ListProg
 absl::StatusOr<v1::Programme> PracticeService::Accept(
     const v1::DecideProgressionSuggestionRequest& request, RequestScope& scope) {
   const Principal& who = *scope.principal;
+  // Before the lookup, so a refused attempt on an unknown id is audited with that id.
+  scope.audit.resource = SuggestionResource(scope.client_id, request.suggestion_id());
   absl::StatusOr<ProgressionSuggestionRecord> suggestion =
       LoadSuggestion(scope, request.suggestion_id());
   if (!suggestion.ok()) {
     return suggestion.status();
   }
-  scope.audit.resource = SuggestionResource(scope.client_id, suggestion->id);
   if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
     return writable;
   }
@@ -568,12 +529,13 @@ absl::StatusOr<v1::Programme> PracticeService::Accept(
 
 absl::StatusOr<v1::ProgressionSuggestion> PracticeService::Decline(
     const v1::DecideProgressionSuggestionRequest& request, RequestScope& scope) {
+  // Before the lookup, so a refused attempt on an unknown id is audited with that id.
+  scope.audit.resource = SuggestionResource(scope.client_id, request.suggestion_id());
   absl::StatusOr<ProgressionSuggestionRecord> suggestion =
       LoadSuggestion(scope, request.suggestion_id());
   if (!suggestion.ok()) {
     return suggestion.status();
   }
-  scope.audit.resource = SuggestionResource(scope.client_id, suggestion->id);
   if (absl::Status writable = RequireWritableClient(scope); !writable.ok()) {
     return writable;
   }
@@ -587,7 +549,7 @@ absl::StatusOr<v1::ProgressionSuggestion> PracticeService::Decline(
   if (absl::Status s = scope.uow.progression_suggestions().Decide(decided); !s.ok()) {
     return s;
   }
-  return SuggestionView(decided);
+  return ProgressionSuggestionOf(decided);
 }
 
 void PracticeService::Register(MethodTable& table) {

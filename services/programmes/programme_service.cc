@@ -22,6 +22,7 @@
 #include "services/common/timestamps.h"
 #include "services/exercises/exercise_store.h"
 #include "services/plans/plan_store.h"
+#include "services/programmes/ports/progression_suggestion_repository.h"
 #include "services/programmes/programme_store.h"
 #include "services/programmes/programme_validation.h"
 
@@ -298,6 +299,8 @@ absl::StatusOr<v1::Programme> ProgrammeService::Create(const v1::CreateProgramme
 absl::StatusOr<v1::Programme> ProgrammeService::Get(const v1::GetProgrammeRequest& request,
                                                     RequestScope& scope) {
   const bool patient_view = SeesPatientView(scope);
+  // Ids only, and before the lookup, so an attempt on an unknown id is audited with that id.
+  scope.audit.resource = ProgrammeResource(scope.client_id, request.programme_id());
   absl::StatusOr<OpenedProgramme> opened =
       LoadProgramme(scope.uow, cipher_, scope.principal->clinic_id, scope.client_id,
                     request.programme_id(), patient_view ? 0 : request.version());
@@ -363,6 +366,7 @@ absl::StatusOr<v1::ListProgrammesResponse> ProgrammeService::List(
 
 absl::StatusOr<v1::ListProgrammeVersionsResponse> ProgrammeService::ListVersions(
     const v1::ListProgrammeVersionsRequest& request, RequestScope& scope) {
+  scope.audit.resource = ProgrammeResource(scope.client_id, request.programme_id());
   if (!IsUuidText(request.programme_id())) {
     return ProgrammeNotFound();
   }
@@ -413,6 +417,7 @@ absl::StatusOr<v1::ListProgrammeVersionsResponse> ProgrammeService::ListVersions
 absl::StatusOr<v1::Programme> ProgrammeService::Update(const v1::UpdateProgrammeRequest& request,
                                                        RequestScope& scope) {
   const Principal& who = *scope.principal;
+  scope.audit.resource = ProgrammeResource(scope.client_id, request.programme().id());
   absl::StatusOr<OpenedProgramme> latest = LoadProgramme(
       scope.uow, cipher_, who.clinic_id, scope.client_id, request.programme().id(), 0);
   if (!latest.ok()) {
@@ -457,6 +462,7 @@ absl::StatusOr<v1::Programme> ProgrammeService::Update(const v1::UpdateProgramme
 
 absl::StatusOr<v1::Programme> ProgrammeService::ChangeStatus(
     const v1::ChangeProgrammeStatusRequest& request, RequestScope& scope, v1::ProgrammeStatus to) {
+  scope.audit.resource = ProgrammeResource(scope.client_id, request.programme_id());
   absl::StatusOr<OpenedProgramme> latest = LoadProgramme(
       scope.uow, cipher_, scope.principal->clinic_id, scope.client_id, request.programme_id(), 0);
   if (!latest.ok()) {
@@ -496,6 +502,20 @@ absl::StatusOr<v1::Programme> ProgrammeService::ChangeStatus(
   if (absl::Status updated = scope.uow.programmes().Update(next, latest->record.revision);
       !updated.ok()) {
     return updated;
+  }
+  if (to == v1::PROGRAMME_STATUS_ENDED) {
+    // An ended programme no longer changes, so a suggestion still waiting for its ladder can
+    // never be accepted: it would only sit on the caseload as "pending" for good.
+    for (const v1::ProgrammeItem& item : latest->programme.items()) {
+      if (!item.has_dilator()) {
+        continue;
+      }
+      absl::StatusOr<int> superseded = scope.uow.progression_suggestions().SupersedePending(
+          scope.principal->clinic_id, latest->record.id, item.id());
+      if (!superseded.ok()) {
+        return superseded.status();
+      }
+    }
   }
   next.revision = latest->record.revision + 1;
   v1::Programme programme = std::move(latest->programme);

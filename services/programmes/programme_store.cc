@@ -1,8 +1,10 @@
 #include "services/programmes/programme_store.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/api/etag.h"
@@ -120,7 +122,7 @@ absl::StatusOr<OpenedProgramme> LoadProgramme(UnitOfWork& uow, ClientDataCipher&
     return row.status();
   }
   if (!row->has_value()) {
-    return absl::NotFoundError("programme version not found");
+    return ProgrammeNotFound();
   }
   absl::StatusOr<v1::Programme> programme = OpenProgrammeVersion(uow, cipher, **record, **row);
   if (!programme.ok()) {
@@ -144,6 +146,7 @@ absl::StatusOr<OpenedProgramme> WriteNextVersion(UnitOfWork& uow, ClientDataCiph
     }
   }
   std::vector<std::string> size_changed;
+  std::vector<std::string> set_shrunk;
   for (v1::ProgrammeItem& item : *content.mutable_items()) {
     if (!item.has_dilator()) {
       continue;
@@ -153,6 +156,10 @@ absl::StatusOr<OpenedProgramme> WriteNextVersion(UnitOfWork& uow, ClientDataCiph
     if (previous != before.end() && previous->second->current_size() == dilator.current_size() &&
         previous->second->has_current_size_since()) {
       *dilator.mutable_current_size_since() = previous->second->current_size_since();
+      // Same size, fewer sizes in her set: a step up to a size she no longer has is moot.
+      if (dilator.set().sizes_size() < previous->second->set().sizes_size()) {
+        set_shrunk.push_back(item.id());
+      }
     } else {
       *dilator.mutable_current_size_since() = ToTimestamp(stored_now);
       if (previous != before.end()) {
@@ -191,6 +198,23 @@ absl::StatusOr<OpenedProgramme> WriteNextVersion(UnitOfWork& uow, ClientDataCiph
         uow.progression_suggestions().SupersedePending(record.clinic_id, record.id, item_id);
     if (!superseded.ok()) {
       return superseded.status();
+    }
+  }
+  for (const v1::ProgrammeItem& item : content.items()) {
+    if (std::find(set_shrunk.begin(), set_shrunk.end(), item.id()) == set_shrunk.end()) {
+      continue;
+    }
+    absl::StatusOr<std::optional<ProgressionSuggestionRecord>> pending =
+        uow.progression_suggestions().FindPending(record.clinic_id, record.id, item.id());
+    if (!pending.ok()) {
+      return pending.status();
+    }
+    if (pending->has_value() && (*pending)->to_size > item.dilator().set().sizes_size()) {
+      absl::StatusOr<int> superseded =
+          uow.progression_suggestions().SupersedePending(record.clinic_id, record.id, item.id());
+      if (!superseded.ok()) {
+        return superseded.status();
+      }
     }
   }
   v1::Programme programme = std::move(content);

@@ -1,6 +1,7 @@
 #include "services/programmes/programme_validation.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -230,6 +231,10 @@ std::string UpdateMaskProblem(const google::protobuf::FieldMask& mask) {
                                                        "time_zone", "items"};
   if (mask.paths_size() == 0) {
     return "names no field to change";
+  }
+  // Bounded before anything walks them (the mask is merged path by path).
+  if (mask.paths_size() > static_cast<int>(std::size(kContentPaths))) {
+    return absl::StrCat("names more than ", std::size(kContentPaths), " fields");
   }
   for (const std::string& path : mask.paths()) {
     if (std::find(std::begin(kContentPaths), std::end(kContentPaths), path) ==

@@ -6,6 +6,8 @@
 #include "services/clients/ports/client_repository.h"
 #include "services/common/timestamps.h"
 #include "services/crypto/ports/client_data_key_repository.h"
+#include "services/programmes/ports/practice_log_repository.h"
+#include "services/programmes/ports/progression_suggestion_repository.h"
 #include "services/records/client_data_erasure_validation.h"
 
 namespace confide {
@@ -34,6 +36,24 @@ absl::Status ClearClinicalClientFields(RequestScope& scope, const ClientRecord& 
   return scope.uow.clients().Update(cleared, stored.version);
 }
 
+// Her practice logs and the ladder's suggestions hold clinical numbers in plain columns (pain,
+// anxiety, dilator sizes, durations, completion; the suggestions' pain and anxiety evidence), so
+// progress is computed in SQL; deleting the key would leave them readable. The rows go whole:
+// with her programmes sealed they can never be read against anything again, nothing refers to
+// them by key, and the audit trail keeps that each was written (ids and times). Cleared rows
+// would instead be served as sessions that never happened (UNSPECIFIED completion, no scores).
+absl::Status DeletePracticeRecords(RequestScope& scope) {
+  const std::string& clinic_id = scope.principal->clinic_id;
+  if (absl::StatusOr<int> deleted =
+          scope.uow.progression_suggestions().DeleteAllOfClient(clinic_id, scope.client_id);
+      !deleted.ok()) {
+    return deleted.status();
+  }
+  absl::StatusOr<int> deleted =
+      scope.uow.practice_logs().DeleteAllOfClient(clinic_id, scope.client_id);
+  return deleted.ok() ? absl::OkStatus() : deleted.status();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ClientDataErasure> ClientDataErasureService::Erase(
@@ -60,6 +80,9 @@ absl::StatusOr<v1::ClientDataErasure> ClientDataErasureService::Erase(
   }
   if (absl::Status cleared = ClearClinicalClientFields(scope, **client); !cleared.ok()) {
     return cleared;
+  }
+  if (absl::Status deleted = DeletePracticeRecords(scope); !deleted.ok()) {
+    return deleted;
   }
   v1::ClientDataErasure answer;
   answer.set_client_id(scope.client_id);

@@ -10,10 +10,12 @@
 namespace confide {
 
 // Crypto-erasure of a client's clinical content (RecordService.EraseClientData): her data key
-// is deleted, so every value sealed under it (intake, plans, milestones, measures, notes),
-// backups included, can no longer be opened; every later sealed read or write for her answers
-// FAILED_PRECONDITION. The clinical fields of her client row (presenting concern and its text,
-// referral source: plain columns) are cleared. Her demographic record and the audit trail stay.
+// is deleted, so every value sealed under it (intake, plans, milestones, measures, notes, home
+// programmes, journal), backups included, can no longer be opened; every later sealed read or
+// write for her answers FAILED_PRECONDITION. In the same transaction the clinical fields of her
+// client row (presenting concern and its text, referral source: plain columns) are cleared and
+// her practice logs and progression suggestions (plain pain, anxiety and dilator numbers) are
+// deleted. Her demographic record and the audit trail stay.
 // The policy has already allowed the caller (clinic admins only); this enforces the record's
 // rule: the client must be archived. Erasing again answers the first erasure's time.
 class ClientDataErasureService {

@@ -10,12 +10,19 @@
 #include "services/clients/ports/client_repository.h"
 #include "services/consents/consent_service.h"
 #include "services/intake/intake_service.h"
+#include "services/journal/journal_store.h"
+#include "services/journal/ports/journal_repository.h"
 #include "services/notes/note_store.h"
 #include "services/notes/ports/note_repository.h"
 #include "services/plans/milestones.h"
 #include "services/plans/plan_store.h"
 #include "services/plans/ports/milestone_repository.h"
 #include "services/plans/ports/plan_repository.h"
+#include "services/programmes/ports/practice_log_repository.h"
+#include "services/programmes/ports/programme_repository.h"
+#include "services/programmes/ports/progression_suggestion_repository.h"
+#include "services/programmes/practice_log_store.h"
+#include "services/programmes/programme_store.h"
 
 namespace confide {
 namespace {
@@ -202,6 +209,114 @@ absl::Status AddNotes(ClientDataCipher& cipher, const SecretGenerator& digests,
   return absl::OkStatus();
 }
 
+// Every version of `programme`, newest first.
+absl::Status AddProgrammeVersions(ClientDataCipher& cipher, RequestScope& scope,
+                                  const ProgrammeRecord& programme, v1::ClientRecord& record) {
+  return VisitEveryRow(
+      /*after=*/0,
+      [&](int before_version) {
+        return scope.uow.programmes().ListVersions(programme.clinic_id, programme.id,
+                                                   before_version, kPage);
+      },
+      [](const ProgrammeVersionRecord& row) { return row.version; },
+      [&](const ProgrammeVersionRecord& row) -> absl::Status {
+        absl::StatusOr<v1::Programme> version =
+            OpenProgrammeVersion(scope.uow, cipher, programme, row);
+        if (!version.ok()) {
+          return version.status();
+        }
+        *record.add_programme_versions() = *std::move(version);
+        return absl::OkStatus();
+      });
+}
+
+// Every programme in every status (drafts too: the care team reads them), newest first.
+absl::Status AddProgrammes(ClientDataCipher& cipher, RequestScope& scope,
+                           v1::ClientRecord& record) {
+  return VisitEveryRow(
+      std::string(),
+      [&](const std::string& after_id) {
+        return scope.uow.programmes().ListOfClient(scope.principal->clinic_id, scope.client_id,
+                                                   /*statuses=*/{}, after_id, kPage);
+      },
+      [](const ProgrammeRecord& programme) { return programme.id; },
+      [&](const ProgrammeRecord& programme) {
+        return AddProgrammeVersions(cipher, scope, programme, record);
+      });
+}
+
+// Every practice log, newest practice first, her feelings opened.
+absl::Status AddPracticeLogs(ClientDataCipher& cipher, RequestScope& scope,
+                             v1::ClientRecord& record) {
+  PracticeLogQuery query{
+      .clinic_id = scope.principal->clinic_id, .client_id = scope.client_id, .limit = kPage};
+  return VisitEveryRow(
+      std::pair<std::optional<absl::Time>, std::string>(),
+      [&](const std::pair<std::optional<absl::Time>, std::string>& after) {
+        query.after_practiced_at = after.first;
+        query.after_id = after.second;
+        return scope.uow.practice_logs().List(query);
+      },
+      [](const PracticeLogRecord& row) {
+        return std::pair<std::optional<absl::Time>, std::string>(row.practiced_at, row.id);
+      },
+      [&](const PracticeLogRecord& row) -> absl::Status {
+        absl::StatusOr<v1::PracticeLog> log =
+            OpenPracticeLog(cipher, scope.uow, row, /*for_patient=*/false);
+        if (!log.ok()) {
+          return log.status();
+        }
+        *record.add_practice_logs() = *std::move(log);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status AddProgressionSuggestions(RequestScope& scope, v1::ClientRecord& record) {
+  return VisitEveryRow(
+      std::string(),
+      [&](const std::string& after_id) {
+        return scope.uow.progression_suggestions().ListOfClient(
+            scope.principal->clinic_id, scope.client_id, /*status=*/0, after_id, kPage);
+      },
+      [](const ProgressionSuggestionRecord& row) { return row.id; },
+      [&](const ProgressionSuggestionRecord& row) {
+        *record.add_progression_suggestions() = ProgressionSuggestionOf(row);
+        return absl::OkStatus();
+      });
+}
+
+// The entries she shares with her care team, newest written first; her private ones are not
+// even read (the query filters them). Only care-team clinicians export, so these are the
+// entries the exporting clinician may already read; as for any reader but her, whether she also
+// shares an entry with her partner is left out, and so is the etag (nothing to update with).
+absl::Status AddSharedJournalEntries(ClientDataCipher& cipher, RequestScope& scope,
+                                     v1::ClientRecord& record) {
+  return VisitEveryRow(
+      std::pair<std::optional<absl::Time>, std::string>(),
+      [&](const std::pair<std::optional<absl::Time>, std::string>& after) {
+        return scope.uow.journal().List(scope.principal->clinic_id, scope.client_id,
+                                        JournalAudience::kCareTeam, after.first, after.second,
+                                        kPage);
+      },
+      [](const JournalEntryRecord& row) {
+        return std::pair<std::optional<absl::Time>, std::string>(row.write_time, row.id);
+      },
+      [&](const JournalEntryRecord& row) -> absl::Status {
+        // The query already filters; checked again because a private entry must never leave.
+        if (!row.shared_with_care_team) {
+          return absl::OkStatus();
+        }
+        absl::StatusOr<v1::JournalEntry> entry = OpenEntry(cipher, scope.uow, row);
+        if (!entry.ok()) {
+          return entry.status();
+        }
+        entry->set_shared_with_partner(false);
+        entry->clear_etag();
+        *record.add_journal_entries() = *std::move(entry);
+        return absl::OkStatus();
+      });
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ClientRecord> ReadClientRecord(ClientDataCipher& cipher,
@@ -228,6 +343,18 @@ absl::StatusOr<v1::ClientRecord> ReadClientRecord(ClientDataCipher& cipher,
   }
   if (read.ok()) {
     read = AddNotes(cipher, digests, what, scope, record);
+  }
+  if (read.ok()) {
+    read = AddProgrammes(cipher, scope, record);
+  }
+  if (read.ok()) {
+    read = AddPracticeLogs(cipher, scope, record);
+  }
+  if (read.ok()) {
+    read = AddProgressionSuggestions(scope, record);
+  }
+  if (read.ok()) {
+    read = AddSharedJournalEntries(cipher, scope, record);
   }
   if (!read.ok()) {
     return read;

@@ -226,6 +226,96 @@ void AppendNotes(const v1::ClientRecord& record, const MessageHtmlOptions& optio
   out += "</section>\n";
 }
 
+void AppendProgrammes(const v1::ClientRecord& record, const MessageHtmlOptions& options,
+                      std::string& out) {
+  OpenSection("programmes", "Home programmes", out);
+  if (record.programme_versions().empty()) {
+    AppendNothing("home programmes", out);
+  }
+  for (const v1::Programme& version : record.programme_versions()) {
+    absl::StrAppend(&out, "<article>\n<h3>",
+                    HtmlEscape(version.title().empty() ? "Programme" : version.title()),
+                    ", version ", version.version(), " (",
+                    HtmlEscape(EnumWords(v1::ProgrammeStatus_descriptor(), version.status())),
+                    ")</h3>\n");
+    AppendMessageHtml(version, options, out);
+    out += "</article>\n";
+  }
+  out += "</section>\n";
+}
+
+// What a log's item is called: its exercise's title in the version she practised, else its id.
+std::string ItemName(const v1::ClientRecord& record, const v1::PracticeLog& log) {
+  for (const v1::Programme& version : record.programme_versions()) {
+    if (version.id() != log.programme_id() || version.version() != log.programme_version()) {
+      continue;
+    }
+    for (const v1::ProgrammeItem& item : version.items()) {
+      if (item.id() == log.item_id() && !item.exercise().title().empty()) {
+        return item.exercise().title();
+      }
+    }
+  }
+  return log.item_id();
+}
+
+void AppendPracticeLogs(const v1::ClientRecord& record, const MessageHtmlOptions& options,
+                        std::string& out) {
+  OpenSection("practice-log", "Practice log", out);
+  if (record.practice_logs().empty()) {
+    AppendNothing("practice sessions", out);
+  }
+  for (const v1::PracticeLog& log : record.practice_logs()) {
+    absl::StrAppend(&out, "<article>\n<h3>",
+                    HtmlEscape(ReadableDate(log.local_date()).value_or(log.local_date())), ": ",
+                    HtmlEscape(ItemName(record, log)), ", ",
+                    HtmlEscape(EnumWords(v1::PracticeCompletion_descriptor(), log.completion())),
+                    "</h3>\n");
+    AppendMessageHtml(log, options, out);
+    out += "</article>\n";
+  }
+  out += "</section>\n";
+}
+
+void AppendProgressionSuggestions(const v1::ClientRecord& record, const MessageHtmlOptions& options,
+                                  std::string& out) {
+  OpenSection("progression-suggestions", "Dilator progression suggestions", out);
+  if (record.progression_suggestions().empty()) {
+    AppendNothing("progression suggestions", out);
+  }
+  for (const v1::ProgressionSuggestion& suggestion : record.progression_suggestions()) {
+    absl::StrAppend(
+        &out, "<article>\n<h3>",
+        HtmlEscape(EnumWords(v1::ProgressionDirection_descriptor(), suggestion.direction())),
+        " from size ", suggestion.from_size(), " to size ", suggestion.to_size(), ": ",
+        HtmlEscape(EnumWords(v1::SuggestionStatus_descriptor(), suggestion.status())), "</h3>\n");
+    AppendMessageHtml(suggestion, options, out);
+    out += "</article>\n";
+  }
+  out += "</section>\n";
+}
+
+void AppendJournalEntries(const v1::ClientRecord& record, const MessageHtmlOptions& options,
+                          std::string& out) {
+  OpenSection("journal", "Journal entries shared with the care team", out);
+  out +=
+      "<p>Only the entries the client chose to share with her care team; her private entries "
+      "are not part of this record.</p>\n";
+  if (record.journal_entries().empty()) {
+    AppendNothing("shared journal entries", out);
+  }
+  for (const v1::JournalEntry& entry : record.journal_entries()) {
+    absl::StrAppend(&out, "<article>\n<h3>Journal entry, ",
+                    HtmlEscape(ReadableTime(FromTimestamp(entry.write_time()))), "</h3>\n");
+    // Whom else she shares it with is her business (always false here).
+    MessageHtmlOptions entry_options = options;
+    entry_options.skipped_fields.insert("shared_with_partner");
+    AppendMessageHtml(entry, entry_options, out);
+    out += "</article>\n";
+  }
+  out += "</section>\n";
+}
+
 }  // namespace
 
 std::string RenderRecordHtml(const v1::ClientRecordExport& record_export) {
@@ -248,6 +338,10 @@ std::string RenderRecordHtml(const v1::ClientRecordExport& record_export) {
   AppendPlans(record, options, out);
   AppendMilestones(record, options, out);
   AppendNotes(record, options, out);
+  AppendProgrammes(record, options, out);
+  AppendPracticeLogs(record, options, out);
+  AppendProgressionSuggestions(record, options, out);
+  AppendJournalEntries(record, options, out);
   absl::StrAppend(&out, "</main>\n<footer>\n<p class=\"notice\">",
                   HtmlEscape(kConfidentialityNotice), "</p>\n</footer>\n</body>\n</html>\n");
   return out;

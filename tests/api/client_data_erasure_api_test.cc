@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "notes_api_test_support.h"
+#include "practice_api_test_support.h"
 
 namespace confide::api_test {
 namespace {
@@ -27,7 +28,7 @@ std::string ClientPath(const std::string& id) { return "/v1/clients/" + id; }
 
 nlohmann::json EraseBody(const std::string& confirm) { return {{"confirmClientId", confirm}}; }
 
-class ClientDataErasureApiTest : public ApiTest {
+class ClientDataErasureApiTest : public PracticeApiTestBase {
  protected:
   // A client of Sam's with an intake, a plan, a milestone and a session note written by Sam;
   // returns its id and sets `plan_id` (and `note_id` when given).
@@ -177,6 +178,69 @@ TEST_F(ClientDataErasureApiTest, ErasureClearsThePresentingConcernAndReferralOfH
   EXPECT_THAT(read.body, Not(HasSubstr(concern)));
   EXPECT_THAT(read.body, Not(HasSubstr(referral)));
   EXPECT_EQ(read.Json().value("legalGivenName", ""), client.value("legalGivenName", ""));
+}
+
+// Her practice logs hold pain, anxiety and dilator sizes as plain numbers (and the ladder's
+// suggestion its pain evidence): after the erasure not one of them is left in the database, her
+// programme and shared journal entry can no longer be read, and her practice log reads empty.
+TEST_F(ClientDataErasureApiTest, ErasureLeavesNoPracticeScoreOfHersInTheDatabase) {
+  const std::string sam = TokenOf(kSamEmail);
+  const nlohmann::json client = CreateClient(sam);
+  ASSERT_FALSE(client.is_null());
+  const std::string id = client["id"];
+  const std::string exercise = DilatorExerciseId();
+  ASSERT_FALSE(exercise.empty());
+  const Clock::time_point now = Clock::now();
+  // Down a size after one session at pain 6 or more.
+  nlohmann::json programme = CreateProgramme(
+      DilatorProgramme(exercise, UtcDate(now - std::chrono::hours(72)), 2, Rule(5, 3, 2, 3, 1, 6)),
+      id, kSamEmail);
+  ASSERT_FALSE(programme.is_null());
+  programme = ChangeStatus(programme, "activate", kSamEmail);
+  ASSERT_FALSE(programme.is_null());
+  const std::string email = "erasure-patient-" + Unique() + "@example.test";
+  HttpResponse invited = Rest().Post(ClientPath(id) + ":inviteToPortal", {{"email", email}}, sam);
+  ASSERT_EQ(invited.status, 200) << invited.body;
+  const std::string password = "erasure-password-" + Unique();
+  HttpResponse accepted = Rest().Post("/v1/auth/invitations:accept",
+                                      {{"token", TokenSentTo(email)}, {"password", password}});
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  HttpResponse login = LogIn(email, password);
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string her = login.Json().value("sessionToken", "");
+  nlohmann::json session =
+      DilatorSession(programme.value("id", ""), now - std::chrono::hours(1), 2, 7, 6);
+  session["feelings"] = "erasure-feelings-" + Unique();
+  HttpResponse logged =
+      Rest().Post("/v1/clients/me/practiceLogs?requestId=erasure-" + Unique(), session, her);
+  ASSERT_EQ(logged.status, 200) << logged.body;
+  HttpResponse entry =
+      Rest().Post("/v1/clients/me/journalEntries",
+                  {{"text", "erasure-journal-" + Unique()}, {"sharedWithCareTeam", true}}, her);
+  ASSERT_EQ(entry.status, 200) << entry.body;
+  // `id` is a server-made UUID, safe to splice into SQL.
+  const std::string scores = "SELECT count(*) FROM practice_logs WHERE client_id = '" + id +
+                             "' OR id = '" + logged.Json().value("id", "") + "'";
+  const std::string evidence =
+      "SELECT count(*) FROM progression_suggestions WHERE client_id = '" + id + "'";
+  ASSERT_THAT(Query(scores), ElementsAre("1"));
+  ASSERT_THAT(Query(evidence), ElementsAre("1")) << "the step down was not suggested";
+  Archive(id);
+
+  HttpResponse erased = Erase(id, id, TokenOf(kAdminEmail));
+  ASSERT_EQ(erased.status, 200) << erased.body;
+
+  EXPECT_THAT(Query(scores), ElementsAre("0"));
+  EXPECT_THAT(Query(evidence), ElementsAre("0"));
+  for (const std::string& path :
+       {ProgrammesPath(id) + "/" + programme.value("id", ""),
+        ClientPath(id) + "/journalEntries/" + entry.Json().value("id", "")}) {
+    HttpResponse read = Rest().Get(path, sam);
+    EXPECT_TRUE(IsErrorAnswer(read, 400, kFailedPrecondition)) << path << " " << read.body;
+  }
+  HttpResponse logs = Rest().Get(ClientPath(id) + "/practiceLogs", sam);
+  ASSERT_EQ(logs.status, 200) << logs.body;
+  EXPECT_FALSE(logs.Json().contains("logs")) << logs.body;
 }
 
 TEST_F(ClientDataErasureApiTest, AClientNotArchivedIsRefusedAndKeepsHerKey) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api_test_fixture.h"
@@ -97,6 +98,7 @@ class ExercisesApiTest : public GrpcApiTestBase {
 
   static std::vector<std::string> Ids(const std::vector<nlohmann::json>& exercises) {
     std::vector<std::string> ids;
+    ids.reserve(exercises.size());
     for (const nlohmann::json& e : exercises) {
       ids.push_back(e.value("id", ""));
     }
@@ -202,6 +204,79 @@ TEST_F(ExercisesApiTest, StaleEtagIsAbortedAndChangesNothing) {
   HttpResponse latest = Rest().Get(ExercisePath(v1.value("id", "")), TokenOf(kAlexEmail));
   EXPECT_EQ(latest.Json().value("version", 0), 2);
   EXPECT_NE(latest.Json().value("title", ""), "From a stale copy");
+}
+
+// Two clinicians saving the same version at once: one edit wins, the others are told to reload
+// (ABORTED), and no version is lost, doubled or overwritten.
+TEST_F(ExercisesApiTest, ConcurrentUpdatesFromTheSameVersionMakeExactlyOneNewVersion) {
+  const nlohmann::json v1 = Create("Race " + Unique());
+  ASSERT_TRUE(v1.is_object());
+  const std::string id = v1.value("id", "");
+  constexpr int kEditors = 6;
+  std::vector<HttpResponse> answers(kEditors);
+  {
+    std::vector<std::thread> editors;
+    editors.reserve(kEditors);
+    for (int i = 0; i < kEditors; ++i) {
+      editors.emplace_back([&, i] {
+        answers[i] = Update(v1, "title", {{"title", "Edit " + std::to_string(i)}},
+                            i % 2 == 0 ? kAlexEmail : kSamEmail);
+      });
+    }
+    for (std::thread& editor : editors) {
+      editor.join();
+    }
+  }
+
+  int won = 0;
+  std::string winning_title;
+  for (const HttpResponse& answer : answers) {
+    if (answer.status == 200) {
+      ++won;
+      winning_title = answer.Json().value("title", "");
+      EXPECT_EQ(answer.Json().value("version", 0), 2);
+    } else {
+      EXPECT_TRUE(IsErrorAnswer(answer, 409, kAborted)) << answer.body;
+    }
+  }
+  EXPECT_EQ(won, 1);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM exercise_versions WHERE exercise_id = '" + id + "'"),
+            std::vector<std::string>{"2"});
+  HttpResponse latest = Rest().Get(ExercisePath(id), TokenOf(kAlexEmail));
+  ASSERT_EQ(latest.status, 200) << latest.body;
+  EXPECT_EQ(latest.Json().value("version", 0), 2);
+  EXPECT_EQ(latest.Json().value("title", ""), winning_title);
+  EXPECT_EQ(Query("SELECT title FROM exercises WHERE id = '" + id + "'"),
+            std::vector<std::string>{winning_title});
+}
+
+// Retries of one create racing each other (a phone on a flaky network) still make one exercise.
+TEST_F(ExercisesApiTest, ConcurrentRetriesOfOneCreateMakeOneExercise) {
+  const std::string request_id = "race-" + Unique();
+  const std::string title = "Raced create " + Unique();
+  std::vector<HttpResponse> answers(6);
+  {
+    std::vector<std::thread> retries;
+    retries.reserve(answers.size());
+    for (size_t i = 0; i < answers.size(); ++i) {
+      retries.emplace_back([&, i] {
+        answers[i] = Rest().Post("/v1/exercises?requestId=" + request_id, ExerciseBody(title),
+                                 TokenOf(kAlexEmail));
+      });
+    }
+    for (std::thread& retry : retries) {
+      retry.join();
+    }
+  }
+
+  ASSERT_EQ(answers[0].status, 200) << answers[0].body;
+  const std::string id = answers[0].Json().value("id", "");
+  for (const HttpResponse& answer : answers) {
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    EXPECT_EQ(answer.Json().value("id", ""), id);
+  }
+  EXPECT_EQ(Query("SELECT id FROM exercises WHERE create_request_id = '" + request_id + "'"),
+            std::vector<std::string>{id});
 }
 
 TEST_F(ExercisesApiTest, RetriedCreateWithTheSameRequestIdMakesOneExercise) {

@@ -26,6 +26,9 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// google.rpc.Code ALREADY_EXISTS.
+constexpr int kAlreadyExists = 6;
+
 std::string EntriesPath(const std::string& client_id) {
   return "/v1/clients/" + client_id + "/journalEntries";
 }
@@ -225,6 +228,49 @@ TEST_F(JournalApiTest, NobodyElseReadsOrWritesHerJournal) {
             "v1");
 }
 
+// Break-glass opens Riley's record to Alex in an emergency, and an admin may be put on her care
+// team; neither is someone she shares her journal with. Each is answered as for a made-up id.
+TEST_F(JournalApiTest, AdminOnTheCareTeamAndBreakGlassClinicianReadNoEntry) {
+  Query(std::string("INSERT INTO care_team_members (client_id, user_id, is_primary, added_time) "
+                    "VALUES ('") +
+        kRileyClientId + "', '" + kAdminUserId + "', 0, 1)");
+  HttpResponse glass =
+      Rest().Post("/v1/clients/" + std::string(kRileyClientId) + ":breakGlass",
+                  {{"reason", "Urgent: covering for Sam, client in crisis"}}, TokenOf(kAlexEmail));
+  ASSERT_EQ(glass.status, 200) << glass.body;
+  HttpResponse created =
+      Rest().Post(EntriesPath("me"), {{"text", "zqriley " + Unique()}, {"sharedWithCareTeam", true}},
+                  TokenOf(kRileyEmail));
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = created.Json().value("id", "");
+  // Sam, on her care team, reads it.
+  ASSERT_EQ(Rest().Get(EntryPath(kRileyClientId, id), TokenOf(kSamEmail)).status, 200);
+
+  for (const char* email : {kAlexEmail, kAdminEmail}) {
+    SCOPED_TRACE(email);
+    HttpResponse hidden = Rest().Get(EntryPath(kRileyClientId, id), TokenOf(email));
+    HttpResponse made_up = Rest().Get(
+        EntryPath(kRileyClientId, "0190d000-0000-7000-8000-0000deadbeef"), TokenOf(email));
+    EXPECT_TRUE(IsErrorAnswer(hidden, 404, kNotFound)) << hidden.body;
+    EXPECT_EQ(hidden.body, made_up.body);
+    HttpResponse listed = Rest().Get(EntriesPath(kRileyClientId), TokenOf(email));
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_THAT(listed.body, Not(HasSubstr(id)));
+  }
+}
+
+// A reader never writes, so gets no etag: its revision would count her changes of sharing.
+TEST_F(JournalApiTest, ReadersOtherThanJoGetNoEtag) {
+  const nlohmann::json entry = WriteText("zqetag " + Unique(), true, false);
+  ASSERT_TRUE(entry.is_object());
+  const nlohmann::json shared = Share(entry, true, false);
+  ASSERT_EQ(shared.value("etag", ""), "v2");
+
+  HttpResponse seen = Rest().Get(EntryPath(kJoClientId, entry.value("id", "")), TokenOf(kSamEmail));
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_FALSE(seen.Json().contains("etag")) << seen.body;
+}
+
 TEST_F(JournalApiTest, RetryWithTheSameRequestIdMakesOneEntry) {
   const std::string request_id = "journal-" + Unique();
   const nlohmann::json first = Write({{"text", "offline entry"}}, request_id);
@@ -234,6 +280,12 @@ TEST_F(JournalApiTest, RetryWithTheSameRequestIdMakesOneEntry) {
   EXPECT_EQ(again.value("id", ""), first.value("id", ""));
   EXPECT_EQ(Query("SELECT id FROM journal_entries WHERE request_id = '" + request_id + "'"),
             std::vector<std::string>{first.value("id", "")});
+  // Another patient guessing her request id learns nothing of her entry.
+  HttpResponse guessed = Rest().Post(EntriesPath("me") + "?requestId=" + request_id,
+                                     {{"text", "not hers"}}, TokenOf(kRileyEmail));
+  EXPECT_TRUE(IsErrorAnswer(guessed, 409, kAlreadyExists)) << guessed.body;
+  EXPECT_THAT(guessed.body, Not(HasSubstr(first.value("id", ""))));
+  EXPECT_THAT(guessed.body, Not(HasSubstr("offline entry")));
 }
 
 TEST_F(JournalApiTest, OutOfRangeValuesNameTheirField) {

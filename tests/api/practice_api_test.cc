@@ -4,11 +4,16 @@
 // her words are sealed, and a suggestion never changes the programme until a clinician accepts.
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api_test_fixture.h"
+#include "confide/v1/programmes.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "practice_api_test_support.h"
 
@@ -62,11 +67,19 @@ TEST_F(PracticeApiTest, PatientLogsOnlyAgainstHerOwnActiveProgramme) {
       {"another client's programme", riley.value("id", ""), 404, kNotFound},
       {"a made-up programme", "0190d000-0000-7000-8000-0000deadbeef", 404, kNotFound},
   };
+  std::vector<std::string> not_found_bodies;
   for (const auto& c : cases) {
     HttpResponse refused =
         LogPractice(DilatorSession(c.programme_id, MinutesAgo(5), 2, 1, 1), Unique());
     EXPECT_TRUE(IsErrorAnswer(refused, c.http, c.code)) << c.what << ": " << refused.body;
+    if (c.code == kNotFound) {
+      not_found_bodies.push_back(refused.body);
+    }
   }
+  // A draft and another client's programme answer byte for byte as a made-up id.
+  ASSERT_THAT(not_found_bodies, SizeIs(3));
+  EXPECT_EQ(not_found_bodies[0], not_found_bodies[2]);
+  EXPECT_EQ(not_found_bodies[1], not_found_bodies[2]);
   HttpResponse paused_answer =
       LogPractice(DilatorSession(paused.value("id", ""), MinutesAgo(5), 2, 1, 1), Unique());
   EXPECT_THAT(paused_answer.body, HasSubstr("PAUSED"));
@@ -306,6 +319,153 @@ TEST_F(PracticeApiTest, LogsListNewestPracticeFirstAcrossPages) {
     }
   }
   EXPECT_EQ(seen, logged);
+}
+
+// The same two RPCs over gRPC: her session logged (a replay is the first log), out-of-range
+// values as INVALID_ARGUMENT with BadRequest naming the field, and the list as she and her
+// care team see it; nobody else logs or lists.
+TEST_F(PracticeApiTest, LogAndListOverGrpc) {
+  const nlohmann::json programme = ActiveProgramme();
+  ASSERT_FALSE(programme.is_null());
+  const std::string id = programme.value("id", "");
+  std::unique_ptr<v1::ProgrammeService::Stub> stub = v1::ProgrammeService::NewStub(channel());
+  const std::string marker = "zqgrpc" + Unique();
+  v1::LogPracticeRequest request;
+  request.set_client_id("me");
+  request.set_request_id("grpc-" + Unique());
+  v1::PracticeLog* log = request.mutable_log();
+  log->set_programme_id(id);
+  log->set_item_id("dilator");
+  log->mutable_practiced_at()->set_seconds(
+      std::chrono::duration_cast<std::chrono::seconds>(MinutesAgo(7).time_since_epoch()).count());
+  log->set_duration_minutes(12);
+  log->set_completion(v1::PRACTICE_COMPLETION_PARTLY);
+  log->set_dilator_size(2);
+  log->set_pain(3);
+  log->set_anxiety(0);
+  log->set_feelings("Calmer with the breathing " + marker);
+
+  v1::PracticeLog first;
+  grpc::Status status = stub->LogPractice(Context(TokenOf(kJoEmail)).get(), request, &first);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(first.client_id(), kJoClientId);
+  EXPECT_EQ(first.programme_version(), programme.value("version", 0));
+  EXPECT_EQ(first.completion(), v1::PRACTICE_COMPLETION_PARTLY);
+  EXPECT_TRUE(first.has_anxiety());
+  EXPECT_EQ(first.anxiety(), 0);
+  EXPECT_THAT(first.feelings(), HasSubstr(marker));
+  EXPECT_FALSE(first.local_date().empty());
+
+  v1::PracticeLog again;
+  request.mutable_log()->set_pain(9);
+  status = stub->LogPractice(Context(TokenOf(kJoEmail)).get(), request, &again);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(again.id(), first.id());
+  EXPECT_EQ(again.pain(), 3);
+
+  request.set_request_id("grpc-" + Unique());
+  request.mutable_log()->set_pain(11);
+  v1::PracticeLog refused;
+  status = stub->LogPractice(Context(TokenOf(kJoEmail)).get(), request, &refused);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad_request));
+  ASSERT_EQ(bad_request.field_violations_size(), 1);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "log.pain");
+  EXPECT_THAT(status.error_message(), Not(HasSubstr(marker)));
+  request.mutable_log()->set_pain(3);
+  // Logging is hers alone: not her clinician's.
+  request.set_client_id(kJoClientId);
+  status = stub->LogPractice(Context(TokenOf(kAlexEmail)).get(), request, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(status);
+
+  v1::ListPracticeLogsRequest list;
+  list.set_client_id(kJoClientId);
+  list.set_programme_id(id);
+  for (const char* email : {kJoEmail, kAlexEmail}) {
+    v1::ListPracticeLogsResponse listed;
+    status = stub->ListPracticeLogs(Context(TokenOf(email)).get(), list, &listed);
+    ASSERT_TRUE(status.ok()) << email << ": " << Describe(status);
+    ASSERT_EQ(listed.logs_size(), 1) << email;
+    EXPECT_EQ(listed.logs(0).id(), first.id());
+    EXPECT_THAT(listed.logs(0).feelings(), HasSubstr(marker));
+    EXPECT_TRUE(listed.next_page_token().empty());
+  }
+  v1::ListPracticeLogsResponse hidden;
+  status = stub->ListPracticeLogs(Context(TokenOf(kKimEmail)).get(), list, &hidden);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(status);
+  status = stub->ListPracticeLogs(Context(TokenOf(kOtherTherapistEmail)).get(), list, &hidden);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(status);
+  list.set_page_size(501);
+  status = stub->ListPracticeLogs(Context(TokenOf(kJoEmail)).get(), list, &hidden);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+  EXPECT_THAT(server().Log(), Not(HasSubstr(marker)));
+}
+
+// Sessions arriving at once (a phone syncing a week of practice, several servers on one
+// PostgreSQL) race on the one-PENDING-per-item index and on the request id: every session is
+// logged once, the ladder makes one suggestion, and a session sent many times is one row.
+TEST_F(PracticeApiTest, ConcurrentLogsMakeOneSuggestionAndOneRowPerRequestId) {
+  const nlohmann::json programme = ActiveProgramme();
+  ASSERT_FALSE(programme.is_null());
+  const std::string id = programme.value("id", "");
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(LogPractice(DilatorSession(id, MinutesAgo(90 - i), 2, 1, 1), Unique()).status, 200);
+  }
+  ASSERT_THAT(SuggestionsOf(id), SizeIs(0));
+
+  constexpr int kBurst = 8;
+  std::vector<HttpResponse> answers(kBurst);
+  std::vector<std::string> request_ids;
+  request_ids.reserve(kBurst);
+  for (int i = 0; i < kBurst; ++i) {
+    request_ids.push_back("burst-" + Unique());
+  }
+  {
+    std::vector<std::thread> phones;
+    phones.reserve(kBurst);
+    for (int i = 0; i < kBurst; ++i) {
+      phones.emplace_back([&, i] {
+        answers[i] = LogPractice(DilatorSession(id, MinutesAgo(60 - i), 2, 1, 1), request_ids[i]);
+      });
+    }
+    for (std::thread& phone : phones) {
+      phone.join();
+    }
+  }
+  for (const HttpResponse& answer : answers) {
+    EXPECT_EQ(answer.status, 200) << answer.body;
+  }
+  const std::vector<nlohmann::json> made = SuggestionsOf(id);
+  ASSERT_THAT(made, SizeIs(1));
+  EXPECT_EQ(made[0].value("status", ""), "SUGGESTION_STATUS_PENDING");
+  EXPECT_EQ(made[0].value("toSize", 0), 3);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM practice_logs WHERE programme_id = '" + id + "'"),
+            std::vector<std::string>{std::to_string(5 + kBurst)});
+
+  const std::string same = "same-" + Unique();
+  const nlohmann::json session = DilatorSession(id, MinutesAgo(30), 2, 0, 0);
+  std::vector<HttpResponse> retries(6);
+  {
+    std::vector<std::thread> phones;
+    phones.reserve(retries.size());
+    for (size_t i = 0; i < retries.size(); ++i) {
+      phones.emplace_back([&, i] { retries[i] = LogPractice(session, same); });
+    }
+    for (std::thread& phone : phones) {
+      phone.join();
+    }
+  }
+  ASSERT_EQ(retries[0].status, 200) << retries[0].body;
+  for (const HttpResponse& retry : retries) {
+    ASSERT_EQ(retry.status, 200) << retry.body;
+    EXPECT_EQ(retry.Json().value("id", "a"), retries[0].Json().value("id", "b"));
+  }
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM practice_logs WHERE request_id = '" + same + "'"),
+            std::vector<std::string>{"1"});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api_test_fixture.h"
+#include "grpc_api_test_fixture.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
@@ -66,8 +67,9 @@ inline nlohmann::json DilatorProgramme(const std::string& dilator_exercise_id,
                {"rule", rule}}}}}}};
 }
 
-// The practice-log and programme calls, for tests derived from ApiTest.
-class PracticeApiTestBase : public ApiTest {
+// The practice-log and programme calls, for tests derived from ApiTest (with the suite's gRPC
+// channel too).
+class PracticeApiTestBase : public GrpcApiTestBase {
  protected:
   // The demo clinic's starter dilator exercise (Alex's view of the library).
   static std::string DilatorExerciseId() {

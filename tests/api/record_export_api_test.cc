@@ -2,8 +2,9 @@
 // PostgreSQL: a care-team clinician's export holds the client, her consents, intake, plans and
 // signed notes with their addenda, never a draft; its HTML has a heading per section and shows
 // hostile text only escaped; psychotherapy notes are left out unless asked for, and then only
-// those the exporting clinician may read; every other role is refused as the policy says; the
-// purpose is required; and the export is audited by ids only.
+// those the exporting clinician may read; her home programmes and practice logs are in it, and
+// of her journal only the entries she shares with her care team; every other role is refused as
+// the policy says; the purpose is required; and the export is audited by ids only.
 
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "notes_api_test_support.h"
+#include "practice_api_test_support.h"
 
 namespace confide::api_test {
 namespace {
@@ -154,6 +156,89 @@ TEST_F(RecordExportApiTest, PsychotherapyNotesOnlyOnRequestAndOnlyForThoseWhoMay
   EXPECT_THAT(ExportedNoteIds(alex_with), Contains(alexs));
   EXPECT_THAT(ExportedNoteIds(alex_with), Not(Contains(sams)));
   EXPECT_THAT(alex_with.dump(), Not(HasSubstr("zqsamprivate" + u)));
+}
+
+// Alex's programme for Jo and the session she logs against it are in the export, her feelings
+// escaped in the HTML; of two journal entries she writes, the one she shares with her care team
+// is in it and the private one is nowhere in the answer.
+TEST_F(RecordExportApiTest, HoldsHerProgrammesAndPracticeButOnlyTheJournalSheShares) {
+  const std::string u = Unique();
+  const std::string alex = TokenOf(kAlexEmail);
+  const std::string jo = TokenOf(kJoEmail);
+  HttpResponse library =
+      Rest().Get("/v1/exercises?pageSize=500&category=EXERCISE_CATEGORY_DILATOR", alex);
+  ASSERT_EQ(library.status, 200) << library.body;
+  ASSERT_FALSE(library.Json().value("exercises", nlohmann::json::array()).empty());
+  const std::string exercise = library.Json()["exercises"][0].value("id", "");
+  const Clock::time_point now = Clock::now();
+  nlohmann::json body =
+      DilatorProgramme(exercise, UtcDate(now - std::chrono::hours(72)), 2, Rule(8, 3, 3, 3, 2, 7));
+  body["title"] = "zqladder" + u;
+  HttpResponse created = Rest().Post(ProgrammesPath(kJoClientId), body, alex);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const nlohmann::json programme = created.Json();
+  HttpResponse activated =
+      Rest().Post(ProgrammesPath(kJoClientId) + "/" + programme.value("id", "") + ":activate",
+                  {{"etag", programme.value("etag", "")}}, alex);
+  ASSERT_EQ(activated.status, 200) << activated.body;
+  nlohmann::json session = {{"programmeId", programme.value("id", "")},
+                            {"itemId", "dilator"},
+                            {"practicedAt", Rfc3339(now - std::chrono::hours(2))},
+                            {"durationMinutes", 10},
+                            {"completion", "PRACTICE_COMPLETION_FULLY"},
+                            {"dilatorSize", 2},
+                            {"pain", 3},
+                            {"anxiety", 2},
+                            {"feelings", kHostile + ("zqfeelings" + u)}};
+  HttpResponse logged =
+      Rest().Post("/v1/clients/me/practiceLogs?requestId=export-" + u, session, jo);
+  ASSERT_EQ(logged.status, 200) << logged.body;
+  HttpResponse shared =
+      Rest().Post("/v1/clients/me/journalEntries",
+                  {{"text", kHostile + ("zqshared" + u)}, {"sharedWithCareTeam", true}}, jo);
+  ASSERT_EQ(shared.status, 200) << shared.body;
+  HttpResponse private_entry =
+      Rest().Post("/v1/clients/me/journalEntries",
+                  {{"text", "zqprivate" + u}, {"sharedWithPartner", true}}, jo);
+  ASSERT_EQ(private_entry.status, 200) << private_entry.body;
+
+  const nlohmann::json exported = ExportAs(kSamEmail);
+
+  const nlohmann::json& record = exported["record"];
+  bool programme_found = false;
+  for (const nlohmann::json& version : record.value("programmeVersions", nlohmann::json::array())) {
+    programme_found = programme_found || (version.value("id", "") == programme.value("id", "") &&
+                                          version.value("title", "") == "zqladder" + u);
+  }
+  EXPECT_TRUE(programme_found);
+  bool log_found = false;
+  for (const nlohmann::json& log : record.value("practiceLogs", nlohmann::json::array())) {
+    if (log.value("id", "") == logged.Json().value("id", "")) {
+      log_found = true;
+      EXPECT_EQ(log.value("pain", -1), 3);
+      EXPECT_EQ(log.value("feelings", ""), kHostile + ("zqfeelings" + u));
+    }
+  }
+  EXPECT_TRUE(log_found);
+  std::vector<std::string> entry_ids;
+  for (const nlohmann::json& entry : record.value("journalEntries", nlohmann::json::array())) {
+    entry_ids.push_back(entry.value("id", ""));
+  }
+  EXPECT_THAT(entry_ids, Contains(shared.Json().value("id", "")));
+  EXPECT_THAT(entry_ids, Not(Contains(private_entry.Json().value("id", ""))));
+  EXPECT_THAT(exported.dump(), Not(HasSubstr("zqprivate" + u)));
+
+  const std::string html = exported.value("html", "");
+  for (const char* heading : {"<h2>Home programmes</h2>", "<h2>Practice log</h2>",
+                              "<h2>Dilator progression suggestions</h2>",
+                              "<h2>Journal entries shared with the care team</h2>"}) {
+    EXPECT_THAT(html, HasSubstr(heading));
+  }
+  EXPECT_THAT(html, HasSubstr("zqladder" + u));
+  EXPECT_THAT(html, HasSubstr(kHostileEscaped + ("zqfeelings" + u)));
+  EXPECT_THAT(html, HasSubstr(kHostileEscaped + ("zqshared" + u)));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("zqprivate" + u)));
 }
 
 // Only the treating clinicians export: the admin, the auditor, the patient herself, her

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <string>
 #include <tuple>
 
 #include "services/journal/ports/journal_repository.h"
@@ -56,6 +57,8 @@ class InMemoryJournalRepository final : public JournalRepository {
       std::string_view clinic_id, std::string_view client_id, JournalAudience audience,
       std::optional<absl::Time> after_write_time, std::string_view after_id, int limit) override {
     const bool resumes = !after_id.empty() && after_write_time.has_value();
+    const std::string after(after_id);
+    const absl::Time after_time = after_write_time.value_or(absl::InfinitePast());
     std::vector<JournalEntryRecord> entries;
     for (const auto& [id, entry] : db_.journal_entries) {
       if (entry.clinic_id != clinic_id || entry.client_id != client_id) {
@@ -65,8 +68,7 @@ class InMemoryJournalRepository final : public JournalRepository {
           (audience == JournalAudience::kPartner && !entry.shared_with_partner)) {
         continue;
       }
-      if (resumes &&
-          std::tie(entry.write_time, entry.id) >= std::tie(*after_write_time, after_id)) {
+      if (resumes && std::tie(entry.write_time, entry.id) >= std::tie(after_time, after)) {
         continue;
       }
       entries.push_back(entry);

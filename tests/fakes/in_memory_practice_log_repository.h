@@ -184,6 +184,12 @@ class InMemoryPracticeLogRepository final : public PracticeLogRepository {
     }
     return std::make_pair(sum, count);
   }
+  absl::StatusOr<int> DeleteAllOfClient(std::string_view clinic_id,
+                                        std::string_view client_id) override {
+    return static_cast<int>(std::erase_if(db_.practice_logs, [&](const auto& entry) {
+      return entry.second.clinic_id == clinic_id && entry.second.client_id == client_id;
+    }));
+  }
 
  private:
   static bool IsDone(const PracticeLogRecord& log) {

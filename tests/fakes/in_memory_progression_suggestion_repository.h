@@ -117,6 +117,12 @@ class InMemoryProgressionSuggestionRepository final : public ProgressionSuggesti
     }
     return latest;
   }
+  absl::StatusOr<int> DeleteAllOfClient(std::string_view clinic_id,
+                                        std::string_view client_id) override {
+    return static_cast<int>(std::erase_if(db_.progression_suggestions, [&](const auto& entry) {
+      return entry.second.clinic_id == clinic_id && entry.second.client_id == client_id;
+    }));
+  }
 
  private:
   InMemoryDatabase& db_;

@@ -1,7 +1,8 @@
 // Practice logs and progression suggestions against a real database (SQLite or PostgreSQL,
 // whichever CONFIDE_TEST_DATABASE names): every field round-trips, request ids are unique per
-// clinic, the progress aggregates are right, one PENDING suggestion per item, and the
-// aggregates read the migration's indexes (their plans are printed for the record).
+// clinic, the progress aggregates are right, one PENDING suggestion per item, the
+// aggregates read the migration's indexes (their plans are printed for the record), and
+// crypto-erasure deletes one client's logs and suggestions only.
 
 #include "services/programmes/ports/practice_log_repository.h"
 
@@ -575,6 +576,66 @@ TEST_F(PracticeLogRepositoryTest, AggregatesReadTheMigrationsIndexes) {
       EXPECT_THAT(plan, Not(HasSubstr("Seq Scan"))) << q.name;
     }
   }
+}
+
+// Crypto-erasure deletes a client's logs and suggestions (their plain scores with them) and
+// nobody else's: not another client's of the clinic, not another clinic's.
+TEST_F(PracticeLogRepositoryTest, DeleteAllOfClientRemovesHerLogsAndSuggestionsOnly) {
+  ASSERT_TRUE(
+      InsertLogs({
+                     NewLog(1, ProgrammeId(1), "dilator", At(0), kFully, 2, 7, 6),
+                     NewLog(2, ProgrammeId(1), "dilator", At(1), kSkipped, 0, 0, 0),
+                     NewLog(3, ProgrammeId(2), "dilator", At(1), kFully, 2, 4, 4, kRiley),
+                     NewLog(4, ProgrammeId(3), "dilator", At(1), kFully, 2, 4, 4, kCasey, kClinicB),
+                 })
+          .ok());
+  ASSERT_TRUE(InsertSuggestion(NewSuggestion(1, ProgrammeId(1), "dilator")).ok());
+  ASSERT_TRUE(InsertSuggestion(NewSuggestion(2, ProgrammeId(1), "dilator-2", kDeclined)).ok());
+  ProgressionSuggestionRecord riley = NewSuggestion(3, ProgrammeId(2), "dilator");
+  riley.client_id = kRiley;
+  ASSERT_TRUE(InsertSuggestion(riley).ok());
+
+  absl::StatusOr<std::pair<int, int>> deleted =
+      WriteReturning([&](UnitOfWork& uow) -> absl::StatusOr<std::pair<int, int>> {
+        absl::StatusOr<int> logs = uow.practice_logs().DeleteAllOfClient(kClinicA, kJo);
+        if (!logs.ok()) {
+          return logs.status();
+        }
+        absl::StatusOr<int> suggestions =
+            uow.progression_suggestions().DeleteAllOfClient(kClinicA, kJo);
+        if (!suggestions.ok()) {
+          return suggestions.status();
+        }
+        return std::make_pair(*logs, *suggestions);
+      });
+
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, std::make_pair(2, 2));
+  auto logs_of = [&](const std::string& clinic, const std::string& client) {
+    return Read([&](UnitOfWork& uow) {
+      return uow.practice_logs().List(
+          PracticeLogQuery{.clinic_id = clinic, .client_id = client, .limit = 10});
+    });
+  };
+  auto suggestions_of = [&](const std::string& client) {
+    return Read([&](UnitOfWork& uow) {
+      return uow.progression_suggestions().ListOfClient(kClinicA, client, 0, "", 10);
+    });
+  };
+  EXPECT_THAT(*logs_of(kClinicA, kJo), IsEmpty());
+  EXPECT_THAT(*suggestions_of(kJo), IsEmpty());
+  EXPECT_THAT(*logs_of(kClinicA, kRiley), SizeIs(1));
+  EXPECT_THAT(*logs_of(kClinicB, kCasey), SizeIs(1));
+  EXPECT_THAT(*suggestions_of(kRiley), SizeIs(1));
+  // Nothing of hers is left for the aggregates either, and a second deletion finds nothing.
+  absl::StatusOr<std::optional<absl::Time>> latest =
+      Read([&](UnitOfWork& uow) { return uow.practice_logs().LatestPracticeTime(kClinicA, kJo); });
+  ASSERT_TRUE(latest.ok());
+  EXPECT_FALSE(latest->has_value());
+  absl::StatusOr<int> again = WriteReturning(
+      [&](UnitOfWork& uow) { return uow.practice_logs().DeleteAllOfClient(kClinicA, kJo); });
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, 0);
 }
 
 }  // namespace

@@ -128,6 +128,10 @@ class PracticeLogRepository {
   virtual absl::StatusOr<std::pair<int, int>> PainTotals(std::string_view clinic_id,
                                                          std::string_view client_id,
                                                          absl::Time start, absl::Time end) = 0;
+  // Crypto-erasure: deletes every log of the client (her scores, sizes, durations and sealed
+  // words with the rows). Returns how many.
+  virtual absl::StatusOr<int> DeleteAllOfClient(std::string_view clinic_id,
+                                                std::string_view client_id) = 0;
 };
 
 }  // namespace confide

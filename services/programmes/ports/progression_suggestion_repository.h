@@ -67,6 +67,10 @@ class ProgressionSuggestionRepository {
                                                                       int from_size) = 0;
   virtual absl::StatusOr<int> CountPendingOfClient(std::string_view clinic_id,
                                                    std::string_view client_id) = 0;
+  // Crypto-erasure: deletes every suggestion of the client (their pain, anxiety and size
+  // evidence with the rows). Returns how many.
+  virtual absl::StatusOr<int> DeleteAllOfClient(std::string_view clinic_id,
+                                                std::string_view client_id) = 0;
 };
 
 }  // namespace confide

@@ -142,6 +142,37 @@ TEST_F(DemoProgrammeTest, LadderIsOneCalmSessionAwayFromSuggestingSizeThree) {
   EXPECT_EQ(DilatorSessionsAt(1).size(), 8u);
 }
 
+// Loaded on 10 April 2026, the five weeks span the clocks going forward in London (29 March):
+// every session still happens at its hour on her clock, the DST day included.
+const absl::Time kAprilLoadTime =
+    absl::FromCivil(absl::CivilSecond(2026, 4, 10, 14, 30, 0), absl::UTCTimeZone());
+
+class DemoProgrammeDstTest : public EnvelopeCipherTest<FakeSecretGenerator> {
+ protected:
+  DemoProgrammeDstTest() : EnvelopeCipherTest(kAprilLoadTime) {}
+};
+
+TEST_F(DemoProgrammeDstTest, SessionsKeepTheirLocalHourAcrossTheClockChange) {
+  const absl::TimeZone london = *LoadProgrammeZone("Europe/London");
+  FakeIdGenerator ids("exercises");
+  ASSERT_TRUE(SeedStarterExercises(uow_, ids, kDemoClinicId, kAprilLoadTime).ok());
+  absl::Status loaded = LoadDemoHomeProgramme(uow_, cipher_, kAprilLoadTime);
+  ASSERT_TRUE(loaded.ok()) << loaded;
+
+  bool spans_clock_change = false;
+  for (const auto& [id, log] : uow_.state().practice_logs) {
+    const absl::CivilSecond local = absl::ToCivilSecond(log.practiced_at, london);
+    spans_clock_change = spans_clock_change || LocalDate(log.practiced_at, london) == "2026-03-29";
+    const int expected_hour = log.item_id == "breathing"   ? 8
+                              : log.item_id == "exercises" ? 19
+                              : log.item_id == "practice"  ? 21
+                                                           : 22;
+    EXPECT_EQ(local.hour(), expected_hour) << id << " on " << LocalDate(log.practiced_at, london);
+    EXPECT_EQ(local.minute(), 0) << id;
+  }
+  EXPECT_TRUE(spans_clock_change);
+}
+
 TEST_F(DemoProgrammeTest, JournalHasOneSharedAndOnePrivateEntrySealed) {
   ASSERT_EQ(uow_.state().journal_entries.size(), 2u);
   const JournalEntryRecord& shared = uow_.state().journal_entries.at(kDemoJoSharedJournalEntryId);

@@ -5,6 +5,8 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -98,6 +100,81 @@ TEST(StarterExercisesTest, KegelsAcceptHoldAndRestSeconds) {
     }
   }
   ADD_FAILURE() << "no kegels-gentle";
+}
+
+const StarterExercise* Starter(std::string_view key, const std::vector<StarterExercise>& set) {
+  for (const StarterExercise& starter : set) {
+    if (starter.key == key) {
+      return &starter;
+    }
+  }
+  return nullptr;
+}
+
+std::string Lower(const std::string& text) { return absl::AsciiStrToLower(text); }
+
+bool AnyContains(const google::protobuf::RepeatedPtrField<std::string>& texts,
+                 absl::string_view needle) {
+  for (const std::string& text : texts) {
+    if (absl::StrContains(Lower(text), needle)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whatever she does with her body, the patient reads that she may stop: practice that hurts or
+// overwhelms is never something to push through.
+TEST(StarterExercisesTest, EveryBodyOrTouchExerciseTellsThePatientSheMayStop) {
+  const std::set<int> bodily = {v1::EXERCISE_CATEGORY_DOWN_TRAINING,
+                                v1::EXERCISE_CATEGORY_BREATHING,
+                                v1::EXERCISE_CATEGORY_KEGELS,
+                                v1::EXERCISE_CATEGORY_REVERSE_KEGELS,
+                                v1::EXERCISE_CATEGORY_YOGA_AND_STRETCHING,
+                                v1::EXERCISE_CATEGORY_SELF_EXPLORATION,
+                                v1::EXERCISE_CATEGORY_DILATOR,
+                                v1::EXERCISE_CATEGORY_SENSATE_FOCUS,
+                                v1::EXERCISE_CATEGORY_COUPLES_INTIMACY};
+  for (const StarterExercise& starter : StarterExercises()) {
+    if (!bodily.contains(starter.exercise.category())) {
+      continue;
+    }
+    const std::string text = Lower(starter.exercise.patient_instructions());
+    EXPECT_TRUE(absl::StrContains(text, "stop") || absl::StrContains(text, "pause") ||
+                absl::StrContains(text, "ease off") || absl::StrContains(text, "take a break"))
+        << starter.key;
+  }
+}
+
+// Dilator practice at home: hygiene, the right lubricant, stopping on pain or bleeding, and
+// permission to stop when trauma memories surface; the clinician checks trauma first.
+TEST(StarterExercisesTest, DilatorPracticeCoversHygieneLubricantPainAndTrauma) {
+  const std::vector<StarterExercise> set = StarterExercises();
+  const StarterExercise* dilator = Starter("dilator-practice", set);
+  ASSERT_NE(dilator, nullptr);
+  const std::string text = Lower(dilator->exercise.patient_instructions());
+  EXPECT_TRUE(absl::StrContains(text, "wash your hands"));
+  EXPECT_TRUE(absl::StrContains(text, "water-based lubricant"));
+  EXPECT_TRUE(absl::StrContains(text, "silicone lubricant with silicone dilators"));
+  EXPECT_TRUE(absl::StrContains(text, "rinse and dry"));
+  EXPECT_TRUE(absl::StrContains(text, "sharp pain, bleeding"));
+  EXPECT_TRUE(absl::StrContains(text, "memories come up"));
+  EXPECT_TRUE(AnyContains(dilator->exercise.contraindications(), "trauma"));
+  EXPECT_TRUE(AnyContains(dilator->exercise.contraindications(), "infection"));
+}
+
+// Most patients with vaginismus have an overactive pelvic floor: strengthening is not first-line
+// and may raise tone and pain, so the clinician reads that before prescribing Kegels.
+TEST(StarterExercisesTest, KegelsWarnAgainstStrengtheningAnOveractivePelvicFloor) {
+  const std::vector<StarterExercise> set = StarterExercises();
+  const StarterExercise* kegels = Starter("kegels-gentle", set);
+  ASSERT_NE(kegels, nullptr);
+  EXPECT_TRUE(AnyContains(kegels->exercise.contraindications(), "hypertonic"));
+  EXPECT_TRUE(AnyContains(kegels->exercise.contraindications(), "do not prescribe for strength"));
+  EXPECT_TRUE(absl::StrContains(Lower(kegels->exercise.clinician_notes()), "down-training"));
+  const std::string text = Lower(kegels->exercise.patient_instructions());
+  EXPECT_TRUE(absl::StrContains(text, "let go completely"));
+  EXPECT_TRUE(absl::StrContains(text, "pain"));
 }
 
 class SeedStarterExercisesTest : public ::testing::Test {

@@ -35,6 +35,8 @@ InMemoryDatabase Seeded() {
     ClientRecord client{.clinic_id = kClinic};
     client.client.set_id(id);
     client.client.set_status(v1::CLIENT_STATUS_ACTIVE);
+    // Sam (ClinicianPrincipal) treats both.
+    client.client.add_care_team()->set_user_id("sam");
     db.clients.emplace(id, client);
   }
   return db;
@@ -105,7 +107,7 @@ class JournalServiceTest : public ClinicalServiceTest {
   }
 
   absl::StatusOr<v1::JournalEntry> Update(const v1::JournalEntry& changed,
-                                          std::vector<std::string> paths) {
+                                          const std::vector<std::string>& paths) {
     v1::UpdateJournalEntryRequest request;
     *request.mutable_entry() = changed;
     for (const std::string& path : paths) {
@@ -200,6 +202,36 @@ TEST_F(JournalServiceTest, AdminReadsNoEntryEvenOneSharedWithTheCareTeam) {
 
   EXPECT_EQ(Get(admin_, shared.id()).status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(ListedIds(admin_), IsEmpty());
+}
+
+// Break-glass lets a clinician outside her care team reach her record in an emergency; it does
+// not make him one of the people she chose to share her journal with.
+TEST_F(JournalServiceTest, ClinicianUnderBreakGlassReadsNoEntryEvenOneSharedWithTheCareTeam) {
+  const v1::JournalEntry shared = Write("shared with the team", true, true);
+  Principal alex = ClinicianPrincipal(kClinic);
+  alex.user_id = "alex";  // not on Jo's care team: the pipeline let him in by break-glass
+
+  absl::StatusOr<v1::JournalEntry> hidden = Get(alex, shared.id());
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message(), Get(alex, ids_.NewId()).status().message());
+  EXPECT_THAT(ListedIds(alex), IsEmpty());
+  EXPECT_TRUE(Get(clinician_, shared.id()).ok());
+}
+
+// A reader never writes: no etag, whose revision would also count her changes of sharing.
+TEST_F(JournalServiceTest, ReadersOtherThanHerGetNoEtag) {
+  const v1::JournalEntry shared = Write("for both", true, true);
+
+  for (const Principal& reader : {clinician_, Partner()}) {
+    absl::StatusOr<v1::JournalEntry> seen = Get(reader, shared.id());
+    ASSERT_TRUE(seen.ok()) << seen.status();
+    EXPECT_EQ(seen->etag(), "");
+    absl::StatusOr<v1::ListJournalEntriesResponse> listed = List(reader);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    ASSERT_EQ(listed->entries_size(), 1);
+    EXPECT_EQ(listed->entries(0).etag(), "");
+  }
+  EXPECT_EQ(Get(patient_, shared.id())->etag(), "v1");
 }
 
 TEST_F(JournalServiceTest, MalformedOrMadeUpIdIsNotFound) {

@@ -5,6 +5,7 @@
 #include "services/programmes/practice_service.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/timestamps.h"
+#include "services/programmes/ports/progression_suggestion_repository.h"
 #include "services/programmes/programme_store.h"
 #include "tests/fakes/clinical_test_support.h"
 #include "tests/fakes/fake_id_generator.h"
@@ -95,6 +97,9 @@ class PracticeServiceTest : public ClinicalServiceTest {
                            .time_zone = "Europe/London",
                            .create_time = kStart - absl::Hours(2),
                            .created_by = "sam"};
+    if (status != v1::PROGRAMME_STATUS_DRAFT) {
+      record.activate_time = kStart - absl::Hours(1);
+    }
     ASSERT_TRUE(uow_.programmes().Insert(record, "").ok());
     ASSERT_TRUE(
         StoreProgrammeVersion(uow_, cipher_, record, 1, Content(), "sam", kStart - absl::Hours(2))
@@ -242,7 +247,7 @@ TEST_F(PracticeServiceTest, ValuesAgainstThePrescriptionNameTheField) {
        "log.practiced_at"},
       {"100 days ago",
        [](v1::PracticeLog* l) {
-         l->mutable_practiced_at()->set_seconds(l->practiced_at().seconds() - 100 * 86400);
+         l->mutable_practiced_at()->set_seconds(l->practiced_at().seconds() - int64_t{100} * 86400);
        },
        "log.practiced_at"},
       {"no such item", [](v1::PracticeLog* l) { l->set_item_id("kegels"); }, "log.item_id"},
@@ -415,6 +420,96 @@ TEST_F(PracticeServiceTest, ListsNewestPracticeFirstAcrossPages) {
   absl::StatusOr<v1::ListPracticeLogsResponse> bad =
       As(patient_, kJo, [&](RequestScope& s) { return service_.ListPracticeLogs(request, s); });
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A PENDING suggestion the prescription can no longer take (made from a programme read just
+// before a clinician changed the size, on a database that runs both at once) must not block
+// the ladder for good: the next session at the current size supersedes it.
+TEST_F(PracticeServiceTest, AStalePendingSuggestionIsSupersededAndTheLadderGoesOn) {
+  ASSERT_TRUE(uow_.progression_suggestions()
+                  .Insert(ProgressionSuggestionRecord{.id = "stale",
+                                                      .clinic_id = kClinic,
+                                                      .client_id = kJo,
+                                                      .programme_id = kProgramme,
+                                                      .programme_version = 1,
+                                                      .item_id = "dilator",
+                                                      .direction = 1,
+                                                      .from_size = 1,
+                                                      .to_size = 2,
+                                                      .status = v1::SUGGESTION_STATUS_PENDING,
+                                                      .create_time = kStart})
+                  .ok());
+  for (int i = 1; i <= 6; ++i) {
+    ASSERT_TRUE(Log(Dilator(absl::StrCat("s", i), 0, 1)).ok());
+  }
+  EXPECT_EQ(uow_.state().progression_suggestions.at("stale").status,
+            v1::SUGGESTION_STATUS_SUPERSEDED);
+  std::vector<v1::ProgressionSuggestion> pending = Suggestions(v1::SUGGESTION_STATUS_PENDING);
+  ASSERT_THAT(pending, SizeIs(1));
+  EXPECT_EQ(pending[0].from_size(), 2);
+  EXPECT_EQ(pending[0].to_size(), 3);
+}
+
+// Versions written before the first activation were the care team's drafts: she never saw
+// them, so they answer as a version that does not exist. The one that was current when the
+// programme was activated, and every later one, she may have practised against.
+TEST_F(PracticeServiceTest, DraftVersionsBeforeActivationAreNotHersToLogAgainst) {
+  const std::string id = "00000000-0000-7000-8000-00000000e010";
+  ProgrammeRecord record{.id = id,
+                         .clinic_id = kClinic,
+                         .client_id = kJo,
+                         .latest_version = 3,
+                         .status = v1::PROGRAMME_STATUS_ACTIVE,
+                         .revision = 5,
+                         .time_zone = "Europe/London",
+                         .activate_time = kStart - absl::Hours(2),
+                         .create_time = kStart - absl::Hours(4),
+                         .created_by = "sam"};
+  ASSERT_TRUE(uow_.programmes().Insert(record, "").ok());
+  // v1 and v2 drafted before activation (v2 was current then), v3 after.
+  v1::Programme draft = Content();
+  draft.mutable_items(0)->set_id("dropped-before-activation");
+  ASSERT_TRUE(
+      StoreProgrammeVersion(uow_, cipher_, record, 1, draft, "sam", kStart - absl::Hours(4)).ok());
+  ASSERT_TRUE(
+      StoreProgrammeVersion(uow_, cipher_, record, 2, Content(), "sam", kStart - absl::Hours(3))
+          .ok());
+  ASSERT_TRUE(
+      StoreProgrammeVersion(uow_, cipher_, record, 3, Content(), "sam", kStart - absl::Hours(1))
+          .ok());
+  const struct {
+    int version;
+    std::string item;
+    absl::StatusCode code;
+  } cases[] = {{1, "dilator", absl::StatusCode::kInvalidArgument},
+               {1, "dropped-before-activation", absl::StatusCode::kInvalidArgument},
+               {2, "dilator", absl::StatusCode::kOk},
+               {3, "dilator", absl::StatusCode::kOk}};
+  int n = 0;
+  for (const auto& c : cases) {
+    v1::LogPracticeRequest request = Dilator(absl::StrCat("d", ++n), 1, 1);
+    request.mutable_log()->set_programme_id(id);
+    request.mutable_log()->set_programme_version(c.version);
+    request.mutable_log()->set_item_id(c.item);
+    absl::StatusOr<v1::PracticeLog> log = Log(request);
+    EXPECT_EQ(log.status().code(), c.code) << c.version << " " << c.item << ": " << log.status();
+    if (c.code == absl::StatusCode::kInvalidArgument) {
+      EXPECT_THAT(log.status().message(), HasSubstr("log.programme_version"));
+    }
+  }
+}
+
+// A decision on an unknown suggestion is audited with the id tried (ids only).
+TEST_F(PracticeServiceTest, AnUnknownSuggestionIsAuditedWithTheIdTried) {
+  v1::DecideProgressionSuggestionRequest decline;
+  decline.set_client_id(kJo);
+  decline.set_suggestion_id("00000000-0000-7000-8000-00000000ffff");
+  absl::StatusOr<v1::ProgressionSuggestion> declined =
+      As(clinician_, kJo, [&](RequestScope& s) { return service_.Decline(decline, s); });
+  EXPECT_EQ(declined.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(last_resource_, absl::StrCat("clients/", kJo,
+                                         "/progressionSuggestions/"
+                                         "00000000-0000-7000-8000-00000000ffff"));
 }
 
 }  // namespace

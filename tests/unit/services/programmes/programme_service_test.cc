@@ -16,6 +16,7 @@
 #include "services/common/timestamps.h"
 #include "services/exercises/exercise_store.h"
 #include "services/plans/plan_service.h"
+#include "services/programmes/ports/progression_suggestion_repository.h"
 #include "services/programmes/programme_store.h"
 #include "tests/fakes/clinical_test_support.h"
 #include "tests/fakes/fake_id_generator.h"
@@ -48,7 +49,8 @@ InMemoryDatabase Seeded() {
 }
 
 v1::Exercise LibraryExercise(const std::string& id, int version, v1::ExerciseCategory category,
-                             std::vector<v1::DoseParameter> parameters, bool archived = false) {
+                             const std::vector<v1::DoseParameter>& parameters,
+                             bool archived = false) {
   v1::Exercise e;
   e.set_id(id);
   e.set_version(version);
@@ -167,7 +169,7 @@ class ProgrammeServiceTest : public ClinicalServiceTest {
   }
 
   absl::StatusOr<v1::Programme> Update(const v1::Programme& changed,
-                                       std::vector<std::string> paths) {
+                                       const std::vector<std::string>& paths) {
     v1::UpdateProgrammeRequest request;
     *request.mutable_programme() = changed;
     for (const std::string& path : paths) {
@@ -542,6 +544,50 @@ TEST_F(ProgrammeServiceTest, AnotherClientsProgrammeIsNotFound) {
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);
+}
+
+// An ended programme no longer changes, so a suggestion waiting on its ladder could never be
+// accepted: ending it supersedes what is pending, and the caseload stops showing it.
+TEST_F(ProgrammeServiceTest, EndingAProgrammeSupersedesItsPendingSuggestions) {
+  const v1::Programme draft = Create();
+  absl::StatusOr<v1::Programme> active = Change(draft, v1::PROGRAMME_STATUS_ACTIVE);
+  ASSERT_TRUE(active.ok()) << active.status();
+  ASSERT_TRUE(uow_.progression_suggestions()
+                  .Insert(ProgressionSuggestionRecord{.id = "waiting",
+                                                      .clinic_id = kClinic,
+                                                      .client_id = kJo,
+                                                      .programme_id = active->id(),
+                                                      .programme_version = 1,
+                                                      .item_id = "dilator",
+                                                      .direction = 1,
+                                                      .from_size = 2,
+                                                      .to_size = 3,
+                                                      .status = v1::SUGGESTION_STATUS_PENDING,
+                                                      .create_time = kStart})
+                  .ok());
+  absl::StatusOr<v1::Programme> paused = Change(*active, v1::PROGRAMME_STATUS_PAUSED);
+  ASSERT_TRUE(paused.ok()) << paused.status();
+  EXPECT_EQ(uow_.state().progression_suggestions.at("waiting").status,
+            v1::SUGGESTION_STATUS_PENDING);
+
+  ASSERT_TRUE(Change(*paused, v1::PROGRAMME_STATUS_ENDED).ok());
+
+  EXPECT_EQ(uow_.state().progression_suggestions.at("waiting").status,
+            v1::SUGGESTION_STATUS_SUPERSEDED);
+  EXPECT_EQ(*uow_.progression_suggestions().CountPendingOfClient(kClinic, kJo), 0);
+}
+
+// Attempts on ids that do not exist are audited with the id tried (ids only).
+TEST_F(ProgrammeServiceTest, AnUnknownProgrammeIsAuditedWithTheIdTried) {
+  const std::string unknown = "00000000-0000-7000-8000-00000000ffff";
+  EXPECT_EQ(Get(clinician_, unknown).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(last_resource_, absl::StrCat("clients/", kJo, "/programmes/", unknown));
+  v1::Programme ghost = Content();
+  ghost.set_id(unknown);
+  ghost.set_client_id(kJo);
+  ghost.set_etag("v1");
+  EXPECT_EQ(Update(ghost, {"title"}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(last_resource_, absl::StrCat("clients/", kJo, "/programmes/", unknown));
 }
 
 }  // namespace

@@ -83,7 +83,8 @@ class ProgrammeStoreTest : public ClinicalServiceTest {
     return opened.ok() ? *opened : OpenedProgramme{};
   }
 
-  void AddPending(const std::string& id, const std::string& item_id) {
+  void AddPending(const std::string& id, const std::string& item_id, int from_size = 1,
+                  int to_size = 2) {
     ASSERT_TRUE(uow_.progression_suggestions()
                     .Insert(ProgressionSuggestionRecord{.id = id,
                                                         .clinic_id = kClinic,
@@ -92,8 +93,8 @@ class ProgrammeStoreTest : public ClinicalServiceTest {
                                                         .programme_version = 1,
                                                         .item_id = item_id,
                                                         .direction = 1,
-                                                        .from_size = 1,
-                                                        .to_size = 2,
+                                                        .from_size = from_size,
+                                                        .to_size = to_size,
                                                         .status = v1::SUGGESTION_STATUS_PENDING,
                                                         .create_time = kStart})
                     .ok());
@@ -202,6 +203,36 @@ TEST_F(ProgrammeStoreTest, PatientViewHasNoClinicianNotesOrContraindications) {
   EXPECT_TRUE(seen.items(0).exercise().clinician_notes().empty());
   EXPECT_EQ(seen.items(0).exercise().contraindications_size(), 0);
   EXPECT_EQ(seen.items(0).exercise().patient_instructions(), "Go gently");
+}
+
+// A version the programme does not have answers exactly as a made-up programme does.
+TEST_F(ProgrammeStoreTest, AMissingVersionAnswersExactlyAsAMadeUpProgramme) {
+  const absl::Status made_up =
+      LoadProgramme(uow_, cipher_, kClinic, kJo, "00000000-0000-7000-8000-00000000ffff", 0)
+          .status();
+  EXPECT_EQ(made_up.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(LoadProgramme(uow_, cipher_, kClinic, kJo, kProgramme, 7).status(), made_up);
+}
+
+// Fewer sizes in her set at the same current size: a step up to a size she no longer has is
+// moot (it could never be accepted, and one PENDING per item would block the ladder); a step
+// that is still possible waits for the care team.
+TEST_F(ProgrammeStoreTest, ShrinkingTheSetSupersedesAStepUpToASizeNoLongerInIt) {
+  AddPending("a-up", "a", 1, 2);
+  AddPending("b-up", "b", 2, 3);
+  const OpenedProgramme current = Latest();
+  v1::Programme content = current.programme;
+  for (int i : {0, 1}) {
+    // Sizes 1..2 only: a's step to 2 is still possible, b's step to 3 is not.
+    content.mutable_items(i)->mutable_dilator()->mutable_set()->mutable_sizes()->DeleteSubrange(2,
+                                                                                                2);
+  }
+
+  ASSERT_TRUE(
+      WriteNextVersion(uow_, cipher_, current, content, "alex", kStart + absl::Hours(1)).ok());
+
+  EXPECT_EQ(StatusOf("a-up"), v1::SUGGESTION_STATUS_PENDING);
+  EXPECT_EQ(StatusOf("b-up"), v1::SUGGESTION_STATUS_SUPERSEDED);
 }
 
 }  // namespace

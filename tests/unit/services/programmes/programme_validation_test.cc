@@ -58,7 +58,8 @@ v1::Programme Valid() {
 std::string Refusal(const v1::Programme& programme) {
   absl::Status status = ValidateProgrammeContent(programme, "programme");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  return std::string(status.message());
+  std::string message(status.message());
+  return message;
 }
 
 TEST(ProgrammeValidationTest, ValidContentPasses) {
@@ -221,6 +222,23 @@ TEST(ProgrammeValidationTest, UpdateMaskNamesOnlyContentFields) {
   EXPECT_TRUE(ValidateProgrammeUpdateMask(mask).ok());
   mask.add_paths("status");
   EXPECT_THAT(ValidateProgrammeUpdateMask(mask).message(), HasSubstr("update_mask"));
+}
+
+// The mask is merged path by path: its length is bounded before anything walks it.
+TEST(ProgrammeValidationTest, UpdateMaskOfManyPathsIsRefused) {
+  google::protobuf::FieldMask mask;
+  for (int i = 0; i < 100000; ++i) {
+    mask.add_paths("title");
+  }
+  const absl::Status refused = ValidateProgrammeUpdateMask(mask);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(), HasSubstr("update_mask"));
+  v1::UpdateProgrammeRequest update;
+  update.mutable_programme()->set_client_id("00000000-0000-7000-8000-000000000009");
+  update.mutable_programme()->set_id("00000000-0000-7000-8000-000000000010");
+  update.mutable_programme()->set_etag("v1");
+  *update.mutable_update_mask() = mask;
+  EXPECT_THAT(ValidateUpdateProgramme(update).message(), HasSubstr("update_mask"));
 }
 
 TEST(ProgrammeValidationTest, RequestsNameTheirMissingFields) {

@@ -1,16 +1,19 @@
 // ClientDataErasureService over the in-memory database with the real envelope cipher: only an
-// archived client's key is erased, a second erasure answers the first one's time, and after it
-// nothing can be read or sealed for her. Access (admins only) is the pipeline's, tested by the
-// authorization matrix.
+// archived client's key is erased, a second erasure answers the first one's time, after it
+// nothing can be read or sealed for her, and her plain practice numbers are deleted. Access (admins
+// only) is the pipeline's, tested by the authorization matrix.
 
 #include "services/records/client_data_erasure_service.h"
 
 #include <string>
 
 #include "absl/time/time.h"
+#include "confide/v1/programmes.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/timestamps.h"
+#include "services/programmes/ports/practice_log_repository.h"
+#include "services/programmes/ports/progression_suggestion_repository.h"
 #include "services/records/client_data_erasure_validation.h"
 #include "tests/fakes/clinical_test_support.h"
 
@@ -126,6 +129,53 @@ TEST_F(ClientDataErasureServiceTest, ErasingClearsTheClinicalFieldsOfHerClientRo
   // A second erasure changes nothing.
   ASSERT_TRUE(Erase(kClient).ok());
   EXPECT_EQ(uow_.state().clients.at(kClient).version, version + 1);
+}
+
+// Her practice logs and the ladder's suggestions keep pain, anxiety and sizes in plain columns:
+// the erasure deletes them (hers only), so no score of hers outlives her key.
+TEST_F(ClientDataErasureServiceTest, ErasingDeletesHerPracticeLogsAndProgressionSuggestions) {
+  for (const char* client : {kClient, kFreshClient}) {
+    const std::string id = std::string("log-") + client;
+    ASSERT_TRUE(uow_.practice_logs()
+                    .Insert(PracticeLogRecord{.id = id,
+                                              .clinic_id = kClinic,
+                                              .client_id = client,
+                                              .programme_id = "programme",
+                                              .item_id = "dilator",
+                                              .practiced_at = kStart,
+                                              .duration_minutes = 10,
+                                              .completion = v1::PRACTICE_COMPLETION_FULLY,
+                                              .dilator_size = 2,
+                                              .pain = 7,
+                                              .anxiety = 6,
+                                              .request_id = id})
+                    .ok());
+    ASSERT_TRUE(
+        uow_.progression_suggestions()
+            .Insert(ProgressionSuggestionRecord{.id = std::string("suggestion-") + client,
+                                                .clinic_id = kClinic,
+                                                .client_id = client,
+                                                .programme_id = std::string("programme-") + client,
+                                                .item_id = "dilator",
+                                                .direction = v1::PROGRESSION_DIRECTION_STEP_DOWN,
+                                                .from_size = 2,
+                                                .to_size = 1,
+                                                .window_max_pain = 7,
+                                                .practice_log_id = id,
+                                                .status = v1::SUGGESTION_STATUS_PENDING})
+            .ok());
+  }
+
+  ASSERT_TRUE(Erase(kClient).ok());
+
+  EXPECT_EQ(uow_.state().practice_logs.size(), 1u);
+  EXPECT_EQ(uow_.state().practice_logs.count(std::string("log-") + kFreshClient), 1u);
+  EXPECT_EQ(uow_.state().progression_suggestions.size(), 1u);
+  EXPECT_EQ(uow_.state().progression_suggestions.count(std::string("suggestion-") + kFreshClient),
+            1u);
+  // A second erasure finds nothing more to delete.
+  EXPECT_TRUE(Erase(kClient).ok());
+  EXPECT_EQ(uow_.state().practice_logs.size(), 1u);
 }
 
 TEST_F(ClientDataErasureServiceTest, AClientNotArchivedIsFailedPreconditionAndKeepsHerKey) {

@@ -1,24 +1,29 @@
 // RecordExportService over the in-memory database with the real envelope cipher, called as the
 // pipeline calls it (access already decided: authorization_matrix_test.cc): the export holds the
 // whole record, read to the end of every list; only signed notes, psychotherapy notes only on
-// request and only those the caller may read; the purpose is required; the audit event names
-// the record by ids only.
+// request and only those the caller may read; of her journal only what she shares with her care
+// team; the purpose is required; the audit event names the record by ids only.
 
 #include "services/records/record_export_service.h"
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/assessments/assessment_service.h"
+#include "services/common/timestamps.h"
 #include "services/consents/consent_service.h"
 #include "services/intake/intake_service.h"
+#include "services/journal/journal_store.h"
 #include "services/notes/note_content.h"
 #include "services/notes/note_store.h"
 #include "services/plans/milestone_service.h"
 #include "services/plans/plan_service.h"
+#include "services/programmes/practice_log_store.h"
+#include "services/programmes/programme_store.h"
 #include "tests/fakes/clinical_test_support.h"
 #include "tests/fakes/fake_id_generator.h"
 
@@ -333,6 +338,131 @@ TEST_F(RecordExportServiceTest, TamperedSignedNoteFailsTheExport) {
   EXPECT_EQ(Export(Clinician("sam")).status().code(), absl::StatusCode::kDataLoss);
 }
 
+// Her home programmes (every version, with the exercise snapshot's clinician notes), every
+// practice log with her feelings, the ladder's suggestions and the journal entries she shares
+// with her care team are in the export; her private entries are not, not even in the HTML.
+TEST_F(RecordExportServiceTest, HoldsHomeProgrammesPracticeAndOnlyTheSharedJournal) {
+  const Principal sam = Clinician("sam");
+  const std::string programme_id = ids_.NewId();
+  ProgrammeRecord programme{.id = programme_id,
+                            .clinic_id = kClinic,
+                            .client_id = kJo,
+                            .latest_version = 2,
+                            .status = v1::PROGRAMME_STATUS_ACTIVE,
+                            .revision = 3,
+                            .time_zone = "Europe/London",
+                            .create_time = clock_.Now(),
+                            .created_by = "alex"};
+  ASSERT_TRUE(uow_.programmes().Insert(programme, "").ok());
+  for (int version = 1; version <= 2; ++version) {
+    v1::Programme content;
+    content.set_title(absl::StrCat("Ladder <v", version, ">"));
+    content.set_time_zone("Europe/London");
+    v1::ProgrammeItem* item = content.add_items();
+    item->set_id("dilator");
+    item->mutable_exercise()->set_title("Dilator practice");
+    item->mutable_exercise()->set_clinician_notes("Watch for guarding");
+    item->mutable_dilator()->set_current_size(version);
+    ASSERT_TRUE(
+        StoreProgrammeVersion(uow_, cipher_, programme, version, content, "alex", clock_.Now())
+            .ok());
+  }
+  for (int n = 1; n <= 2; ++n) {
+    PracticeLogRecord log{.id = absl::StrCat("log-", n),
+                          .clinic_id = kClinic,
+                          .client_id = kJo,
+                          .programme_id = programme_id,
+                          .programme_version = 2,
+                          .item_id = "dilator",
+                          .practiced_at = clock_.Now() - absl::Hours(48 - n),
+                          .local_date = absl::StrCat("2027-01-0", n),
+                          .duration_minutes = 10,
+                          .completion = v1::PRACTICE_COMPLETION_FULLY,
+                          .dilator_size = 2,
+                          .pain = 3 + n,
+                          .anxiety = 2,
+                          .recorded_by_user_id = "jo-user",
+                          .create_time = clock_.Now(),
+                          .request_id = absl::StrCat("req-", n)};
+    absl::StatusOr<std::string> feelings =
+        SealFeelings(cipher_, uow_, kClinic, kJo, log.id, absl::StrCat("Felt <calmer> ", n));
+    ASSERT_TRUE(feelings.ok()) << feelings.status();
+    log.feelings_sealed = *feelings;
+    ASSERT_TRUE(uow_.practice_logs().Insert(log).ok());
+  }
+  ASSERT_TRUE(
+      uow_.progression_suggestions()
+          .Insert(ProgressionSuggestionRecord{.id = "suggestion-1",
+                                              .clinic_id = kClinic,
+                                              .client_id = kJo,
+                                              .programme_id = programme_id,
+                                              .programme_version = 2,
+                                              .item_id = "dilator",
+                                              .direction = v1::PROGRESSION_DIRECTION_STEP_UP,
+                                              .from_size = 2,
+                                              .to_size = 3,
+                                              .window_max_pain = 5,
+                                              .practice_log_id = "log-2",
+                                              .status = v1::SUGGESTION_STATUS_PENDING,
+                                              .create_time = clock_.Now()})
+          .ok());
+  for (const auto& [id, text, shared] :
+       {std::tuple{"entry-private", "marker private words", false},
+        std::tuple{"entry-shared", "marker shared <words>", true}}) {
+    v1::JournalEntry entry;
+    entry.set_id(id);
+    entry.set_client_id(kJo);
+    entry.set_text(text);
+    entry.set_shared_with_care_team(shared);
+    entry.set_shared_with_partner(true);
+    *entry.mutable_write_time() = ToTimestamp(clock_.Now());
+    absl::StatusOr<JournalEntryRecord> sealed =
+        SealNewEntry(cipher_, uow_, kClinic, entry, "", clock_.Now());
+    ASSERT_TRUE(sealed.ok()) << sealed.status();
+    ASSERT_TRUE(uow_.journal().Insert(*sealed).ok());
+  }
+
+  absl::StatusOr<v1::ClientRecordExport> exported = Export(sam);
+
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  const v1::ClientRecord& record = exported->record();
+  ASSERT_EQ(record.programme_versions_size(), 2);
+  EXPECT_EQ(record.programme_versions(0).version(), 2);
+  EXPECT_EQ(record.programme_versions(1).title(), "Ladder <v1>");
+  EXPECT_EQ(record.programme_versions(0).items(0).exercise().clinician_notes(),
+            "Watch for guarding");
+  ASSERT_EQ(record.practice_logs_size(), 2);
+  EXPECT_EQ(record.practice_logs(0).id(), "log-2");
+  EXPECT_EQ(record.practice_logs(0).pain(), 5);
+  EXPECT_EQ(record.practice_logs(0).feelings(), "Felt <calmer> 2");
+  EXPECT_EQ(record.practice_logs(1).feelings(), "Felt <calmer> 1");
+  ASSERT_EQ(record.progression_suggestions_size(), 1);
+  EXPECT_EQ(record.progression_suggestions(0).to_size(), 3);
+  ASSERT_EQ(record.journal_entries_size(), 1);
+  EXPECT_EQ(record.journal_entries(0).text(), "marker shared <words>");
+  // As any reader but her sees it: not whom else she shares it with, no etag.
+  EXPECT_FALSE(record.journal_entries(0).shared_with_partner());
+  EXPECT_EQ(record.journal_entries(0).etag(), "");
+  const std::string& html = exported->html();
+  EXPECT_THAT(html, HasSubstr("<h2>Home programmes</h2>"));
+  EXPECT_THAT(html, HasSubstr("Ladder &lt;v1&gt;, version 1 (Active)"));
+  EXPECT_THAT(html, HasSubstr("<h3>2 January 2027: Dilator practice, Fully</h3>"));
+  EXPECT_THAT(html, HasSubstr("Felt &lt;calmer&gt; 2"));
+  EXPECT_THAT(html, HasSubstr("Step up from size 2 to size 3: Pending"));
+  EXPECT_THAT(html, HasSubstr("marker shared &lt;words&gt;"));
+  EXPECT_THAT(html, Not(HasSubstr("<calmer>")));
+  EXPECT_THAT(exported->DebugString(), Not(HasSubstr("marker private words")));
+}
+
+TEST_F(RecordExportServiceTest, RecordWithoutHomeProgrammesSaysSo) {
+  absl::StatusOr<v1::ClientRecordExport> exported = Export(Clinician("sam"));
+
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  EXPECT_THAT(exported->html(), HasSubstr("No home programmes on record."));
+  EXPECT_THAT(exported->html(), HasSubstr("No practice sessions on record."));
+  EXPECT_THAT(exported->html(), HasSubstr("No shared journal entries on record."));
+}
+
 // Lists are read page after page to the end: nothing is silently cut off.
 TEST_F(RecordExportServiceTest, LongListsAreExportedInFull) {
   constexpr int kNotes = 450;
@@ -351,9 +481,39 @@ TEST_F(RecordExportServiceTest, LongListsAreExportedInFull) {
                 }).ok());
   }
 
+  // Logs and journal entries page on (time, id): many at one time must not stop the paging.
+  constexpr int kLogs = 430;
+  for (int i = 0; i < kLogs; ++i) {
+    ASSERT_TRUE(uow_.practice_logs()
+                    .Insert(PracticeLogRecord{.id = absl::StrCat("log-", 1000 + i),
+                                              .clinic_id = kClinic,
+                                              .client_id = kJo,
+                                              .programme_id = "programme",
+                                              .item_id = "breathing",
+                                              .practiced_at = clock_.Now() - absl::Hours(i % 3),
+                                              .completion = v1::PRACTICE_COMPLETION_SKIPPED,
+                                              .request_id = absl::StrCat("req-", i)})
+                    .ok());
+  }
+  constexpr int kEntries = 210;
+  for (int i = 0; i < kEntries; ++i) {
+    v1::JournalEntry entry;
+    entry.set_id(absl::StrCat("entry-", 1000 + i));
+    entry.set_client_id(kJo);
+    entry.set_text(absl::StrCat("entry ", i));
+    entry.set_shared_with_care_team(true);
+    *entry.mutable_write_time() = ToTimestamp(clock_.Now() - absl::Hours(i % 2));
+    absl::StatusOr<JournalEntryRecord> sealed =
+        SealNewEntry(cipher_, uow_, kClinic, entry, "", clock_.Now());
+    ASSERT_TRUE(sealed.ok()) << sealed.status();
+    ASSERT_TRUE(uow_.journal().Insert(*sealed).ok());
+  }
+
   absl::StatusOr<v1::ClientRecordExport> exported = Export(Clinician("sam"));
 
   ASSERT_TRUE(exported.ok()) << exported.status();
+  EXPECT_EQ(exported->record().practice_logs_size(), kLogs);
+  EXPECT_EQ(exported->record().journal_entries_size(), kEntries);
   const std::vector<std::string> texts = TextsOf(exported->record());
   ASSERT_EQ(texts.size(), static_cast<size_t>(kNotes));
   for (int i = 0; i < kNotes; ++i) {
