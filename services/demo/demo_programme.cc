@@ -138,8 +138,8 @@ class DemoProgrammeWriter {
   // time, not midnight plus hours: on a DST change day those differ by an hour.
   absl::Time At(int days_ago, int hour, int minute = 0) const {
     const absl::CivilDay day = today_ - days_ago;
-    return absl::FromCivil(
-        absl::CivilMinute(day.year(), day.month(), day.day(), hour, minute), zone_);
+    return absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), hour, minute),
+                           zone_);
   }
 
   absl::StatusOr<v1::Exercise> Starter(const char* key) {

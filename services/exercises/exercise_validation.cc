@@ -10,6 +10,7 @@
 #include "services/api/field_errors.h"
 #include "services/api/page_token.h"
 #include "services/api/request_fields.h"
+#include "services/api/text_fields.h"
 #include "services/common/text_checks.h"
 
 namespace confide {
@@ -21,33 +22,8 @@ constexpr int kMaxMaskPaths = 16;
 
 std::string Indexed(const std::string& field, int i) { return absl::StrCat(field, "[", i, "]"); }
 
-// True when valid UTF-8 `text` holds a C1 control character (U+0080-U+009F: never typed, and
-// some terminals and renderers act on them) or, when `one_line`, a Unicode line or paragraph
-// separator (U+2028, U+2029), which breaks a title as a newline would.
-bool HasUnicodeControl(const std::string& text, bool one_line) {
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const auto next = static_cast<unsigned char>(text[i + 1]);
-    if (lead == 0xC2 && next >= 0x80 && next <= 0x9F) {
-      return true;
-    }
-    if (one_line && lead == 0xE2 && next == 0x80 && i + 2 < text.size() &&
-        (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
-         static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// One-line text (titles): no control characters at all.
 void Line(FieldChecker& check, const std::string& field, const std::string& value, size_t max) {
-  if (CharacterCount(value) > max) {
-    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
-  } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value) ||
-             HasUnicodeControl(value, /*one_line=*/true)) {
-    check.Fail(field, "must be UTF-8 text without control characters");
-  }
+  CheckLine(check, field, value, max);
 }
 
 // A required line: present and not only spaces.
@@ -60,26 +36,8 @@ void RequiredLine(FieldChecker& check, const std::string& field, const std::stri
   Line(check, field, value, max);
 }
 
-// Prose may hold line breaks and tabs, nothing else below U+0020.
 void Prose(FieldChecker& check, const std::string& field, const std::string& value, size_t max) {
-  if (CharacterCount(value) > max) {
-    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
-    return;
-  }
-  if (!IsValidUtf8(value)) {
-    check.Fail(field, "must be UTF-8 text");
-    return;
-  }
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7f) {
-      check.Fail(field, "must not hold control characters other than line breaks and tabs");
-      return;
-    }
-  }
-  if (HasUnicodeControl(value, /*one_line=*/false)) {
-    check.Fail(field, "must not hold control characters other than line breaks and tabs");
-  }
+  CheckProse(check, field, value, max);
 }
 
 // An https URL: the scheme, a host, and only printable ASCII without spaces (an IRI must be

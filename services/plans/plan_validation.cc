@@ -12,6 +12,7 @@
 #include "services/api/field_errors.h"
 #include "services/api/page_token.h"
 #include "services/api/request_fields.h"
+#include "services/api/text_fields.h"
 #include "services/common/text_checks.h"
 
 namespace confide {
@@ -20,32 +21,12 @@ namespace {
 constexpr size_t kMaxItemId = 64;
 constexpr std::string_view kMe = "me";
 
-// One-line text (titles): no control characters at all.
 void Line(FieldChecker& check, const std::string& field, const std::string& value, size_t max) {
-  if (CharacterCount(value) > max) {
-    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
-  } else if (!IsValidUtf8(value) || !HasNoControlCharacters(value)) {
-    check.Fail(field, "must be UTF-8 text without control characters");
-  }
+  CheckLine(check, field, value, max);
 }
 
-// Prose may hold line breaks and tabs, nothing else below U+0020.
 void Prose(FieldChecker& check, const std::string& field, const std::string& value, size_t max) {
-  if (CharacterCount(value) > max) {
-    check.Fail(field, absl::StrCat("must be at most ", max, " characters"));
-    return;
-  }
-  if (!IsValidUtf8(value)) {
-    check.Fail(field, "must be UTF-8 text");
-    return;
-  }
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7f) {
-      check.Fail(field, "must not hold control characters other than line breaks and tabs");
-      return;
-    }
-  }
+  CheckProse(check, field, value, max);
 }
 
 // An optional date.

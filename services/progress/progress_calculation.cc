@@ -168,7 +168,7 @@ v1::ItemProgress ItemProgressOf(const ItemHistory& history, absl::CivilDay today
   int prescribed_total = 0;
   int done_capped_total = 0;
   if (earliest.has_value()) {
-    absl::CivilDay week = std::max(current_week - 7 * (weeks - 1), IsoWeekStart(*earliest));
+    absl::CivilDay week = std::max(current_week - 7L * (weeks - 1), IsoWeekStart(*earliest));
     auto next = std::lower_bound(days.begin(), days.end(), week,
                                  [](const PracticeDay& d, absl::CivilDay w) { return d.day < w; });
     for (; week <= current_week; week += 7) {

@@ -238,9 +238,9 @@ TEST_F(JournalApiTest, AdminOnTheCareTeamAndBreakGlassClinicianReadNoEntry) {
       Rest().Post("/v1/clients/" + std::string(kRileyClientId) + ":breakGlass",
                   {{"reason", "Urgent: covering for Sam, client in crisis"}}, TokenOf(kAlexEmail));
   ASSERT_EQ(glass.status, 200) << glass.body;
-  HttpResponse created =
-      Rest().Post(EntriesPath("me"), {{"text", "zqriley " + Unique()}, {"sharedWithCareTeam", true}},
-                  TokenOf(kRileyEmail));
+  HttpResponse created = Rest().Post(
+      EntriesPath("me"), {{"text", "zqriley " + Unique()}, {"sharedWithCareTeam", true}},
+      TokenOf(kRileyEmail));
   ASSERT_EQ(created.status, 200) << created.body;
   const std::string id = created.Json().value("id", "");
   // Sam, on her care team, reads it.

@@ -107,15 +107,15 @@ class PracticeLogRepository {
                                                                      std::string_view from_date,
                                                                      std::string_view to_date) = 0;
   // Per-size totals of one dilator item (done sessions with a size), in the order first used.
-  virtual absl::StatusOr<std::vector<PracticeSizeTotals>> SizeTotals(
-      std::string_view clinic_id, std::string_view programme_id, std::string_view item_id) = 0;
+  virtual absl::StatusOr<std::vector<PracticeSizeTotals>> SizeTotals(std::string_view clinic_id,
+                                                                     std::string_view programme_id,
+                                                                     std::string_view item_id) = 0;
   // Done sessions of one item at `size` recorded (create_time) at or after `since`: how many,
   // and the scores of the latest `latest` of them by practice time (newest first). `since` is a
   // server time (when the size became current, or a decision on it), so it is compared with the
   // server's create_time, never with the phone's practiced_at.
-  virtual absl::StatusOr<int> CountAtSize(std::string_view clinic_id,
-                                          std::string_view programme_id, std::string_view item_id,
-                                          int size, absl::Time since) = 0;
+  virtual absl::StatusOr<int> CountAtSize(std::string_view clinic_id, std::string_view programme_id,
+                                          std::string_view item_id, int size, absl::Time since) = 0;
   virtual absl::StatusOr<std::vector<PracticeScore>> LatestAtSize(std::string_view clinic_id,
                                                                   std::string_view programme_id,
                                                                   std::string_view item_id,

@@ -64,8 +64,7 @@ class ProgrammeRepository {
       std::string_view clinic_id, std::string_view programme_id, int version) = 0;
   // Newest first: at most `limit`, below `before_version` when it is not 0.
   virtual absl::StatusOr<std::vector<ProgrammeVersionRecord>> ListVersions(
-      std::string_view clinic_id, std::string_view programme_id, int before_version,
-      int limit) = 0;
+      std::string_view clinic_id, std::string_view programme_id, int before_version, int limit) = 0;
   // Writes latest_version, status, time_zone and activate_time from `next` and revision + 1,
   // when the stored revision is still `expected_revision`: ABORTED otherwise (another change got
   // there first); NOT_FOUND when there is no such programme.

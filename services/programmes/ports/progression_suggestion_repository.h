@@ -48,8 +48,8 @@ class ProgressionSuggestionRepository {
       std::string_view clinic_id, std::string_view programme_id, std::string_view item_id) = 0;
   // Newest first; `status` 0 for every status; older than `after_id` when it is not empty.
   virtual absl::StatusOr<std::vector<ProgressionSuggestionRecord>> ListOfClient(
-      std::string_view clinic_id, std::string_view client_id, int status,
-      std::string_view after_id, int limit) = 0;
+      std::string_view clinic_id, std::string_view client_id, int status, std::string_view after_id,
+      int limit) = 0;
   // PENDING → `decided.status` with decided_by_user_id, decide_time and accepted_version from
   // `decided`. ABORTED when it is no longer PENDING; NOT_FOUND when there is no such suggestion.
   virtual absl::Status Decide(const ProgressionSuggestionRecord& decided) = 0;

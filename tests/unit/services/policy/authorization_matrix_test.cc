@@ -38,10 +38,10 @@
 #include "services/partners/portal_access_service.h"
 #include "services/plans/milestone_service.h"
 #include "services/plans/plan_service.h"
+#include "services/policy/access_policy.h"
 #include "services/programmes/practice_service.h"
 #include "services/programmes/programme_service.h"
 #include "services/progress/progress_service.h"
-#include "services/policy/access_policy.h"
 #include "services/records/client_data_erasure_service.h"
 #include "services/records/record_export_service.h"
 #include "services/staff/staff_service.h"
@@ -378,26 +378,46 @@ constexpr ActionExpectation kPartnerMatrix[] = {
 // clang-format on
 
 // Every Action, for sweeps over all of them.
-constexpr Action kAllActions[] = {Action::kReadClinic,          Action::kCreateClient,
-                                  Action::kListClients,         Action::kListStaff,
-                                  Action::kManageStaff,         Action::kListBreakGlassGrants,
-                                  Action::kQueryAudit,          Action::kReadClient,
-                                  Action::kUpdateClient,        Action::kArchiveClient,
-                                  Action::kReadCareTeam,        Action::kManageCareTeam,
-                                  Action::kInviteToPortal,      Action::kManagePartners,
-                                  Action::kReadPartnerView,     Action::kBreakGlass,
-                                  Action::kReadAccessReport,    Action::kReadPlanSummary,
-                                  Action::kReadGoals,           Action::kReadProgrammeSchedule,
-                                  Action::kReadProgressSummary, Action::kReadAssessments,
-                                  Action::kReadJournal,         Action::kReadIntake,
-                                  Action::kWriteIntake,         Action::kReadConsents,
-                                  Action::kRecordConsent,       Action::kCompleteAssessment,
-                                  Action::kRecordMilestone,     Action::kReadClinicalPlan,
-                                  Action::kReadNotes,           Action::kReadSessionSummaries,
-                                  Action::kWriteClinical,       Action::kExportRecord,
-                                  Action::kEraseClientData,     Action::kReadExerciseLibrary,
-                                  Action::kManageExerciseLibrary, Action::kReadCaseload,
-                                  Action::kLogPractice,         Action::kWriteJournal,
+constexpr Action kAllActions[] = {Action::kReadClinic,
+                                  Action::kCreateClient,
+                                  Action::kListClients,
+                                  Action::kListStaff,
+                                  Action::kManageStaff,
+                                  Action::kListBreakGlassGrants,
+                                  Action::kQueryAudit,
+                                  Action::kReadClient,
+                                  Action::kUpdateClient,
+                                  Action::kArchiveClient,
+                                  Action::kReadCareTeam,
+                                  Action::kManageCareTeam,
+                                  Action::kInviteToPortal,
+                                  Action::kManagePartners,
+                                  Action::kReadPartnerView,
+                                  Action::kBreakGlass,
+                                  Action::kReadAccessReport,
+                                  Action::kReadPlanSummary,
+                                  Action::kReadGoals,
+                                  Action::kReadProgrammeSchedule,
+                                  Action::kReadProgressSummary,
+                                  Action::kReadAssessments,
+                                  Action::kReadJournal,
+                                  Action::kReadIntake,
+                                  Action::kWriteIntake,
+                                  Action::kReadConsents,
+                                  Action::kRecordConsent,
+                                  Action::kCompleteAssessment,
+                                  Action::kRecordMilestone,
+                                  Action::kReadClinicalPlan,
+                                  Action::kReadNotes,
+                                  Action::kReadSessionSummaries,
+                                  Action::kWriteClinical,
+                                  Action::kExportRecord,
+                                  Action::kEraseClientData,
+                                  Action::kReadExerciseLibrary,
+                                  Action::kManageExerciseLibrary,
+                                  Action::kReadCaseload,
+                                  Action::kLogPractice,
+                                  Action::kWriteJournal,
                                   Action::kReadPracticeLog};
 static_assert(std::size(kAllActions) == static_cast<size_t>(Action::kReadPracticeLog) + 1,
               "kAllActions must list every Action");
@@ -565,9 +585,9 @@ bool IsClinicalContent(Action action) {
 bool IsPartnerContentForbidden(Action action) {
   return action == Action::kReadNotes || action == Action::kWriteClinical ||
          action == Action::kReadSessionSummaries || action == Action::kExportRecord ||
-         action == Action::kEraseClientData ||
-         action == Action::kReadClient || action == Action::kReadClinicalPlan ||
-         action == Action::kReadIntake || action == Action::kWriteIntake;
+         action == Action::kEraseClientData || action == Action::kReadClient ||
+         action == Action::kReadClinicalPlan || action == Action::kReadIntake ||
+         action == Action::kWriteIntake;
 }
 
 // The global invariants, checked for one decision. Returns the number of invariants applied.
