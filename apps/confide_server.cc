@@ -2,18 +2,22 @@
 // wires them by constructor injection, serves REST and gRPC until SIGTERM, then drains.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/argon2_password_hasher.h"
 #include "adapters/crypto/envelope_client_data_cipher.h"
+#include "adapters/crypto/openssl_checkpoint_signer.h"
 #include "adapters/crypto/openssl_message_authenticator.h"
 #include "adapters/crypto/openssl_secret_generator.h"
+#include "adapters/crypto/openssl_sha256_hasher.h"
 #include "adapters/crypto/uuid7_id_generator.h"
 #include "adapters/grpc/grpc_server.h"
 #include "adapters/http/http_rule_router.h"
@@ -25,6 +29,9 @@
 #include "services/api/method_table.h"
 #include "services/api/pipeline.h"
 #include "services/assessments/assessment_service.h"
+#include "services/audit/audit_sealer.h"
+#include "services/audit/audit_sealer_loop.h"
+#include "services/audit/audit_service.h"
 #include "services/auth/account_service.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/authenticator.h"
@@ -62,6 +69,16 @@ void WritePortsFile(const std::string& path, int rest_port, int grpc_port) {
   }
   // Rename so a reader never sees a half-written file.
   std::rename(temp.c_str(), path.c_str());
+}
+
+// Names this process in the batches it seals: "<hostname>:<pid>:<8 random hex>" (the random part
+// tells apart two processes that reuse a pid, e.g. in containers).
+std::string SealerInstanceId(confide::SecretGenerator& secrets) {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) {
+    host[0] = '\0';
+  }
+  return absl::StrCat(host, ":", getpid(), ":", absl::BytesToHexString(secrets.RandomBytes(4)));
 }
 
 }  // namespace
@@ -220,6 +237,9 @@ int main(int argc, char** argv) {
   record_export.Register(methods);
   ClientDataErasureService erasure;
   erasure.Register(methods);
+  OpenSslSha256Hasher sha256;
+  AuditService audit(box, sha256);
+  audit.Register(methods);
 
   BoundedExecutor executor(config.workers, static_cast<size_t>(config.queue_capacity));
   Authenticator authenticator(secrets);
@@ -258,6 +278,25 @@ int main(int argc, char** argv) {
     WritePortsFile(config.ports_file, rest.port(), grpc.port());
   }
 
+  // The audit trail's sealer: one leader per deployment (docs/audit.md, "Sealing").
+  OpenSslCheckpointSigner checkpoint_signer;
+  AuditSealer sealer((*database)->transactions(), box, checkpoint_signer, sha256, clock,
+                     SealerInstanceId(secrets), config.audit_seal_batch_events);
+  std::unique_ptr<SealerLeadership> sealer_leadership = (*database)->NewSealerLeadership();
+  AuditSealerLoop sealer_loop(
+      sealer, *sealer_leadership, absl::Milliseconds(config.audit_seal_interval_ms),
+      AuditSealerLoopEvents{
+          .leadership_changed =
+              [](bool leading) {
+                spdlog::info(R"({{"msg":"audit sealer leadership","leading":{}}})", leading);
+              },
+          .seal_failed =
+              [](const absl::Status& status) {
+                spdlog::warn(R"({{"msg":"audit sealing failed","code":"{}"}})",
+                             absl::StatusCodeToString(status.code()));
+              }});
+  sealer_loop.Start();
+
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info(R"({{"msg":"stopping","signal":{}}})", signal_number);
@@ -270,6 +309,8 @@ int main(int argc, char** argv) {
   }
   executor.Shutdown();
   rest.Stop();
+  // After the drain, so the last round seals the events of the calls that just finished.
+  sealer_loop.Stop();
   spdlog::info(R"({"msg":"stopped"})");
   return 0;
 }

@@ -10,6 +10,8 @@
 #include "adapters/crypto/openssl_secret_generator.h"
 #include "adapters/persistence/database.h"
 #include "apps/admin_commands.h"
+#include "apps/audit_commands.h"
+#include "apps/audit_prune_command.h"
 #include "apps/grpc_get_client.h"
 #include "apps/master_keys.h"
 #include "apps/server_config.h"
@@ -80,6 +82,19 @@ int main(int argc, char** argv) {
                  "comma-separated older master keys whose values are still to be opened");
   CLI::App* demo_totp = demo->add_subcommand(
       "totp-code", "print the current TOTP code of the demo staff accounts' published secret");
+  app::AuditCommands audit_commands(cli);
+  CLI::App* audit_prune = audit_commands.audit()->add_subcommand(
+      "prune",
+      "archive-then-prune: export the batches older than the retention cutoff to --archive, "
+      "verify it, then record the prune and delete those events in one transaction (idempotent)");
+  std::string prune_clinic_id, prune_archive, prune_before;
+  audit_prune
+      ->add_option("--clinic-id", prune_clinic_id, "clinic id (\"\" = the deployment's own trail)")
+      ->required();
+  audit_prune->add_option("--archive", prune_archive, "the archive file to write (must not exist)")
+      ->required();
+  audit_prune->add_option("--before", prune_before,
+                          "YYYY-MM-DD: an earlier cutoff than today - audit.retention_years");
   CLI::App* grpc = cli.add_subcommand("grpc", "call a running server over gRPC");
   grpc->require_subcommand(1);
   CLI::App* get_client = grpc->add_subcommand("get-client", "print one client (GetClient) as JSON");
@@ -146,6 +161,9 @@ int main(int argc, char** argv) {
     rotate_to = std::make_unique<AesGcmSecretBox>(*std::move(next));
   }
 
+  if (audit_commands.offline()) {
+    return audit_commands.RunOffline();
+  }
   absl::StatusOr<std::unique_ptr<persistence::Database>> database =
       persistence::Database::Open({.url = config.database_url, .connections = 1});
   if (!database.ok()) {
@@ -161,6 +179,21 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) {
     std::printf("database is up to date\n");
     return 0;
+  }
+  if (audit_prune->parsed()) {
+    app::AuditPruneOptions options{.clinic_id = prune_clinic_id,
+                                   .archive_path = prune_archive,
+                                   .retention_years = config.audit_retention_years};
+    if (!prune_before.empty()) {
+      options.before = app::ParseDay(prune_before);
+      if (!options.before.has_value()) {
+        return Fail(absl::InvalidArgumentError("--before must be a date written YYYY-MM-DD"));
+      }
+    }
+    return app::AuditPruneCommand((*database)->transactions(), options);
+  }
+  if (audit_commands.needs_database()) {
+    return audit_commands.RunWithDatabase((*database)->transactions(), config);
   }
   if (keys_rotate->parsed()) {
     return app::RotateKeys((*database)->transactions(), *rotate_from, *rotate_to);

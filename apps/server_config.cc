@@ -88,6 +88,11 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
        integer("auth.lockout_address_threshold", c.lockout_address_threshold, 1, 100000)},
       {"auth.master_key_file", text(c.master_key_file)},
       {"auth.previous_master_key_files", text(c.previous_master_key_files)},
+      {"audit.seal_interval_ms",
+       integer("audit.seal_interval_ms", c.audit_seal_interval_ms, 10, int64_t{3600} * 1000)},
+      {"audit.seal_batch_events",
+       integer("audit.seal_batch_events", c.audit_seal_batch_events, 1, 1000000)},
+      {"audit.retention_years", integer("audit.retention_years", c.audit_retention_years, 1, 100)},
   };
 }
 

@@ -43,6 +43,12 @@ struct ServerConfig {
   // When set, the server writes {"rest":PORT,"grpc":PORT} here once listening (tests use port 0).
   std::string ports_file;
   std::string log_level = "info";
+  // Audit trail (docs/audit.md): how often the leading server seals new events into signed
+  // batches, the most events one sealing transaction takes, and how long events are kept before
+  // `confidectl audit prune` may archive and remove them (HIPAA: 6 years).
+  int audit_seal_interval_ms = 1000;
+  int audit_seal_batch_events = 1000;
+  int audit_retention_years = 6;
 };
 
 // Reads `path` (TOML) over `config`. Unknown keys are errors: a typo must not silently fall

@@ -9,8 +9,10 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/api/field_errors.h"
 #include "services/api/rpc_status.h"
 #include "services/common/text_checks.h"
@@ -141,6 +143,15 @@ absl::Status SetFieldPath(Message* root, const std::string& path, const std::str
         return absl::OkStatus();
       }
       return InvalidField(name, "must be comma-separated field names");
+    }
+    // A Timestamp in a URL is its JSON form: RFC 3339 (filters such as ListAuditEvents' times).
+    if (leaf->message_type()->full_name() == "google.protobuf.Timestamp" && !leaf->is_repeated()) {
+      auto* time = dynamic_cast<google::protobuf::Timestamp*>(
+          parent->GetReflection()->MutableMessage(parent, leaf));
+      if (time != nullptr && google::protobuf::util::TimeUtil::FromString(value, time)) {
+        return absl::OkStatus();
+      }
+      return InvalidField(name, "must be an RFC 3339 time, e.g. 2026-01-31T09:00:00Z");
     }
     return InvalidField(name, "cannot be set from a URL");
   }

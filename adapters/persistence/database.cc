@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/persistence/migrator.h"
 #include "adapters/persistence/postgres_transaction_runner.h"
+#include "adapters/persistence/sealer_leadership.h"
 #include "adapters/persistence/sqlite_transaction_runner.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
@@ -88,6 +89,14 @@ absl::Status Database::CheckReady() {
   } catch (const std::exception&) {
     return absl::UnavailableError("database unreachable");
   }
+}
+
+std::unique_ptr<SealerLeadership> Database::NewSealerLeadership() const {
+  if (url_.dialect == Dialect::kSqlite) {
+    return std::make_unique<SqliteSealerLeadership>();
+  }
+  // A follower retries every interval: a dead server must not hold it up for long.
+  return std::make_unique<PostgresSealerLeadership>(url_.connect_string + " connect_timeout=5");
 }
 
 }  // namespace confide::persistence

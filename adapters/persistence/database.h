@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/persistence/database_url.h"
+#include "services/audit/ports/sealer_leadership.h"
 #include "services/storage/ports/unit_of_work.h"
 
 namespace confide::persistence {
@@ -34,6 +35,9 @@ class Database {
   absl::StatusOr<std::vector<std::string>> Migrate();
   // OK when the database answers and every migration of this binary is applied.
   absl::Status CheckReady();
+  // Who seals the audit trail: on PostgreSQL an advisory lock on a connection of its own (not
+  // the pool's), on SQLite always this process.
+  std::unique_ptr<SealerLeadership> NewSealerLeadership() const;
 
  private:
   Database(DatabaseUrl url, std::unique_ptr<TransactionRunner> runner)

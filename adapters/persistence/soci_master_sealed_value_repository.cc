@@ -29,6 +29,8 @@ ColumnSql SqlOf(MasterSealedColumn column) {
       return {"break_glass_grants", "id", "reason_sealed"};
     case MasterSealedColumn::kOutboundToken:
       return {"outbound_messages", "id", "token_sealed"};
+    case MasterSealedColumn::kAuditSigningKey:
+      return {"audit_signing_keys", "key_id", "sealed_private_key"};
   }
   return {"", "", ""};
 }
@@ -36,12 +38,12 @@ ColumnSql SqlOf(MasterSealedColumn column) {
 // PostgreSQL runs each statement of a READ COMMITTED transaction on what others committed up to
 // then: without a lock a server could add or change a value between the rotation's reads and its
 // commit (sealed under an old key, lost once that key is destroyed). SHARE ROW EXCLUSIVE lets
-// servers read on but makes their writes to these tables wait for the rotation's end. All four at
-// once, always in this order, so two rotations cannot deadlock each other. (SQLite: the write
+// servers read on but makes their writes to these tables wait for the rotation's end. All of them
+// at once, always in this order, so two rotations cannot deadlock each other. (SQLite: the write
 // transaction already excludes every other writer.)
 constexpr char kLockAllTables[] =
-    "LOCK TABLE client_data_keys, users, break_glass_grants, outbound_messages "
-    "IN SHARE ROW EXCLUSIVE MODE";
+    "LOCK TABLE client_data_keys, users, break_glass_grants, outbound_messages, "
+    "audit_signing_keys IN SHARE ROW EXCLUSIVE MODE";
 
 }  // namespace
 

@@ -33,6 +33,8 @@ SociUnitOfWork::SociUnitOfWork(soci::session& sql, AuditLog* audit)
       practice_logs_(sql),
       progression_suggestions_(sql),
       journal_(sql),
+      audit_trail_(sql),
+      audit_signing_keys_(sql),
       direct_audit_(sql),
       audit_(audit) {}
 

@@ -12,6 +12,8 @@
 #include "adapters/persistence/soci_consent_repository.h"
 #include "adapters/persistence/soci_exercise_repository.h"
 #include "adapters/persistence/soci_intake_repository.h"
+#include "adapters/persistence/soci_audit_signing_key_repository.h"
+#include "adapters/persistence/soci_audit_trail_repository.h"
 #include "adapters/persistence/soci_journal_repository.h"
 #include "adapters/persistence/soci_master_sealed_value_repository.h"
 #include "adapters/persistence/soci_milestone_repository.h"
@@ -77,6 +79,8 @@ class SociUnitOfWork final : public UnitOfWork {
     return progression_suggestions_;
   }
   JournalRepository& journal() override { return journal_; }
+  AuditTrailRepository& audit_trail() override { return audit_trail_; }
+  AuditSigningKeyRepository& audit_signing_keys() override { return audit_signing_keys_; }
   AuditLog& audit() override { return audit_ != nullptr ? *audit_ : direct_audit_; }
   absl::Status Atomically(absl::FunctionRef<absl::Status()> work) override;
 
@@ -105,6 +109,8 @@ class SociUnitOfWork final : public UnitOfWork {
   SociPracticeLogRepository practice_logs_;
   SociProgressionSuggestionRepository progression_suggestions_;
   SociJournalRepository journal_;
+  SociAuditTrailRepository audit_trail_;
+  SociAuditSigningKeyRepository audit_signing_keys_;
   SociAuditLog direct_audit_;
   AuditLog* audit_;
   int savepoints_ = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "absl/time/time.h"
@@ -9,6 +10,8 @@ namespace confide {
 // One row of the audit trail. Holds who did what to which record and how it ended — never
 // clinical content, names or tokens.
 struct AuditEvent {
+  // Position in the trail, assigned by storage on append (increasing, with gaps); 0 before.
+  int64_t seq = 0;
   std::string id;
   absl::Time time;
   std::string actor_user_id;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/audit/audit_sealer.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/invitations.h"
 #include "services/break_glass/break_glass_service.h"
@@ -23,6 +24,8 @@ std::string MasterSealedContext(MasterSealedColumn column, const MasterSealedVal
       return BreakGlassReasonContext(value.row_id);
     case MasterSealedColumn::kOutboundToken:
       return OutboundTokenContext(value.row_id);
+    case MasterSealedColumn::kAuditSigningKey:
+      return AuditSigningKeyContext(value.row_id);
   }
   return "";
 }

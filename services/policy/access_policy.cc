@@ -61,17 +61,19 @@ Decision DecideClinicLevel(const Principal& who, Action action) {
   }
   switch (who.role) {
     case v1::ROLE_ADMIN:
-      return Allowed(action == Action::kCreateClient || action == Action::kListClients ||
-                     action == Action::kListStaff || action == Action::kManageStaff ||
-                     action == Action::kListBreakGlassGrants ||
-                     action == Action::kReadExerciseLibrary ||
-                     action == Action::kManageExerciseLibrary);
+      return Allowed(
+          action == Action::kCreateClient || action == Action::kListClients ||
+          action == Action::kListStaff || action == Action::kManageStaff ||
+          action == Action::kListBreakGlassGrants || action == Action::kReadAuditCheckpoint ||
+          action == Action::kReadExerciseLibrary || action == Action::kManageExerciseLibrary);
     case v1::ROLE_CLINICIAN:
       return Allowed(action == Action::kCreateClient || action == Action::kListClients ||
                      action == Action::kListStaff || action == Action::kReadExerciseLibrary ||
                      action == Action::kManageExerciseLibrary || action == Action::kReadCaseload);
     case v1::ROLE_AUDITOR:
-      return Allowed(action == Action::kQueryAudit || action == Action::kListBreakGlassGrants);
+      return Allowed(action == Action::kQueryAudit || action == Action::kExportAudit ||
+                     action == Action::kReadAuditCheckpoint ||
+                     action == Action::kListBreakGlassGrants);
     case v1::ROLE_PATIENT:
       // A patient's list is just her own record.
       return Allowed(action == Action::kListClients);
@@ -95,9 +97,12 @@ Decision DecideForClinician(const Principal& who, Action action, const ClientAcc
   switch (action) {
     case Action::kManagePartners:
     case Action::kReadPartnerView:
-    case Action::kReadAccessReport:
       // The patient's own business.
       return Decision::kPermissionDenied;
+    case Action::kReadAccessReport:
+      // Her treating clinicians may answer her questions about who looked; emergency access is
+      // for care, not for reading who else looked.
+      return Allowed(on_team);
     case Action::kManageCareTeam:
     case Action::kInviteToPortal:
     case Action::kArchiveClient:
@@ -197,6 +202,8 @@ bool IsClinicLevel(Action action) {
     case Action::kManageStaff:
     case Action::kListBreakGlassGrants:
     case Action::kQueryAudit:
+    case Action::kExportAudit:
+    case Action::kReadAuditCheckpoint:
     case Action::kReadExerciseLibrary:
     case Action::kManageExerciseLibrary:
     case Action::kReadCaseload:
@@ -222,6 +229,10 @@ std::string_view ActionName(Action action) {
       return "kListBreakGlassGrants";
     case Action::kQueryAudit:
       return "kQueryAudit";
+    case Action::kExportAudit:
+      return "kExportAudit";
+    case Action::kReadAuditCheckpoint:
+      return "kReadAuditCheckpoint";
     case Action::kReadClient:
       return "kReadClient";
     case Action::kUpdateClient:

@@ -20,6 +20,10 @@ enum class Action {
   kManageStaff,
   kListBreakGlassGrants,
   kQueryAudit,
+  // A verifiable export of the clinic's audit trail (auditors).
+  kExportAudit,
+  // The clinic's signed checkpoint and verification keys (admins and auditors).
+  kReadAuditCheckpoint,
   // The clinic's exercise library (no client data): clinicians and admins.
   kReadExerciseLibrary,
   kManageExerciseLibrary,

@@ -305,8 +305,24 @@ bool TestServer::Restart(const std::string& master_key_path, std::string* error)
   return Launch(master_key_path, error);
 }
 
+std::unique_ptr<TestServer> TestServer::StartPeer(std::string* error) const {
+  std::unique_ptr<TestServer> peer(new TestServer());
+  std::string dir_template =
+      (std::filesystem::temp_directory_path() / "confide_api_XXXXXX").string();
+  if (mkdtemp(dir_template.data()) == nullptr) {
+    *error = std::string("mkdtemp: ") + std::strerror(errno);
+    return nullptr;
+  }
+  peer->dir_ = dir_template;
+  peer->peer_url_ = database_ != nullptr ? database_->url() : peer_url_;
+  if (!peer->Launch(master_key_path(), error)) {
+    return nullptr;
+  }
+  return peer;
+}
+
 bool TestServer::Launch(const std::string& key_path, std::string* error) {
-  const std::string url = database_->url();
+  const std::string url = database_ != nullptr ? database_->url() : peer_url_;
   const std::string log_path = dir_ + "/server.log";
   const std::string ports_path = dir_ + "/ports.json";
   std::error_code ignored;

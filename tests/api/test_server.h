@@ -67,6 +67,10 @@ class TestServer {
   // Stops the server (gracefully) and starts it again on the same database with the master key
   // in `master_key_path` (new ports). False with `error` set when either fails.
   bool Restart(const std::string& master_key_path, std::string* error);
+  // Starts a second confide-server on this server's database and master key (its own ports,
+  // directory and log): two servers of one deployment. It does not own the database
+  // (database() must not be called on it). nullptr with `error` set on failure.
+  std::unique_ptr<TestServer> StartPeer(std::string* error) const;
 
   int rest_port() const { return rest_port_; }
   int grpc_port() const { return grpc_port_; }
@@ -83,6 +87,8 @@ class TestServer {
 
   std::string dir_;
   std::unique_ptr<ScratchDatabase> database_;
+  // A peer's database URL (a peer has no database_ of its own).
+  std::string peer_url_;
   pid_t pid_ = -1;
   int rest_port_ = 0;
   int grpc_port_ = 0;

@@ -126,6 +126,11 @@ class InMemoryMasterSealedValueRepository final : public MasterSealedValueReposi
           visit(message.clinic_id, id, message.token_sealed);
         }
         return;
+      case MasterSealedColumn::kAuditSigningKey:
+        for (auto& [id, key] : db_.audit_signing_keys) {
+          visit(key.clinic_id, id, key.sealed_private_key);
+        }
+        return;
     }
   }
 

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "services/assessments/ports/assessment_repository.h"
 #include "services/audit/audit_event.h"
+#include "services/audit/ports/audit_signing_key_repository.h"
 #include "services/auth/ports/one_time_token_repository.h"
 #include "services/auth/ports/session_repository.h"
 #include "services/auth/ports/sign_in_throttle_repository.h"
@@ -105,6 +106,8 @@ struct InMemoryDatabase {
   std::map<std::string, JournalEntryRecord> journal_entries;
   // In append order.
   std::vector<AuditEvent> audit_events;
+  // Audit checkpoint keys by key id.
+  std::map<std::string, AuditSigningKeyRecord> audit_signing_keys;
 };
 
 }  // namespace confide

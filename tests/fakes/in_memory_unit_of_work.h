@@ -25,6 +25,8 @@
 #include "tests/fakes/in_memory_database.h"
 #include "tests/fakes/in_memory_exercise_repository.h"
 #include "tests/fakes/in_memory_identity_repositories.h"
+#include "tests/fakes/in_memory_audit_signing_key_repository.h"
+#include "tests/fakes/in_memory_audit_trail_repository.h"
 #include "tests/fakes/in_memory_journal_repository.h"
 #include "tests/fakes/in_memory_practice_log_repository.h"
 #include "tests/fakes/in_memory_programme_repository.h"
@@ -229,6 +231,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         practice_logs_(db_),
         progression_suggestions_(db_),
         journal_(db_),
+        audit_trail_(db_),
+        audit_signing_keys_(db_),
         audit_(db_) {}
   InMemoryUnitOfWork(const InMemoryUnitOfWork&) = delete;
   InMemoryUnitOfWork& operator=(const InMemoryUnitOfWork&) = delete;
@@ -258,6 +262,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
     return progression_suggestions_;
   }
   JournalRepository& journal() override { return journal_; }
+  AuditTrailRepository& audit_trail() override { return audit_trail_; }
+  AuditSigningKeyRepository& audit_signing_keys() override { return audit_signing_keys_; }
   AuditLog& audit() override { return audit_; }
 
   // A savepoint is a copy of the transaction's state; an error restores it.
@@ -297,6 +303,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryPracticeLogRepository practice_logs_;
   InMemoryProgressionSuggestionRepository progression_suggestions_;
   InMemoryJournalRepository journal_;
+  InMemoryAuditTrailRepository audit_trail_;
+  InMemoryAuditSigningKeyRepository audit_signing_keys_;
   InMemoryAuditLog audit_;
 };
 

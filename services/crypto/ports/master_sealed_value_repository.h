@@ -24,12 +24,15 @@ enum class MasterSealedColumn {
   // outbound_messages.token_sealed: a one-time token waiting for the mail relay (row id: the
   // message id).
   kOutboundToken,
+  // audit_signing_keys.sealed_private_key: a clinic's Ed25519 checkpoint key (row id: the key
+  // id).
+  kAuditSigningKey,
 };
 
 inline constexpr MasterSealedColumn kAllMasterSealedColumns[] = {
-    MasterSealedColumn::kClientDataKey, MasterSealedColumn::kTotpSecret,
+    MasterSealedColumn::kClientDataKey,     MasterSealedColumn::kTotpSecret,
     MasterSealedColumn::kPendingTotpSecret, MasterSealedColumn::kBreakGlassReason,
-    MasterSealedColumn::kOutboundToken};
+    MasterSealedColumn::kOutboundToken,     MasterSealedColumn::kAuditSigningKey};
 
 // "table.column", as operators and logs name it.
 inline std::string_view MasterSealedColumnName(MasterSealedColumn column) {
@@ -44,6 +47,8 @@ inline std::string_view MasterSealedColumnName(MasterSealedColumn column) {
       return "break_glass_grants.reason_sealed";
     case MasterSealedColumn::kOutboundToken:
       return "outbound_messages.token_sealed";
+    case MasterSealedColumn::kAuditSigningKey:
+      return "audit_signing_keys.sealed_private_key";
   }
   return "unknown";
 }

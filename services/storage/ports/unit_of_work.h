@@ -7,6 +7,8 @@ namespace confide {
 
 class AssessmentRepository;
 class AuditLog;
+class AuditSigningKeyRepository;
+class AuditTrailRepository;
 class BreakGlassRepository;
 class CareTeamRepository;
 class ClientDataKeyRepository;
@@ -60,6 +62,8 @@ class UnitOfWork {
   virtual ProgressionSuggestionRepository& progression_suggestions() = 0;
   virtual JournalRepository& journal() = 0;
   virtual AuditLog& audit() = 0;
+  virtual AuditTrailRepository& audit_trail() = 0;
+  virtual AuditSigningKeyRepository& audit_signing_keys() = 0;
   // Runs `work` inside a savepoint: when it returns an error its writes are undone and the
   // transaction goes on (so a refused request can still record its audit event). Returns
   // work's status.

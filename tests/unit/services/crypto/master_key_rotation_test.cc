@@ -16,6 +16,7 @@
 #include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/envelope_client_data_cipher.h"
 #include "gtest/gtest.h"
+#include "services/audit/audit_sealer.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/invitations.h"
 #include "services/break_glass/break_glass_service.h"
@@ -35,6 +36,7 @@ constexpr char kSam[] = "00000000-0000-7000-8000-00000000a001";
 constexpr char kAlex[] = "00000000-0000-7000-8000-00000000a002";
 constexpr char kGrant[] = "00000000-0000-7000-8000-00000000b001";
 constexpr char kMessage[] = "00000000-0000-7000-8000-00000000d001";
+constexpr char kAuditKey[] = "ab12";
 constexpr char kIntakeText[] = "marker-intake-answers-5d1e";
 const FieldLocation kIntake{"intakes", "answers_sealed", kJo};
 
@@ -91,6 +93,12 @@ class MasterKeyRotationTest : public ::testing::Test {
                                           .clinic_id = kClinic,
                                           .token_sealed = *box.Seal(
                                               "one-time-token", OutboundTokenContext(kMessage))};
+                      db.audit_signing_keys[kAuditKey] = AuditSigningKeyRecord{
+                          .key_id = kAuditKey,
+                          .clinic_id = kClinic,
+                          .public_key = "cHVibGlj",
+                          .sealed_private_key =
+                              *box.Seal("ed25519-private", AuditSigningKeyContext(kAuditKey))};
                       db.client_data_keys[{kClinic, kRiley}] = ClientDataKeyRecord{
                           .clinic_id = kClinic, .client_id = kRiley, .erase_time = kNow};
                       EnvelopeClientDataCipher cipher(box, random_, clock_);
@@ -124,6 +132,7 @@ class MasterKeyRotationTest : public ::testing::Test {
         {db.users.at(kSam).totp_pending_sealed, PendingTotpSecretContext(kSam)},
         {db.break_glass_grants.at(kGrant).reason_sealed, BreakGlassReasonContext(kGrant)},
         {db.outbox.at(kMessage).token_sealed, OutboundTokenContext(kMessage)},
+        {db.audit_signing_keys.at(kAuditKey).sealed_private_key, AuditSigningKeyContext(kAuditKey)},
         {db.client_data_keys.at({kClinic, kJo}).wrapped_key, DataKeyWrapContext(kClinic, kJo)}};
     for (const auto& [sealed, context] : values) {
       EXPECT_EQ(box.Open(sealed, context).ok(), open) << context;
@@ -300,6 +309,8 @@ TEST(MasterSealedContextTest, NamesTheSameContextsTheServicesSealWith) {
             "break_glass_grants.reason_sealed:r");
   EXPECT_EQ(MasterSealedContext(MasterSealedColumn::kOutboundToken, row),
             OutboundTokenContext("r"));
+  EXPECT_EQ(MasterSealedContext(MasterSealedColumn::kAuditSigningKey, row),
+            "audit_signing_keys.private_key:r");
 }
 
 }  // namespace

@@ -18,10 +18,12 @@
 #include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/envelope_client_data_cipher.h"
 #include "adapters/crypto/openssl_message_authenticator.h"
+#include "adapters/crypto/openssl_sha256_hasher.h"
 #include "confide/v1/access.pb.h"
 #include "gtest/gtest.h"
 #include "services/api/method_table.h"
 #include "services/assessments/assessment_service.h"
+#include "services/audit/audit_service.h"
 #include "services/auth/account_service.h"
 #include "services/auth/auth_service.h"
 #include "services/auth/password_checker.h"
@@ -297,6 +299,13 @@ constexpr RpcExpectation kRpcMatrix[] = {
     // Break-glass: for clients one does not treat; any clinician of the clinic may ask.
     {"BreakGlassService.BreakGlass", Action::kBreakGlass,                     "P  A  A  A  N  | P  N  P  | N  | P  N  N  | P  P  N  N  | P  P  P  | P"},
     {"BreakGlassService.ListBreakGlassGrants", Action::kListBreakGlassGrants, "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    // The audit trail: auditors query and export; admins and auditors read checkpoints and keys;
+    // the patient and her care team read who accessed her record.
+    {"AuditService.ListAuditEvents", Action::kQueryAudit,               "P  P  P  P  P  | P  P  P  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"AuditService.ExportAuditEvents", Action::kExportAudit,            "P  P  P  P  P  | P  P  P  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"AuditService.GetAuditCheckpoint", Action::kReadAuditCheckpoint,   "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"AuditService.ListAuditKeys", Action::kReadAuditCheckpoint,        "P  P  P  P  P  | A  A  A  | A  | P  P  P  | P  P  P  P  | P  P  P  | P"},
+    {"AuditService.ListRecordAccess", Action::kReadAccessReport,        "A  N  P  N  N  | P  N  P  | N  | A  N  N  | P  P  N  N  | P  P  P  | P"},
     // Staff and clinic.
     {"StaffService.InviteStaff", Action::kManageStaff,             "P  P  P  P  P  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
     {"StaffService.ListStaff", Action::kListStaff,                 "A  A  A  A  A  | A  A  A  | P  | P  P  P  | P  P  P  P  | P  P  P  | P"},
@@ -340,6 +349,8 @@ constexpr ActionExpectation kPartnerMatrix[] = {
     {Action::kManageStaff,            "P  P  P  P  P  P  | P   P    | P     P"},
     {Action::kListBreakGlassGrants,   "P  P  P  P  P  P  | P   P    | P     P"},
     {Action::kQueryAudit,             "P  P  P  P  P  P  | P   P    | P     P"},
+    {Action::kExportAudit,            "P  P  P  P  P  P  | P   P    | P     P"},
+    {Action::kReadAuditCheckpoint,    "P  P  P  P  P  P  | P   P    | P     P"},
     {Action::kReadClient,             "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kUpdateClient,           "P  P  P  P  P  P  | P   P    | N     N"},
     {Action::kArchiveClient,          "P  P  P  P  P  P  | P   P    | N     N"},
@@ -385,6 +396,8 @@ constexpr Action kAllActions[] = {Action::kReadClinic,
                                   Action::kManageStaff,
                                   Action::kListBreakGlassGrants,
                                   Action::kQueryAudit,
+                                  Action::kExportAudit,
+                                  Action::kReadAuditCheckpoint,
                                   Action::kReadClient,
                                   Action::kUpdateClient,
                                   Action::kArchiveClient,
@@ -492,7 +505,8 @@ class RegisteredMethods {
         journal_(client_data_, ids_),
         exercises_(ids_),
         practice_(client_data_, ids_),
-        programmes_(client_data_, ids_) {
+        programmes_(client_data_, ids_),
+        audit_(box_, sha256_) {
     clients_.Register(table_);
     auth_.Register(table_);
     accounts_.Register(table_);
@@ -513,6 +527,7 @@ class RegisteredMethods {
     exercises_.Register(table_);
     practice_.Register(table_);
     programmes_.Register(table_);
+    audit_.Register(table_);
   }
 
   const MethodTable& table() const { return table_; }
@@ -546,6 +561,8 @@ class RegisteredMethods {
   ExerciseService exercises_;
   PracticeService practice_;
   ProgrammeService programmes_;
+  OpenSslSha256Hasher sha256_;
+  AuditService audit_;
   MethodTable table_;
 };
 
