@@ -30,7 +30,9 @@ int Fail(const absl::Status& status) {
 }
 
 absl::StatusOr<std::optional<absl::Time>> ParseWhen(const std::string& text, const char* flag) {
-  if (text.empty()) return std::optional<absl::Time>();
+  if (text.empty()) {
+    return std::optional<absl::Time>();
+  }
   absl::Time t;
   std::string error;
   if (absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
@@ -43,7 +45,9 @@ absl::StatusOr<std::optional<absl::Time>> ParseWhen(const std::string& text, con
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  }
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
@@ -51,7 +55,9 @@ absl::Status LoadOptions(const std::string& saved_checkpoint_file, const std::st
                          AuditVerifyOptions& options) {
   if (!saved_checkpoint_file.empty()) {
     absl::StatusOr<std::string> text = ReadFile(saved_checkpoint_file);
-    if (!text.ok()) return text.status();
+    if (!text.ok()) {
+      return text.status();
+    }
     absl::StatusOr<AuditBatchHeader> saved = ParseCheckpointJson(*text);
     if (!saved.ok()) {
       return absl::InvalidArgumentError(
@@ -61,7 +67,9 @@ absl::Status LoadOptions(const std::string& saved_checkpoint_file, const std::st
   }
   if (!keys_file.empty()) {
     absl::StatusOr<std::string> text = ReadFile(keys_file);
-    if (!text.ok()) return text.status();
+    if (!text.ok()) {
+      return text.status();
+    }
     absl::StatusOr<std::vector<AuditSigningKeyRecord>> keys = ParseAuditKeysJson(*text);
     if (!keys.ok()) {
       return absl::InvalidArgumentError(
@@ -135,11 +143,15 @@ int AuditCommands::RunOffline() {
     return Fail(s);
   }
   std::ifstream in(file_, std::ios::binary);
-  if (!in) return Fail(absl::NotFoundError(absl::StrCat("cannot open ", file_)));
+  if (!in) {
+    return Fail(absl::NotFoundError(absl::StrCat("cannot open ", file_)));
+  }
   OpenSslSha256Hasher hasher;
   OpenSslCheckpointSigner signer;
   absl::StatusOr<AuditVerifyReport> report = VerifyAuditExport(in, hasher, signer, options);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) {
+    return Fail(report.status());
+  }
   return Report(*report);
 }
 
@@ -148,12 +160,16 @@ int AuditCommands::RunWithDatabase(TransactionRunner& transactions, const Server
   OpenSslCheckpointSigner signer;
   if (seal_->parsed()) {
     absl::StatusOr<MasterKeys> keys = LoadMasterKeys(config);
-    if (!keys.ok()) return Fail(keys.status());
+    if (!keys.ok()) {
+      return Fail(keys.status());
+    }
     AesGcmSecretBox box(std::move(keys->current), std::move(keys->previous));
     SystemClock clock;
     AuditSealer sealer(transactions, box, signer, hasher, clock, "confidectl", seal_batch_events_);
     absl::StatusOr<int64_t> sealed = sealer.SealOnce();
-    if (!sealed.ok()) return Fail(sealed.status());
+    if (!sealed.ok()) {
+      return Fail(sealed.status());
+    }
     std::printf("sealed %lld events\n", static_cast<long long>(*sealed));
     return 0;
   }
@@ -165,10 +181,14 @@ int AuditCommands::RunWithDatabase(TransactionRunner& transactions, const Server
     if (absl::Status s = LoadOptions(saved_checkpoint_file_, keys_file_, options); !s.ok()) {
       return Fail(s);
     }
-    if (verify_->count("--clinic-id") > 0) options.clinic_id = verify_clinic_id_;
+    if (verify_->count("--clinic-id") > 0) {
+      options.clinic_id = verify_clinic_id_;
+    }
     absl::StatusOr<AuditVerifyReport> report =
         VerifyAuditDatabase(transactions, hasher, signer, options);
-    if (!report.ok()) return Fail(report.status());
+    if (!report.ok()) {
+      return Fail(report.status());
+    }
     return Report(*report);
   }
   if (checkpoint_->parsed()) {
@@ -176,11 +196,15 @@ int AuditCommands::RunWithDatabase(TransactionRunner& transactions, const Server
     absl::Status status = transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
       absl::StatusOr<std::optional<AuditBatchHeader>> found =
           uow.audit_trail().LastBatch(checkpoint_clinic_id_);
-      if (!found.ok()) return found.status();
+      if (!found.ok()) {
+        return found.status();
+      }
       last = *found;
       return absl::OkStatus();
     });
-    if (!status.ok()) return Fail(status);
+    if (!status.ok()) {
+      return Fail(status);
+    }
     if (!last.has_value()) {
       return Fail(absl::NotFoundError("nothing is sealed yet in this clinic's audit trail"));
     }
@@ -190,11 +214,17 @@ int AuditCommands::RunWithDatabase(TransactionRunner& transactions, const Server
   // audit export
   const std::optional<AuditExportFormat> format = AuditExportFormatFromName(format_);
   absl::StatusOr<std::optional<absl::Time>> start = ParseWhen(start_, "--start");
-  if (!start.ok()) return Fail(start.status());
+  if (!start.ok()) {
+    return Fail(start.status());
+  }
   absl::StatusOr<std::optional<absl::Time>> end = ParseWhen(end_, "--end");
-  if (!end.ok()) return Fail(end.status());
+  if (!end.ok()) {
+    return Fail(end.status());
+  }
   std::ofstream out(out_, std::ios::binary | std::ios::trunc);
-  if (!out) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", out_)));
+  if (!out) {
+    return Fail(absl::UnavailableError(absl::StrCat("cannot write ", out_)));
+  }
   SystemClock clock;
   absl::StatusOr<AuditExportSummary> summary = WriteAuditExport(
       transactions, hasher, format.value_or(AuditExportFormat::kNdjson), clinic_id_, *start, *end,
@@ -202,9 +232,13 @@ int AuditCommands::RunWithDatabase(TransactionRunner& transactions, const Server
         out.write(part.data(), static_cast<std::streamsize>(part.size()));
         return out ? absl::OkStatus() : absl::UnavailableError(absl::StrCat("cannot write ", out_));
       });
-  if (!summary.ok()) return Fail(summary.status());
+  if (!summary.ok()) {
+    return Fail(summary.status());
+  }
   out.close();
-  if (!out) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", out_)));
+  if (!out) {
+    return Fail(absl::UnavailableError(absl::StrCat("cannot write ", out_)));
+  }
   std::printf("exported %lld events in %lld batches (and %lld later checkpoint headers) to %s\n",
               static_cast<long long>(summary->events), static_cast<long long>(summary->batches),
               static_cast<long long>(summary->chain_headers), out_.c_str());

@@ -317,6 +317,9 @@ absl::StatusOr<std::string> RunAuditPrune(TransactionRunner& transactions,
                                               *archived, "; nothing was deleted"));
     }
     deleted = *removed;
+    // The prune's own event, in the pruned clinic's chain: once sealed it is what vouches for
+    // the prune record (VerifyAuditDatabase matches through_batch, through_seq and
+    // archive_sha256 in this detail), so keep the two in step.
     AuditEvent event;
     event.id = ids.NewId();
     event.time = now;

@@ -172,6 +172,18 @@ absl::Status JsonParseError(std::string_view parser_message) {
     }
     return absl::InvalidArgumentError("request body has a field this request does not have");
   }
+  // A value of the wrong type or out of range (e.g. a time in year 10000) is
+  // "(end_time): invalid value ..." with the field's proto path in parentheses.
+  static constexpr std::string_view kInvalidValue = "): invalid value";
+  const size_t close = parser_message.find(kInvalidValue);
+  if (!parser_message.empty() && parser_message.front() == '(' && close != std::string_view::npos) {
+    std::string_view field = parser_message.substr(1, close - 1);
+    if (IsSafeName(field)) {
+      return InvalidField(field,
+                          "has a value of the wrong type, an unknown enum value or a "
+                          "value out of range (times: years 1 to 9999)");
+    }
+  }
   return absl::InvalidArgumentError(
       "request body does not match the request: check field names, types and enum values");
 }

@@ -4,6 +4,8 @@
 
 #include "adapters/persistence/soci_assessment_repository.h"
 #include "adapters/persistence/soci_audit_log.h"
+#include "adapters/persistence/soci_audit_signing_key_repository.h"
+#include "adapters/persistence/soci_audit_trail_repository.h"
 #include "adapters/persistence/soci_break_glass_repository.h"
 #include "adapters/persistence/soci_care_team_repository.h"
 #include "adapters/persistence/soci_client_data_key_repository.h"
@@ -12,8 +14,6 @@
 #include "adapters/persistence/soci_consent_repository.h"
 #include "adapters/persistence/soci_exercise_repository.h"
 #include "adapters/persistence/soci_intake_repository.h"
-#include "adapters/persistence/soci_audit_signing_key_repository.h"
-#include "adapters/persistence/soci_audit_trail_repository.h"
 #include "adapters/persistence/soci_journal_repository.h"
 #include "adapters/persistence/soci_master_sealed_value_repository.h"
 #include "adapters/persistence/soci_milestone_repository.h"

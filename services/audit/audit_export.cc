@@ -60,9 +60,15 @@ std::string_view AuditExportFormatName(AuditExportFormat format) {
 }
 
 std::optional<AuditExportFormat> AuditExportFormatFromName(std::string_view name) {
-  if (name == "ndjson") return AuditExportFormat::kNdjson;
-  if (name == "csv") return AuditExportFormat::kCsv;
-  if (name == "fhir") return AuditExportFormat::kFhirR4;
+  if (name == "ndjson") {
+    return AuditExportFormat::kNdjson;
+  }
+  if (name == "csv") {
+    return AuditExportFormat::kCsv;
+  }
+  if (name == "fhir") {
+    return AuditExportFormat::kFhirR4;
+  }
   return std::nullopt;
 }
 
@@ -159,7 +165,9 @@ absl::StatusOr<AuditExportPreamble> PlanAuditExport(UnitOfWork& uow, std::string
                                                     absl::Time now) {
   AuditTrailRepository& trail = uow.audit_trail();
   absl::StatusOr<std::optional<AuditBatchHeader>> last = trail.LastBatch(clinic_id);
-  if (!last.ok()) return last.status();
+  if (!last.ok()) {
+    return last.status();
+  }
   if (!last->has_value()) {
     return absl::FailedPreconditionError(
         "nothing is sealed yet in this clinic's audit trail; try again in a few seconds");
@@ -171,14 +179,18 @@ absl::StatusOr<AuditExportPreamble> PlanAuditExport(UnitOfWork& uow, std::string
   preamble.checkpoint = **last;
   preamble.export_time = StoredTime(now);
   absl::StatusOr<std::optional<AuditPruneRecord>> prune = trail.LastPrune(clinic_id);
-  if (!prune.ok()) return prune.status();
+  if (!prune.ok()) {
+    return prune.status();
+  }
   int64_t first = prune->has_value() ? (*prune)->through_batch_no + 1 : 1;
   int64_t last_no = preamble.checkpoint.batch_no;
   bool empty = false;
   if (start_time.has_value()) {
     absl::StatusOr<std::optional<int64_t>> from =
         trail.FirstBatchEndingAtOrAfter(clinic_id, *start_time);
-    if (!from.ok()) return from.status();
+    if (!from.ok()) {
+      return from.status();
+    }
     if (from->has_value()) {
       first = std::max(first, **from);
     } else {
@@ -188,7 +200,9 @@ absl::StatusOr<AuditExportPreamble> PlanAuditExport(UnitOfWork& uow, std::string
   if (end_time.has_value()) {
     absl::StatusOr<std::optional<int64_t>> through =
         trail.LastBatchStartingBefore(clinic_id, *end_time);
-    if (!through.ok()) return through.status();
+    if (!through.ok()) {
+      return through.status();
+    }
     if (through->has_value()) {
       last_no = std::min(last_no, **through);
     } else {
@@ -201,9 +215,13 @@ absl::StatusOr<AuditExportPreamble> PlanAuditExport(UnitOfWork& uow, std::string
   }
   absl::StatusOr<std::vector<AuditSigningKeyRecord>> keys =
       uow.audit_signing_keys().ListForClinic(clinic_id);
-  if (!keys.ok()) return keys.status();
+  if (!keys.ok()) {
+    return keys.status();
+  }
   preamble.keys = *std::move(keys);
-  for (AuditSigningKeyRecord& key : preamble.keys) key.sealed_private_key.clear();
+  for (AuditSigningKeyRecord& key : preamble.keys) {
+    key.sealed_private_key.clear();
+  }
   return preamble;
 }
 
@@ -216,12 +234,18 @@ absl::StatusOr<AuditExportSummary> WriteAuditExport(
   absl::Status status = transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
     absl::StatusOr<AuditExportPreamble> planned =
         PlanAuditExport(uow, clinic_id, start_time, end_time, now);
-    if (!planned.ok()) return planned.status();
+    if (!planned.ok()) {
+      return planned.status();
+    }
     preamble = *std::move(planned);
     return absl::OkStatus();
   });
-  if (!status.ok()) return status;
-  if (absl::Status s = sink(ExportPreamble(format, preamble)); !s.ok()) return s;
+  if (!status.ok()) {
+    return status;
+  }
+  if (absl::Status s = sink(ExportPreamble(format, preamble)); !s.ok()) {
+    return s;
+  }
   AuditExportSummary summary;
   constexpr int kBatchesPerTransaction = 16;
   int64_t next = preamble.first_batch_no;
@@ -233,24 +257,36 @@ absl::StatusOr<AuditExportSummary> WriteAuditExport(
           std::min<int64_t>(kBatchesPerTransaction, preamble.last_batch_no - next + 1));
       absl::StatusOr<std::vector<AuditBatchHeader>> headers =
           uow.audit_trail().ListBatches(clinic_id, next, limit);
-      if (!headers.ok()) return headers.status();
+      if (!headers.ok()) {
+        return headers.status();
+      }
       for (AuditBatchHeader& header : *headers) {
-        if (header.batch_no > preamble.last_batch_no) break;
+        if (header.batch_no > preamble.last_batch_no) {
+          break;
+        }
         absl::StatusOr<std::vector<AuditEvent>> events = uow.audit_trail().ClinicEventsInRange(
             clinic_id, header.seq_after, header.seq_through,
             static_cast<int>(std::min<int64_t>(header.leaf_count + 1, 1 << 30)));
-        if (!events.ok()) return events.status();
+        if (!events.ok()) {
+          return events.status();
+        }
         batches.emplace_back(std::move(header), *std::move(events));
       }
       return absl::OkStatus();
     });
-    if (!status.ok()) return status;
-    if (batches.empty()) break;
+    if (!status.ok()) {
+      return status;
+    }
+    if (batches.empty()) {
+      break;
+    }
     for (const auto& [header, events] : batches) {
       if (header.batch_no != next) {
         return absl::InternalError(absl::StrCat("audit batch ", next, " is missing"));
       }
-      if (absl::Status s = sink(ExportBatch(format, hasher, header, events)); !s.ok()) return s;
+      if (absl::Status s = sink(ExportBatch(format, hasher, header, events)); !s.ok()) {
+        return s;
+      }
       ++summary.batches;
       summary.events += static_cast<int64_t>(events.size());
       ++next;
@@ -262,20 +298,32 @@ absl::StatusOr<AuditExportSummary> WriteAuditExport(
     status = transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
       absl::StatusOr<std::vector<AuditBatchHeader>> page =
           uow.audit_trail().ListBatches(clinic_id, next, 500);
-      if (!page.ok()) return page.status();
+      if (!page.ok()) {
+        return page.status();
+      }
       headers = *std::move(page);
       return absl::OkStatus();
     });
-    if (!status.ok()) return status;
-    if (headers.empty()) break;
+    if (!status.ok()) {
+      return status;
+    }
+    if (headers.empty()) {
+      break;
+    }
     for (const AuditBatchHeader& header : headers) {
-      if (header.batch_no > preamble.checkpoint.batch_no) break;
-      if (absl::Status s = sink(ExportChainHeader(format, header)); !s.ok()) return s;
+      if (header.batch_no > preamble.checkpoint.batch_no) {
+        break;
+      }
+      if (absl::Status s = sink(ExportChainHeader(format, header)); !s.ok()) {
+        return s;
+      }
       ++summary.chain_headers;
       next = header.batch_no + 1;
     }
   }
-  if (absl::Status s = sink(ExportClosing(format, summary)); !s.ok()) return s;
+  if (absl::Status s = sink(ExportClosing(format, summary)); !s.ok()) {
+    return s;
+  }
   return summary;
 }
 
@@ -319,7 +367,9 @@ v1::AuditKey AuditKeyToProto(const AuditSigningKeyRecord& key) {
   out.set_algorithm("Ed25519");
   out.set_public_key(key.public_key);
   *out.mutable_create_time() = ToTimestamp(key.create_time);
-  if (key.retire_time.has_value()) *out.mutable_retire_time() = ToTimestamp(*key.retire_time);
+  if (key.retire_time.has_value()) {
+    *out.mutable_retire_time() = ToTimestamp(*key.retire_time);
+  }
   return out;
 }
 
@@ -355,7 +405,9 @@ absl::StatusOr<std::vector<AuditSigningKeyRecord>> ParseAuditKeysJson(std::strin
     record.key_id = key.key_id();
     record.public_key = key.public_key();
     record.create_time = FromTimestamp(key.create_time());
-    if (key.has_retire_time()) record.retire_time = FromTimestamp(key.retire_time());
+    if (key.has_retire_time()) {
+      record.retire_time = FromTimestamp(key.retire_time());
+    }
     keys.push_back(std::move(record));
   }
   return keys;
@@ -408,7 +460,9 @@ std::optional<absl::Time> ParseAuditTimeText(std::string_view text) {
       int64_t v = 0;
       for (int i = 0; i < width; ++i) {
         const char c = text[at + i];
-        if (c < '0' || c > '9') digits = false;
+        if (c < '0' || c > '9') {
+          digits = false;
+        }
         v = v * 10 + (c - '0');
       }
       return v;

@@ -41,8 +41,12 @@ void AppendStringField(std::string& out, std::string_view key, std::string_view 
 }
 
 std::string OutcomeCode(std::string_view outcome) {
-  if (outcome == "success") return "0";
-  if (outcome == "denied") return "4";
+  if (outcome == "success") {
+    return "0";
+  }
+  if (outcome == "denied") {
+    return "4";
+  }
   return "8";
 }
 
@@ -51,9 +55,15 @@ bool OutcomeIsCoded(std::string_view outcome) {
 }
 
 std::string OutcomeFromCode(std::string_view code) {
-  if (code == "0") return "success";
-  if (code == "4") return "denied";
-  if (code == "8") return "failure";
+  if (code == "0") {
+    return "success";
+  }
+  if (code == "4") {
+    return "denied";
+  }
+  if (code == "8") {
+    return "failure";
+  }
   return "";
 }
 
@@ -61,7 +71,9 @@ json Coding(std::string_view system, std::string_view code, std::string_view dis
   json coding = json::object();
   coding["system"] = std::string(system);
   coding["code"] = std::string(code);
-  if (!display.empty()) coding["display"] = std::string(display);
+  if (!display.empty()) {
+    coding["display"] = std::string(display);
+  }
   return coding;
 }
 
@@ -70,7 +82,9 @@ json StringExtension(std::string_view name, std::string_view value) {
 }
 
 const json* Member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
+  if (!object.is_object()) {
+    return nullptr;
+  }
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
 }
@@ -83,7 +97,9 @@ const json* Path(const json& root, std::initializer_list<const char*> keys) {
   const json* at = &root;
   for (const char* key : keys) {
     at = Member(*at, key);
-    if (at == nullptr) return nullptr;
+    if (at == nullptr) {
+      return nullptr;
+    }
   }
   return at;
 }
@@ -163,7 +179,9 @@ std::string NdjsonEventLine(const EventRecord& record) {
   AppendKey(out, "proof");
   out.push_back('[');
   for (size_t i = 0; i < record.proof.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0) {
+      out.push_back(',');
+    }
     AppendJsonString(out, record.proof[i]);
   }
   out.append("]}");
@@ -200,7 +218,9 @@ std::string PreambleJson(const AuditExportPreamble& preamble) {
   AppendKey(out, "keys");
   out.push_back('[');
   for (size_t i = 0; i < preamble.keys.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0) {
+      out.push_back(',');
+    }
     const AuditSigningKeyRecord& key = preamble.keys[i];
     out.append("{\"key_id\":");
     AppendJsonString(out, key.key_id);
@@ -267,7 +287,9 @@ std::vector<std::string> CsvOtherFields(std::string_view kind, int64_t batch_no,
                                         std::string_view json_text) {
   std::vector<std::string> fields(CsvColumns().size());
   fields[0] = std::string(kind);
-  if (batch_no > 0) fields[1] = absl::StrCat(batch_no);
+  if (batch_no > 0) {
+    fields[1] = absl::StrCat(batch_no);
+  }
   fields.back() = std::string(json_text);
   return fields;
 }
@@ -275,7 +297,9 @@ std::vector<std::string> CsvOtherFields(std::string_view kind, int64_t batch_no,
 std::string CsvLine(const std::vector<std::string>& fields) {
   std::string out;
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0) {
+      out.push_back(',');
+    }
     const std::string& f = fields[i];
     if (f.find_first_of(",\"\r\n") == std::string::npos) {
       out.append(f);
@@ -283,7 +307,9 @@ std::string CsvLine(const std::vector<std::string>& fields) {
     }
     out.push_back('"');
     for (char c : f) {
-      if (c == '"') out.push_back('"');
+      if (c == '"') {
+        out.push_back('"');
+      }
       out.push_back(c);
     }
     out.push_back('"');
@@ -297,16 +323,24 @@ std::string_view FhirActionCode(std::string_view rpc_full_name) {
   const std::string_view method =
       dot == std::string_view::npos ? rpc_full_name : rpc_full_name.substr(dot + 1);
   for (const char* prefix : {"Get", "List", "Search", "Read", "Export", "Download"}) {
-    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) return "R";
+    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) {
+      return "R";
+    }
   }
   for (const char* prefix : {"Create", "Add", "Invite", "Start", "Open", "Record"}) {
-    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) return "C";
+    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) {
+      return "C";
+    }
   }
   for (const char* prefix : {"Update", "Set", "Change", "Edit", "Amend", "Sign", "Archive"}) {
-    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) return "U";
+    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) {
+      return "U";
+    }
   }
   for (const char* prefix : {"Delete", "Erase", "Remove", "Revoke"}) {
-    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) return "D";
+    if (absl::StartsWith(absl::string_view(method.data(), method.size()), prefix)) {
+      return "D";
+    }
   }
   return "E";
 }
@@ -315,12 +349,20 @@ json FhirAuditEvent(const EventRecord& record) {
   const AuditEvent& e = record.event;
   json resource = json::object();
   resource["resourceType"] = "AuditEvent";
-  if (!e.id.empty()) resource["id"] = e.id;
+  if (!e.id.empty()) {
+    resource["id"] = e.id;
+  }
   json extensions = json::array();
   extensions.push_back(StringExtension("sequence", absl::StrCat(e.seq)));
-  if (!e.request_id.empty()) extensions.push_back(StringExtension("request-id", e.request_id));
-  if (!e.detail.empty()) extensions.push_back(StringExtension("detail", e.detail));
-  if (!OutcomeIsCoded(e.outcome)) extensions.push_back(StringExtension("outcome", e.outcome));
+  if (!e.request_id.empty()) {
+    extensions.push_back(StringExtension("request-id", e.request_id));
+  }
+  if (!e.detail.empty()) {
+    extensions.push_back(StringExtension("detail", e.detail));
+  }
+  if (!OutcomeIsCoded(e.outcome)) {
+    extensions.push_back(StringExtension("outcome", e.outcome));
+  }
   json proof = json::array();
   proof.push_back(json{{"url", "batch"}, {"valueString", absl::StrCat(record.batch_no)}});
   proof.push_back(json{{"url", "leafIndex"}, {"valueInteger", record.leaf_index}});
@@ -340,7 +382,9 @@ json FhirAuditEvent(const EventRecord& record) {
   resource["action"] = std::string(FhirActionCode(e.action));
   resource["recorded"] = AuditTimeText(e.time);
   resource["outcome"] = OutcomeCode(e.outcome);
-  if (!e.status_code.empty()) resource["outcomeDesc"] = e.status_code;
+  if (!e.status_code.empty()) {
+    resource["outcomeDesc"] = e.status_code;
+  }
   if (e.break_glass) {
     resource["purposeOfEvent"] = json::array(
         {json{{"coding", json::array({Coding(kActReason, "BTG", "break the glass")})}}});
@@ -381,7 +425,9 @@ json FhirAuditEvent(const EventRecord& record) {
         {"what", {{"identifier", {{"system", "urn:confide:resource"}, {"value", e.resource}}}}},
         {"type", Coding(kEntityType, "2", "System Object")}});
   }
-  if (!entities.empty()) resource["entity"] = std::move(entities);
+  if (!entities.empty()) {
+    resource["entity"] = std::move(entities);
+  }
   return resource;
 }
 
@@ -395,7 +441,9 @@ EventRecord EventFromFhir(const json& resource) {
       extensions != nullptr && extensions->is_array()) {
     for (const json& ext : *extensions) {
       const std::string url = StringAt(Member(ext, "url"));
-      if (!absl::StartsWith(url, kExt)) continue;
+      if (!absl::StartsWith(url, kExt)) {
+        continue;
+      }
       const std::string name = url.substr(kExtSize);
       const std::string value = StringAt(Member(ext, "valueString"));
       if (name == "sequence") {
@@ -409,14 +457,18 @@ EventRecord EventFromFhir(const json& resource) {
         has_outcome_extension = true;
       } else if (name == "inclusion-proof") {
         const json* parts = Member(ext, "extension");
-        if (parts == nullptr || !parts->is_array()) continue;
+        if (parts == nullptr || !parts->is_array()) {
+          continue;
+        }
         for (const json& part : *parts) {
           const std::string part_url = StringAt(Member(part, "url"));
           if (part_url == "batch") {
             (void)absl::SimpleAtoi(StringAt(Member(part, "valueString")), &record.batch_no);
           } else if (part_url == "leafIndex") {
             const json* v = Member(part, "valueInteger");
-            if (v != nullptr && v->is_number_integer()) record.leaf_index = v->get<int64_t>();
+            if (v != nullptr && v->is_number_integer()) {
+              record.leaf_index = v->get<int64_t>();
+            }
           } else if (part_url == "path") {
             record.proof.push_back(StringAt(Member(part, "valueString")));
           }
@@ -454,7 +506,9 @@ EventRecord EventFromFhir(const json& resource) {
         continue;
       }
       const std::string value = StringAt(Path(entity, {"what", "identifier", "value"}));
-      if (!value.empty()) e.resource = value;
+      if (!value.empty()) {
+        e.resource = value;
+      }
     }
   }
   return record;
@@ -479,7 +533,9 @@ json FhirBinaryEntry(std::string_view full_url, std::string_view id, std::string
 std::vector<std::string> HexProof(const std::vector<std::string>& raw_proof) {
   std::vector<std::string> out;
   out.reserve(raw_proof.size());
-  for (const std::string& hash : raw_proof) out.push_back(absl::BytesToHexString(hash));
+  for (const std::string& hash : raw_proof) {
+    out.push_back(absl::BytesToHexString(hash));
+  }
   return out;
 }
 

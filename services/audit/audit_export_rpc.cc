@@ -61,24 +61,35 @@ absl::StatusOr<ExportCursor> DecodeCursor(const std::string& token) {
     return bad;
   }
   std::vector<std::string> parts = absl::StrSplit(decoded.substr(sizeof(kTokenPrefix) - 1), ':');
-  if (parts.size() != 11) return bad;
+  if (parts.size() != 11) {
+    return bad;
+  }
   ExportCursor c;
   int64_t* ints[] = {&c.checkpoint_batch, &c.first_batch, &c.last_batch,   &c.next_batch, &c.page,
                      &c.batches,          &c.events,      &c.chain_headers};
-  if (!absl::SimpleAtoi(parts[0], &c.format)) return bad;
+  if (!absl::SimpleAtoi(parts[0], &c.format)) {
+    return bad;
+  }
   for (size_t i = 0; i < 8; ++i) {
-    if (!absl::SimpleAtoi(parts[i + 1], ints[i]) || *ints[i] < 0) return bad;
+    if (!absl::SimpleAtoi(parts[i + 1], ints[i]) || *ints[i] < 0) {
+      return bad;
+    }
   }
   for (size_t i = 9; i < 11; ++i) {
     std::optional<int64_t>& target = i == 9 ? c.start_micros : c.end_micros;
-    if (parts[i] == "-") continue;
+    if (parts[i] == "-") {
+      continue;
+    }
     int64_t v = 0;
-    if (!absl::SimpleAtoi(parts[i], &v)) return bad;
+    if (!absl::SimpleAtoi(parts[i], &v)) {
+      return bad;
+    }
     target = v;
   }
   if (c.format < v1::AUDIT_EXPORT_FORMAT_NDJSON || c.format > v1::AUDIT_EXPORT_FORMAT_FHIR_R4 ||
       c.checkpoint_batch < 1 || c.first_batch > c.last_batch || c.last_batch > c.checkpoint_batch ||
-      c.next_batch > c.checkpoint_batch + 1) {
+      c.next_batch > c.checkpoint_batch + 1 || c.next_batch < 1 ||
+      (c.first_batch > 0 && c.next_batch < c.first_batch)) {
     return bad;
   }
   return c;
@@ -95,8 +106,19 @@ AuditExportFormat FormatOf(int format) {
   }
 }
 
+// google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+// gRPC callers can send anything; REST's JSON parser already refuses the rest.
+bool IsValidTimestamp(const google::protobuf::Timestamp& t) {
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  return t.seconds() >= kMinSeconds && t.seconds() <= kMaxSeconds && t.nanos() >= 0 &&
+         t.nanos() <= 999999999;
+}
+
 std::optional<int64_t> MicrosOf(bool has, const google::protobuf::Timestamp& ts) {
-  if (!has) return std::nullopt;
+  if (!has) {
+    return std::nullopt;
+  }
   return absl::ToUnixMicros(FromTimestamp(ts));
 }
 
@@ -106,6 +128,12 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
     const v1::ExportAuditEventsRequest& request, RequestScope& scope, const Sha256Hasher& hasher) {
   if (request.page_size() < 0 || request.page_size() > kMaxExportPageSize) {
     return InvalidField("page_size", "must be between 0 and 50000 (0 means 5000)");
+  }
+  if (request.has_start_time() && !IsValidTimestamp(request.start_time())) {
+    return InvalidField("start_time", "must be a valid time (years 1 to 9999)");
+  }
+  if (request.has_end_time() && !IsValidTimestamp(request.end_time())) {
+    return InvalidField("end_time", "must be a valid time (years 1 to 9999)");
   }
   const int64_t budget = request.page_size() == 0 ? kDefaultExportPageSize : request.page_size();
   const std::optional<int64_t> start = MicrosOf(request.has_start_time(), request.start_time());
@@ -128,12 +156,16 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
       return InvalidField("format", "is required on the first page");
     }
     const auto to_time = [](const std::optional<int64_t>& micros) -> std::optional<absl::Time> {
-      if (!micros.has_value()) return std::nullopt;
+      if (!micros.has_value()) {
+        return std::nullopt;
+      }
       return absl::FromUnixMicros(*micros);
     };
     absl::StatusOr<AuditExportPreamble> preamble =
         PlanAuditExport(scope.uow, clinic_id, to_time(start), to_time(end), scope.now);
-    if (!preamble.ok()) return preamble.status();
+    if (!preamble.ok()) {
+      return preamble.status();
+    }
     cursor.format = request.format();
     cursor.checkpoint_batch = preamble->checkpoint.batch_no;
     cursor.first_batch = preamble->first_batch_no;
@@ -145,7 +177,9 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
     content = ExportPreamble(FormatOf(cursor.format), *preamble);
   } else {
     absl::StatusOr<ExportCursor> decoded = DecodeCursor(request.page_token());
-    if (!decoded.ok()) return decoded.status();
+    if (!decoded.ok()) {
+      return decoded.status();
+    }
     cursor = *decoded;
     if (request.format() != v1::AUDIT_EXPORT_FORMAT_UNSPECIFIED &&
         request.format() != cursor.format) {
@@ -158,7 +192,9 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
     }
     absl::StatusOr<std::optional<AuditBatchHeader>> found =
         trail.FindBatch(clinic_id, cursor.checkpoint_batch);
-    if (!found.ok()) return found.status();
+    if (!found.ok()) {
+      return found.status();
+    }
     if (!found->has_value()) {
       return InvalidField("page_token",
                           "is not a token from a previous ExportAuditEvents response");
@@ -174,13 +210,17 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
     absl::StatusOr<std::vector<AuditBatchHeader>> headers = trail.ListBatches(
         clinic_id, cursor.next_batch,
         static_cast<int>(std::min<int64_t>(16, cursor.last_batch - cursor.next_batch + 1)));
-    if (!headers.ok()) return headers.status();
+    if (!headers.ok()) {
+      return headers.status();
+    }
     if (headers->empty() || headers->front().batch_no != cursor.next_batch) {
       return absl::InternalError("a sealed audit batch is missing");
     }
     bool full = false;
     for (const AuditBatchHeader& header : *headers) {
-      if (header.batch_no > cursor.last_batch) break;
+      if (header.batch_no > cursor.last_batch) {
+        break;
+      }
       if (wrote_batch && events_this_page + header.leaf_count > budget) {
         full = true;
         break;
@@ -188,7 +228,9 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
       absl::StatusOr<std::vector<AuditEvent>> events = trail.ClinicEventsInRange(
           clinic_id, header.seq_after, header.seq_through,
           static_cast<int>(std::min<int64_t>(header.leaf_count + 1, 1 << 30)));
-      if (!events.ok()) return events.status();
+      if (!events.ok()) {
+        return events.status();
+      }
       content.append(ExportBatch(format, hasher, header, *events));
       wrote_batch = true;
       events_this_page += static_cast<int64_t>(events->size());
@@ -196,7 +238,9 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
       ++cursor.batches;
       cursor.next_batch = header.batch_no + 1;
     }
-    if (full) break;
+    if (full) {
+      break;
+    }
   }
   // Then the chain of headers up to the checkpoint.
   int chain_this_page = 0;
@@ -205,8 +249,12 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
          chain_this_page < kMaxChainHeadersPerPage) {
     absl::StatusOr<std::vector<AuditBatchHeader>> headers =
         trail.ListBatches(clinic_id, cursor.next_batch, 200);
-    if (!headers.ok()) return headers.status();
-    if (headers->empty()) return absl::InternalError("a sealed audit batch is missing");
+    if (!headers.ok()) {
+      return headers.status();
+    }
+    if (headers->empty()) {
+      return absl::InternalError("a sealed audit batch is missing");
+    }
     for (const AuditBatchHeader& header : *headers) {
       if (header.batch_no > cursor.checkpoint_batch || chain_this_page >= kMaxChainHeadersPerPage) {
         break;

@@ -40,7 +40,9 @@ class Findings {
   void Add(AuditFindingKind kind, int64_t line, std::string_view clinic_id, int64_t batch_no,
            int64_t seq, std::string message) {
     ++report_.finding_count;
-    if (static_cast<int>(report_.findings.size()) >= max_) return;
+    if (static_cast<int>(report_.findings.size()) >= max_) {
+      return;
+    }
     report_.findings.push_back(AuditFinding{.kind = kind,
                                             .line = line,
                                             .unit = unit_,
@@ -73,10 +75,13 @@ class StreamingRoot {
     }
   }
   std::string Root() const {
-    if (stack_.empty()) return hasher_.Hash("");
+    if (stack_.empty()) {
+      return hasher_.Hash("");
+    }
     std::string acc = stack_.back().second;
-    for (size_t i = stack_.size() - 1; i-- > 0;)
+    for (size_t i = stack_.size() - 1; i-- > 0;) {
       acc = merkle::NodeHash(hasher_, stack_[i].second, acc);
+    }
     return acc;
   }
   void Reset() { stack_.clear(); }
@@ -87,9 +92,13 @@ class StreamingRoot {
 };
 
 bool HexToRaw(std::string_view hex, std::string& out) {
-  if (hex.size() % 2 != 0) return false;
+  if (hex.size() % 2 != 0) {
+    return false;
+  }
   for (char c : hex) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
   }
   out = absl::HexStringToBytes(Av(hex));
   return true;
@@ -234,7 +243,9 @@ class ExportChecker {
     report_.clinic_id = clinic_;
     report_.checkpoint = preamble.checkpoint;
     if (options_.pinned_keys.has_value()) {
-      for (const AuditSigningKeyRecord& key : *options_.pinned_keys) headers_.AddKey(key, 0);
+      for (const AuditSigningKeyRecord& key : *options_.pinned_keys) {
+        headers_.AddKey(key, 0);
+      }
     } else {
       report_.used_embedded_keys = true;
       for (AuditSigningKeyRecord key : preamble.keys) {
@@ -251,7 +262,9 @@ class ExportChecker {
 
   void Header(int64_t line, const AuditBatchHeader& h, bool with_events) {
     CloseBatch();
-    if (!AcceptRecord(line)) return;
+    if (!AcceptRecord(line)) {
+      return;
+    }
     if (h.clinic_id != clinic_) {
       findings_.Add(AuditFindingKind::kEdited, line, h.clinic_id, h.batch_no, 0,
                     "a header of another clinic");
@@ -294,7 +307,9 @@ class ExportChecker {
   }
 
   void Event(int64_t line, const EventRecord& r) {
-    if (!AcceptRecord(line)) return;
+    if (!AcceptRecord(line)) {
+      return;
+    }
     const int64_t seq = r.event.seq;
     if (!active_) {
       findings_.Add(AuditFindingKind::kInserted, line, clinic_, r.batch_no, seq,
@@ -309,7 +324,9 @@ class ExportChecker {
              absl::StrCat("the event names batch ", r.batch_no, " but follows batch ",
                           batch_.batch_no, "'s header"));
     }
-    if (r.event.clinic_id != clinic_) Edited(line, seq, "an event of another clinic");
+    if (r.event.clinic_id != clinic_) {
+      Edited(line, seq, "an event of another clinic");
+    }
     // The inclusion proof is checked when the batch closes: against the tree rebuilt once from
     // the batch's leaves when that tree has the signed root (one comparison per event), or
     // hash by hash (RFC 9162 2.1.3.2) when it does not, to say which events fail.
@@ -318,10 +335,14 @@ class ExportChecker {
     pending.proof.reserve(r.proof.size());
     for (const std::string& hex : r.proof) {
       std::string raw;
-      if (!HexToRaw(hex, raw) || raw.size() != 32) pending.proof_ok = false;
+      if (!HexToRaw(hex, raw) || raw.size() != 32) {
+        pending.proof_ok = false;
+      }
       pending.proof.push_back(std::move(raw));
     }
-    if (r.leaf_index != count_ - 1) in_order_ = false;
+    if (r.leaf_index != count_ - 1) {
+      in_order_ = false;
+    }
     if (r.leaf_index != next_index_) {
       if (r.leaf_index < next_index_) {
         findings_.Add(seq == last_seq_ ? AuditFindingKind::kInserted : AuditFindingKind::kReordered,
@@ -362,7 +383,9 @@ class ExportChecker {
 
   void End(int64_t line, const AuditExportSummary& summary) {
     CloseBatch();
-    if (!AcceptRecord(line)) return;
+    if (!AcceptRecord(line)) {
+      return;
+    }
     ended_ = true;
     const std::optional<AuditBatchHeader>& last = headers_.previous();
     const AuditBatchHeader& checkpoint = preamble_->checkpoint;
@@ -371,7 +394,9 @@ class ExportChecker {
           AuditFindingKind::kTruncated, line, clinic_, last.has_value() ? last->batch_no : 0, 0,
           absl::StrCat("the headers stop before the checkpoint (batch ", checkpoint.batch_no, ")"));
     } else if (last->batch_no != checkpoint.batch_no ||
-               last->header_hash != checkpoint.header_hash) {
+               last->header_hash != checkpoint.header_hash ||
+               CheckpointJson(*last) != CheckpointJson(checkpoint)) {
+      // Every field, not just the hash: the report shows the preamble's checkpoint.
       findings_.Add(AuditFindingKind::kEdited, line, clinic_, last->batch_no, 0,
                     "the preamble's checkpoint differs from the last header");
     }
@@ -425,7 +450,9 @@ class ExportChecker {
   int64_t current_batch() const { return active_ ? batch_.batch_no : 0; }
 
   void CloseBatch() {
-    if (!active_) return;
+    if (!active_) {
+      return;
+    }
     active_ = false;
     const bool tree_matches =
         count_ == batch_.leaf_count && in_order_ && root_.Root() == batch_root_;
@@ -433,12 +460,16 @@ class ExportChecker {
     if (tree_matches) {
       std::vector<std::string> leaves;
       leaves.reserve(pending_.size());
-      for (const PendingEvent& p : pending_) leaves.push_back(p.leaf);
+      for (const PendingEvent& p : pending_) {
+        leaves.push_back(p.leaf);
+      }
       expected = merkle::AllInclusionProofs(hasher_, leaves);
     }
     for (size_t k = 0; k < pending_.size(); ++k) {
       const PendingEvent& p = pending_[k];
-      if (tree_matches && p.proof_ok && k < expected.size() && p.proof == expected[k]) continue;
+      if (tree_matches && p.proof_ok && k < expected.size() && p.proof == expected[k]) {
+        continue;
+      }
       if (p.proof_ok && p.leaf_index >= 0 &&
           merkle::VerifyInclusion(hasher_, p.leaf, static_cast<uint64_t>(p.leaf_index),
                                   static_cast<uint64_t>(std::max<int64_t>(batch_.leaf_count, 0)),
@@ -497,33 +528,43 @@ class ExportChecker {
 // --- Reading JSON records ---
 
 const Json* Member(const Json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
+  if (!object.is_object()) {
+    return nullptr;
+  }
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
 }
 
 bool GetString(const Json& object, const char* key, std::string& out) {
   const Json* v = Member(object, key);
-  if (v == nullptr || !v->is_string()) return false;
+  if (v == nullptr || !v->is_string()) {
+    return false;
+  }
   out = v->get<std::string>();
   return true;
 }
 
 bool GetInt(const Json& object, const char* key, int64_t& out) {
   const Json* v = Member(object, key);
-  if (v == nullptr || !v->is_number_integer()) return false;
+  if (v == nullptr || !v->is_number_integer()) {
+    return false;
+  }
   out = v->get<int64_t>();
   return true;
 }
 
 bool GetOptionalTime(const Json& object, const char* key, std::optional<absl::Time>& out) {
   const Json* v = Member(object, key);
-  if (v == nullptr) return false;
+  if (v == nullptr) {
+    return false;
+  }
   if (v->is_null()) {
     out.reset();
     return true;
   }
-  if (!v->is_string()) return false;
+  if (!v->is_string()) {
+    return false;
+  }
   out = ParseAuditTimeText(v->get<std::string>());
   return out.has_value();
 }
@@ -550,10 +591,14 @@ bool ParsePreamble(const Json& j, ParsedPreamble& out) {
     return false;
   }
   std::optional<absl::Time> t = ParseAuditTimeText(export_time);
-  if (!t.has_value()) return false;
+  if (!t.has_value()) {
+    return false;
+  }
   out.preamble.export_time = *t;
   absl::StatusOr<AuditBatchHeader> header = ParseCheckpointJson(checkpoint->dump());
-  if (!header.ok()) return false;
+  if (!header.ok()) {
+    return false;
+  }
   out.preamble.checkpoint = *std::move(header);
   for (const Json& key : *keys) {
     AuditSigningKeyRecord record;
@@ -566,7 +611,9 @@ bool ParsePreamble(const Json& j, ParsedPreamble& out) {
       return false;
     }
     std::optional<absl::Time> created = ParseAuditTimeText(create_time);
-    if (!created.has_value()) return false;
+    if (!created.has_value()) {
+      return false;
+    }
     record.create_time = *created;
     record.retire_time = retire_time;
     out.preamble.keys.push_back(std::move(record));
@@ -596,11 +643,15 @@ bool ParseNdjsonEvent(const Json& j, EventRecord& r) {
     return false;
   }
   std::optional<absl::Time> t = ParseAuditTimeText(time);
-  if (!t.has_value()) return false;
+  if (!t.has_value()) {
+    return false;
+  }
   e.time = *t;
   e.break_glass = bg->get<bool>();
   for (const Json& hash : *proof) {
-    if (!hash.is_string()) return false;
+    if (!hash.is_string()) {
+      return false;
+    }
     r.proof.push_back(hash.get<std::string>());
   }
   return true;
@@ -613,15 +664,23 @@ class CanonicalLine {
  public:
   explicit CanonicalLine(std::string_view s) : s_(s) {}
   bool Lit(std::string_view lit) {
-    if (s_.compare(pos_, lit.size(), lit) != 0) return false;
+    if (s_.compare(pos_, lit.size(), lit) != 0) {
+      return false;
+    }
     pos_ += lit.size();
     return true;
   }
   bool Int(int64_t& out) {
     size_t end = pos_;
-    if (end < s_.size() && s_[end] == '-') ++end;
-    while (end < s_.size() && s_[end] >= '0' && s_[end] <= '9') ++end;
-    if (end == pos_ || !absl::SimpleAtoi(Av(s_.substr(pos_, end - pos_)), &out)) return false;
+    if (end < s_.size() && s_[end] == '-') {
+      ++end;
+    }
+    while (end < s_.size() && s_[end] >= '0' && s_[end] <= '9') {
+      ++end;
+    }
+    if (end == pos_ || !absl::SimpleAtoi(Av(s_.substr(pos_, end - pos_)), &out)) {
+      return false;
+    }
     pos_ = end;
     return true;
   }
@@ -635,17 +694,25 @@ class CanonicalLine {
   }
   bool Str(std::string& out) {
     out.clear();
-    if (pos_ >= s_.size() || s_[pos_] != '"') return false;
+    if (pos_ >= s_.size() || s_[pos_] != '"') {
+      return false;
+    }
     ++pos_;
     while (pos_ < s_.size()) {
       const char c = s_[pos_++];
-      if (c == '"') return true;
-      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c == '"') {
+        return true;
+      }
+      if (static_cast<unsigned char>(c) < 0x20) {
+        return false;
+      }
       if (c != '\\') {
         out.push_back(c);
         continue;
       }
-      if (pos_ >= s_.size()) return false;
+      if (pos_ >= s_.size()) {
+        return false;
+      }
       switch (s_[pos_++]) {
         case '"':
           out.push_back('"');
@@ -670,9 +737,13 @@ class CanonicalLine {
           break;
         case 'u': {
           // Only the control characters the writer escapes this way.
-          if (s_.compare(pos_, 2, "00") != 0 || pos_ + 4 > s_.size()) return false;
+          if (s_.compare(pos_, 2, "00") != 0 || pos_ + 4 > s_.size()) {
+            return false;
+          }
           int v = 0;
-          if (!absl::SimpleHexAtoi(Av(s_.substr(pos_ + 2, 2)), &v) || v >= 0x20) return false;
+          if (!absl::SimpleHexAtoi(Av(s_.substr(pos_ + 2, 2)), &v) || v >= 0x20) {
+            return false;
+          }
           out.push_back(static_cast<char>(v));
           pos_ += 4;
           break;
@@ -711,14 +782,22 @@ bool ParseCanonicalEvent(std::string_view line, EventRecord& r) {
   if (!p.Lit("]")) {
     do {
       std::string hash;
-      if (!p.Str(hash)) return false;
+      if (!p.Str(hash)) {
+        return false;
+      }
       r.proof.push_back(std::move(hash));
     } while (p.Lit(","));
-    if (!p.Lit("]")) return false;
+    if (!p.Lit("]")) {
+      return false;
+    }
   }
-  if (!p.Lit("}") || !p.AtEnd()) return false;
+  if (!p.Lit("}") || !p.AtEnd()) {
+    return false;
+  }
   const std::optional<absl::Time> t = ParseAuditTimeText(time);
-  if (!t.has_value()) return false;
+  if (!t.has_value()) {
+    return false;
+  }
   e.time = *t;
   return true;
 }
@@ -808,13 +887,17 @@ bool ReadCsvRecord(std::istream& in, std::vector<std::string>& fields, bool& com
   fields.clear();
   complete = true;
   int c = in.get();
-  if (c == EOF) return false;
+  if (c == EOF) {
+    return false;
+  }
   std::string field;
   bool quoted = false;
   bool field_started_quoted = false;
   while (true) {
     if (c == EOF) {
-      if (quoted) complete = false;
+      if (quoted) {
+        complete = false;
+      }
       fields.push_back(std::move(field));
       return true;
     }
@@ -867,7 +950,9 @@ void VerifyCsv(std::istream& in, ExportChecker& checker) {
       break;
     }
     if (row == 1) {
-      if (fields != columns) checker.Malformed(row, "the column names are not an audit export's");
+      if (fields != columns) {
+        checker.Malformed(row, "the column names are not an audit export's");
+      }
       continue;
     }
     if (fields.size() != columns.size()) {
@@ -910,7 +995,9 @@ void VerifyCsv(std::istream& in, ExportChecker& checker) {
     }
     const std::string& json = fields.back();
     int64_t batch_no = 0;
-    if (!fields[1].empty()) ParseInt(fields[1], batch_no);
+    if (!fields[1].empty()) {
+      ParseInt(fields[1], batch_no);
+    }
     if (kind == "batch" || kind == "header") {
       absl::StatusOr<AuditBatchHeader> h = ParseCheckpointJson(json);
       if (!h.ok()) {
@@ -937,7 +1024,9 @@ void HandleFhirEntry(ExportChecker& checker, int64_t entry_no, const OrderedJson
   const OrderedJson* resource = nullptr;
   if (entry.is_object()) {
     auto it = entry.find("resource");
-    if (it != entry.end()) resource = &*it;
+    if (it != entry.end()) {
+      resource = &*it;
+    }
   }
   if (resource == nullptr || !resource->is_object() || !resource->contains("resourceType")) {
     checker.Malformed(entry_no, "a Bundle entry without a resource");
@@ -1034,7 +1123,9 @@ void VerifyFhir(std::istream& in, ExportChecker& checker) {
               bundle.value("resourceType", "") == "Bundle" &&
               bundle.value("type", "") == "collection" && bundle.contains("entry") &&
               bundle["entry"].is_array() && bundle["entry"].empty();
-    if (!ok) checker.Malformed(0, "the Bundle's own elements are not those of an audit export");
+    if (!ok) {
+      checker.Malformed(0, "the Bundle's own elements are not those of an audit export");
+    }
   }
   checker.Finish(entry_no);
 }
@@ -1048,10 +1139,14 @@ class PrefixedBuffer : public std::streambuf {
 
  protected:
   int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (gptr() < egptr()) {
+      return traits_type::to_int_type(*gptr());
+    }
     in_.read(buffer_, sizeof(buffer_));
     const std::streamsize n = in_.gcount();
-    if (n <= 0) return traits_type::eof();
+    if (n <= 0) {
+      return traits_type::eof();
+    }
     setg(buffer_, buffer_, buffer_ + n);
     return traits_type::to_int_type(*gptr());
   }
@@ -1061,6 +1156,31 @@ class PrefixedBuffer : public std::streambuf {
   std::istream& in_;
   char buffer_[1 << 16];
 };
+
+// Whether `e` is the sealed record of `prune`: the event `confidectl audit prune` writes into
+// the pruned clinic's own chain in the prune's transaction (apps/audit_prune_command.cc), whose
+// detail states the same through batch, through seq and archive digest.
+bool PruneEventVouchesFor(const AuditEvent& e, const AuditPruneRecord& prune) {
+  if (e.action != "confidectl.AuditPrune" || e.outcome != "success" ||
+      e.clinic_id != prune.clinic_id) {
+    return false;
+  }
+  std::map<std::string, std::string, std::less<>> fields;
+  for (absl::string_view part : absl::StrSplit(Av(e.detail), ' ', absl::SkipEmpty())) {
+    const size_t eq = part.find('=');
+    if (eq == absl::string_view::npos) {
+      continue;
+    }
+    fields.emplace(part.substr(0, eq), part.substr(eq + 1));
+  }
+  const auto field = [&](std::string_view key) {
+    auto it = fields.find(key);
+    return it == fields.end() ? std::string() : it->second;
+  };
+  return field("through_batch") == absl::StrCat(prune.through_batch_no) &&
+         field("through_seq") == absl::StrCat(prune.through_seq) &&
+         field("archive_sha256") == prune.archive_sha256;
+}
 
 }  // namespace
 
@@ -1092,13 +1212,25 @@ std::string_view AuditFindingKindName(AuditFindingKind kind) {
 
 std::string DescribeFinding(const AuditFinding& f) {
   std::vector<std::string> where;
-  if (f.line > 0) where.push_back(absl::StrCat(f.unit, " ", f.line));
-  if (!f.clinic_id.empty()) where.push_back(absl::StrCat("clinic ", f.clinic_id));
-  if (f.batch_no > 0) where.push_back(absl::StrCat("batch ", f.batch_no));
-  if (f.seq > 0) where.push_back(absl::StrCat("seq ", f.seq));
+  if (f.line > 0) {
+    where.push_back(absl::StrCat(f.unit, " ", f.line));
+  }
+  if (!f.clinic_id.empty()) {
+    where.push_back(absl::StrCat("clinic ", f.clinic_id));
+  }
+  if (f.batch_no > 0) {
+    where.push_back(absl::StrCat("batch ", f.batch_no));
+  }
+  if (f.seq > 0) {
+    where.push_back(absl::StrCat("seq ", f.seq));
+  }
   std::string out;
-  for (size_t i = 0; i < where.size(); ++i) absl::StrAppend(&out, i > 0 ? ", " : "", where[i]);
-  if (!out.empty()) out.append(": ");
+  for (size_t i = 0; i < where.size(); ++i) {
+    absl::StrAppend(&out, i > 0 ? ", " : "", where[i]);
+  }
+  if (!out.empty()) {
+    out.append(": ");
+  }
   absl::StrAppend(&out, std::string(AuditFindingKindName(f.kind)), ": ", f.message);
   return out;
 }
@@ -1109,7 +1241,9 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditExport(std::istream& in, const Sha2
   std::string prefix(16, '\0');
   in.read(prefix.data(), static_cast<std::streamsize>(prefix.size()));
   prefix.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-  if (in.bad()) return absl::UnavailableError("cannot read the export");
+  if (in.bad()) {
+    return absl::UnavailableError("cannot read the export");
+  }
   in.clear(in.rdstate() & ~std::ios::failbit & ~std::ios::eofbit);
   AuditVerifyReport report;
   std::string_view unit = "line";
@@ -1133,7 +1267,9 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditExport(std::istream& in, const Sha2
   } else {
     VerifyNdjson(stream, checker);
   }
-  if (in.bad()) return absl::UnavailableError("cannot read the export");
+  if (in.bad()) {
+    return absl::UnavailableError("cannot read the export");
+  }
   return report;
 }
 
@@ -1148,38 +1284,60 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditDatabase(TransactionRunner& transac
   std::vector<std::string> clinics;
   absl::Status status = transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
     absl::StatusOr<int64_t> sealed = uow.audit_trail().LockSealedThrough();
-    if (!sealed.ok()) return sealed.status();
+    if (!sealed.ok()) {
+      return sealed.status();
+    }
     sealed_through = *sealed;
     if (options.clinic_id.has_value()) {
       clinics = {*options.clinic_id};
       return absl::OkStatus();
     }
     absl::StatusOr<std::vector<std::string>> ids = uow.audit_trail().ClinicIds();
-    if (!ids.ok()) return ids.status();
+    if (!ids.ok()) {
+      return ids.status();
+    }
     clinics = *std::move(ids);
     return absl::OkStatus();
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    return status;
+  }
   constexpr int kPage = 64;
   for (const std::string& clinic : clinics) {
     HeaderChecker headers(hasher, signer, findings);
     std::optional<AuditPruneRecord> prune;
     status = transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
       absl::StatusOr<std::optional<AuditPruneRecord>> last = uow.audit_trail().LastPrune(clinic);
-      if (!last.ok()) return last.status();
+      if (!last.ok()) {
+        return last.status();
+      }
       prune = *last;
       if (options.pinned_keys.has_value()) {
-        for (const AuditSigningKeyRecord& key : *options.pinned_keys) headers.AddKey(key, 0);
+        for (const AuditSigningKeyRecord& key : *options.pinned_keys) {
+          headers.AddKey(key, 0);
+        }
         return absl::OkStatus();
       }
       absl::StatusOr<std::vector<AuditSigningKeyRecord>> keys =
           uow.audit_signing_keys().ListForClinic(clinic);
-      if (!keys.ok()) return keys.status();
-      for (const AuditSigningKeyRecord& key : *keys) headers.AddKey(key, 0);
+      if (!keys.ok()) {
+        return keys.status();
+      }
+      for (const AuditSigningKeyRecord& key : *keys) {
+        headers.AddKey(key, 0);
+      }
       return absl::OkStatus();
     });
-    if (!status.ok()) return status;
+    if (!status.ok()) {
+      return status;
+    }
+    // The clinic's latest prune record (every prune starts at batch 1, so it subsumes earlier
+    // ones) is trusted only when a sealed confidectl.AuditPrune event in a verified batch after
+    // it states the same range and archive digest: prune records can be INSERTed by anyone who
+    // can write the database, and the triggers then allow deleting the events they name.
     const int64_t pruned_through = prune.has_value() ? prune->through_batch_no : 0;
+    bool prune_boundary_seen = false;
+    bool prune_vouched = false;
     int64_t next = 1;
     bool saved_seen = false;
     while (true) {
@@ -1188,7 +1346,9 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditDatabase(TransactionRunner& transac
         page.clear();
         absl::StatusOr<std::vector<AuditBatchHeader>> batches =
             uow.audit_trail().ListBatches(clinic, next, kPage);
-        if (!batches.ok()) return batches.status();
+        if (!batches.ok()) {
+          return batches.status();
+        }
         for (AuditBatchHeader& h : *batches) {
           std::vector<AuditEvent> events;
           if (h.batch_no > pruned_through) {
@@ -1196,17 +1356,25 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditDatabase(TransactionRunner& transac
                 clinic, h.seq_after, h.seq_through,
                 static_cast<int>(
                     std::min<int64_t>(std::max<int64_t>(h.leaf_count, 0) + 1, 1 << 30)));
-            if (!read.ok()) return read.status();
+            if (!read.ok()) {
+              return read.status();
+            }
             events = *std::move(read);
           }
           page.emplace_back(std::move(h), std::move(events));
         }
         return absl::OkStatus();
       });
-      if (!status.ok()) return status;
-      if (page.empty()) break;
+      if (!status.ok()) {
+        return status;
+      }
+      if (page.empty()) {
+        break;
+      }
       for (const auto& [h, events] : page) {
+        const int64_t findings_before = report.finding_count;
         headers.Check(h, 0, 1);
+        const bool header_verified = report.finding_count == findings_before;
         if (options.saved_checkpoint.has_value() && options.saved_checkpoint->clinic_id == clinic &&
             options.saved_checkpoint->batch_no == h.batch_no) {
           saved_seen = true;
@@ -1218,6 +1386,15 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditDatabase(TransactionRunner& transac
           }
         }
         next = h.batch_no + 1;
+        if (prune.has_value() && h.batch_no == pruned_through) {
+          prune_boundary_seen = true;
+          if (h.seq_through != prune->through_seq) {
+            findings.Add(AuditFindingKind::kEdited, 0, clinic, h.batch_no, 0,
+                         absl::StrCat("the prune record's range (through seq ", prune->through_seq,
+                                      ") does not end where batch ", h.batch_no, " ends (seq ",
+                                      h.seq_through, ")"));
+          }
+        }
         if (h.batch_no <= pruned_through) {
           ++report.pruned_batches;
           continue;
@@ -1239,26 +1416,86 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditDatabase(TransactionRunner& transac
                                     " to ", h.seq_through,
                                     ") was changed since it was sealed: the events do not rebuild "
                                     "the signed root"));
+        } else if (prune.has_value() && !prune_vouched && header_verified) {
+          for (const AuditEvent& e : events) {
+            prune_vouched |= PruneEventVouchesFor(e, *prune);
+          }
         }
       }
     }
     report.headers_verified += headers.checked();
     const int64_t covered = headers.previous().has_value() ? headers.previous()->seq_through : 0;
-    if (headers.previous().has_value()) report.checkpoint = headers.previous();
+    if (headers.previous().has_value()) {
+      report.checkpoint = headers.previous();
+    }
     if (covered < sealed_through) {
       std::vector<AuditEvent> stray;
       status = transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
         absl::StatusOr<std::vector<AuditEvent>> read =
             uow.audit_trail().ClinicEventsInRange(clinic, covered, sealed_through, 1000);
-        if (!read.ok()) return read.status();
+        if (!read.ok()) {
+          return read.status();
+        }
         stray = *std::move(read);
         return absl::OkStatus();
       });
-      if (!status.ok()) return status;
+      if (!status.ok()) {
+        return status;
+      }
       for (const AuditEvent& e : stray) {
         findings.Add(AuditFindingKind::kInserted, 0, clinic, 0, e.seq,
                      "an event at or below the sealed horizon that no batch holds (added after "
                      "sealing)");
+      }
+    }
+    // Events above the sealed horizon (and above this clinic's last batch): not sealed yet.
+    bool unsealed_prune_event = false;
+    for (int64_t after = std::max(covered, sealed_through);;) {
+      std::vector<AuditEvent> unsealed;
+      status = transactions.Run(TransactionMode::kRead, [&](UnitOfWork& uow) {
+        absl::StatusOr<std::vector<AuditEvent>> read = uow.audit_trail().ClinicEventsInRange(
+            clinic, after, std::numeric_limits<int64_t>::max(), 1000);
+        if (!read.ok()) {
+          return read.status();
+        }
+        unsealed = *std::move(read);
+        return absl::OkStatus();
+      });
+      if (!status.ok()) {
+        return status;
+      }
+      if (unsealed.empty()) {
+        break;
+      }
+      report.unsealed_events += static_cast<int64_t>(unsealed.size());
+      for (const AuditEvent& e : unsealed) {
+        unsealed_prune_event |= prune.has_value() && PruneEventVouchesFor(e, *prune);
+      }
+      after = unsealed.back().seq;
+    }
+    if (prune.has_value()) {
+      const std::string range = absl::StrCat("batches 1 to ", prune->through_batch_no,
+                                             ", through seq ", prune->through_seq);
+      if (!prune_boundary_seen) {
+        findings.Add(AuditFindingKind::kMissing, 0, clinic, prune->through_batch_no, 0,
+                     absl::StrCat("the prune record (", range,
+                                  ") names a batch that is not in "
+                                  "the chain"));
+      }
+      if (prune_vouched) {
+        // Accepted: the pruned batches were checked by header only.
+      } else if (unsealed_prune_event) {
+        findings.Add(AuditFindingKind::kMissing, 0, clinic, prune->through_batch_no, 0,
+                     absl::StrCat("unverified prune, seal first: the prune record (", range,
+                                  ") is stated only by a confidectl.AuditPrune event that is not "
+                                  "sealed yet; verify again once it is sealed"));
+      } else {
+        findings.Add(
+            AuditFindingKind::kMissing, 0, clinic, prune->through_batch_no, 0,
+            absl::StrCat("the prune record (", range, ", archive SHA-256 ", prune->archive_sha256,
+                         ") has no sealed confidectl.AuditPrune event in a verified batch "
+                         "stating it: the events of those batches may have been deleted "
+                         "under a forged prune record"));
       }
     }
     if (options.saved_checkpoint.has_value() && options.saved_checkpoint->clinic_id == clinic &&
@@ -1279,6 +1516,11 @@ std::string FormatVerifyReport(const AuditVerifyReport& report) {
                     report.batches_with_events, " batches");
     if (report.pruned_batches > 0) {
       absl::StrAppend(&out, "; ", report.pruned_batches, " pruned batches checked by header only");
+    }
+    if (report.unsealed_events > 0) {
+      absl::StrAppend(&out, "; ", report.unsealed_events,
+                      " events not sealed yet (not verifiable until the sealer takes them, "
+                      "normally within seconds)");
     }
     out.append(".\n");
   } else {

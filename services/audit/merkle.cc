@@ -13,7 +13,9 @@ constexpr size_t kHashSize = 32;
 
 bool AllHashSized(const Hashes& hashes) {
   for (const std::string& h : hashes) {
-    if (h.size() != kHashSize) return false;
+    if (h.size() != kHashSize) {
+      return false;
+    }
   }
   return true;
 }
@@ -21,7 +23,9 @@ bool AllHashSized(const Hashes& hashes) {
 // The largest power of two smaller than n (n > 1): the size of the left subtree of D[n].
 uint64_t SplitPoint(uint64_t n) {
   uint64_t k = 1;
-  while (k << 1 < n) k <<= 1;
+  while (k << 1 < n) {
+    k <<= 1;
+  }
   return k;
 }
 
@@ -29,7 +33,9 @@ uint64_t SplitPoint(uint64_t n) {
 std::string SubtreeRoot(const Sha256Hasher& hasher, const Hashes& leaves, uint64_t begin,
                         uint64_t end) {
   const uint64_t n = end - begin;
-  if (n == 1) return leaves[begin];
+  if (n == 1) {
+    return leaves[begin];
+  }
   const uint64_t k = SplitPoint(n);
   return NodeHash(hasher, SubtreeRoot(hasher, leaves, begin, begin + k),
                   SubtreeRoot(hasher, leaves, begin + k, end));
@@ -39,7 +45,9 @@ std::string SubtreeRoot(const Sha256Hasher& hasher, const Hashes& leaves, uint64
 void AppendPath(const Sha256Hasher& hasher, const Hashes& leaves, uint64_t m, uint64_t begin,
                 uint64_t end, Hashes& out) {
   const uint64_t n = end - begin;
-  if (n <= 1) return;
+  if (n <= 1) {
+    return;
+  }
   const uint64_t k = SplitPoint(n);
   if (m < k) {
     AppendPath(hasher, leaves, m, begin, begin + k, out);
@@ -55,12 +63,18 @@ void AppendPath(const Sha256Hasher& hasher, const Hashes& leaves, uint64_t m, ui
 std::string AllPaths(const Sha256Hasher& hasher, const Hashes& leaves, uint64_t begin, uint64_t end,
                      std::vector<Hashes>& proofs) {
   const uint64_t n = end - begin;
-  if (n == 1) return leaves[begin];
+  if (n == 1) {
+    return leaves[begin];
+  }
   const uint64_t k = SplitPoint(n);
   std::string left = AllPaths(hasher, leaves, begin, begin + k, proofs);
   std::string right = AllPaths(hasher, leaves, begin + k, end, proofs);
-  for (uint64_t i = begin; i < begin + k; ++i) proofs[i].push_back(right);
-  for (uint64_t i = begin + k; i < end; ++i) proofs[i].push_back(left);
+  for (uint64_t i = begin; i < begin + k; ++i) {
+    proofs[i].push_back(right);
+  }
+  for (uint64_t i = begin + k; i < end; ++i) {
+    proofs[i].push_back(left);
+  }
   return NodeHash(hasher, left, right);
 }
 
@@ -69,7 +83,9 @@ void AppendSubproof(const Sha256Hasher& hasher, const Hashes& leaves, uint64_t m
                     uint64_t end, bool b, Hashes& out) {
   const uint64_t n = end - begin;
   if (m == n) {
-    if (!b) out.push_back(SubtreeRoot(hasher, leaves, begin, end));
+    if (!b) {
+      out.push_back(SubtreeRoot(hasher, leaves, begin, end));
+    }
     return;
   }
   const uint64_t k = SplitPoint(n);
@@ -93,27 +109,35 @@ std::string NodeHash(const Sha256Hasher& hasher, std::string_view left, std::str
 }
 
 std::string RootFromLeafHashes(const Sha256Hasher& hasher, const Hashes& leaf_hashes) {
-  if (leaf_hashes.empty()) return hasher.Hash("");
+  if (leaf_hashes.empty()) {
+    return hasher.Hash("");
+  }
   return SubtreeRoot(hasher, leaf_hashes, 0, leaf_hashes.size());
 }
 
 Hashes InclusionProof(const Sha256Hasher& hasher, const Hashes& leaf_hashes, uint64_t index) {
   Hashes proof;
-  if (index >= leaf_hashes.size()) return proof;
+  if (index >= leaf_hashes.size()) {
+    return proof;
+  }
   AppendPath(hasher, leaf_hashes, index, 0, leaf_hashes.size(), proof);
   return proof;
 }
 
 std::vector<Hashes> AllInclusionProofs(const Sha256Hasher& hasher, const Hashes& leaf_hashes) {
   std::vector<Hashes> proofs(leaf_hashes.size());
-  if (!leaf_hashes.empty()) AllPaths(hasher, leaf_hashes, 0, leaf_hashes.size(), proofs);
+  if (!leaf_hashes.empty()) {
+    AllPaths(hasher, leaf_hashes, 0, leaf_hashes.size(), proofs);
+  }
   return proofs;
 }
 
 bool VerifyInclusion(const Sha256Hasher& hasher, std::string_view leaf_hash, uint64_t index,
                      uint64_t tree_size, const Hashes& proof, std::string_view root) {
   // RFC 9162 section 2.1.3.2.
-  if (index >= tree_size) return false;
+  if (index >= tree_size) {
+    return false;
+  }
   if (leaf_hash.size() != kHashSize || root.size() != kHashSize || !AllHashSized(proof)) {
     return false;
   }
@@ -121,7 +145,9 @@ bool VerifyInclusion(const Sha256Hasher& hasher, std::string_view leaf_hash, uin
   uint64_t sn = tree_size - 1;
   std::string r(leaf_hash);
   for (const std::string& p : proof) {
-    if (sn == 0) return false;
+    if (sn == 0) {
+      return false;
+    }
     if ((fn & 1) != 0 || fn == sn) {
       r = NodeHash(hasher, p, r);
       if ((fn & 1) == 0) {
@@ -141,20 +167,30 @@ bool VerifyInclusion(const Sha256Hasher& hasher, std::string_view leaf_hash, uin
 
 Hashes ConsistencyProof(const Sha256Hasher& hasher, const Hashes& leaf_hashes, uint64_t old_size) {
   Hashes proof;
-  if (old_size == 0 || old_size > leaf_hashes.size()) return proof;
+  if (old_size == 0 || old_size > leaf_hashes.size()) {
+    return proof;
+  }
   AppendSubproof(hasher, leaf_hashes, old_size, 0, leaf_hashes.size(), true, proof);
   return proof;
 }
 
 bool VerifyConsistency(const Sha256Hasher& hasher, uint64_t old_size, uint64_t new_size,
                        std::string_view old_root, std::string_view new_root, const Hashes& proof) {
-  if (old_size > new_size) return false;
+  if (old_size > new_size) {
+    return false;
+  }
   // A tree is consistent only with itself at its own size, and every tree extends the empty
   // tree: both proofs are empty (RFC 6962's PROOF(n, D[n]) is the empty list).
-  if (old_size == new_size) return proof.empty() && old_root == new_root;
-  if (old_size == 0) return proof.empty();
+  if (old_size == new_size) {
+    return proof.empty() && old_root == new_root;
+  }
+  if (old_size == 0) {
+    return proof.empty();
+  }
   // RFC 9162 section 2.1.4.2, 0 < old_size < new_size.
-  if (proof.empty()) return false;
+  if (proof.empty()) {
+    return false;
+  }
   if (old_root.size() != kHashSize || new_root.size() != kHashSize || !AllHashSized(proof)) {
     return false;
   }
@@ -176,7 +212,9 @@ bool VerifyConsistency(const Sha256Hasher& hasher, uint64_t old_size, uint64_t n
   std::string sr = fr;
   for (; next < proof.size(); ++next) {
     const std::string& c = proof[next];
-    if (sn == 0) return false;
+    if (sn == 0) {
+      return false;
+    }
     if ((fn & 1) != 0 || fn == sn) {
       fr = NodeHash(hasher, c, fr);
       sr = NodeHash(hasher, c, sr);

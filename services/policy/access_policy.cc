@@ -102,7 +102,6 @@ Decision DecideForClinician(const Principal& who, Action action, const ClientAcc
     case Action::kReadAccessReport:
       // Her treating clinicians may answer her questions about who looked; emergency access is
       // for care, not for reading who else looked.
-      return Allowed(on_team);
     case Action::kManageCareTeam:
     case Action::kInviteToPortal:
     case Action::kArchiveClient:

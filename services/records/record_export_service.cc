@@ -31,11 +31,9 @@ absl::StatusOr<v1::ClientRecordExport> RecordExportService::Export(
   // Ids only in the resource; why the record left the clinic, and whether psychotherapy notes
   // were asked for, go in the event's detail (enum names and a flag, never free text).
   scope.audit.resource = absl::StrCat("clients/", scope.client_id, "/record");
-  scope.audit.detail =
-      absl::StrCat("purpose=",
-                   absl::StripPrefix(v1::ExportPurpose_Name(request.purpose()), "EXPORT_PURPOSE_"),
-                   " psychotherapy_notes=",
-                   request.include_psychotherapy_notes() ? "requested" : "excluded");
+  scope.audit.detail = absl::StrCat(
+      "purpose=", absl::StripPrefix(v1::ExportPurpose_Name(request.purpose()), "EXPORT_PURPOSE_"),
+      " psychotherapy_notes=", request.include_psychotherapy_notes() ? "requested" : "excluded");
   absl::StatusOr<v1::ClientRecord> record = ReadClientRecord(
       cipher_, digests_, catalogue_,
       ClientRecordScope{.include_psychotherapy_notes = request.include_psychotherapy_notes()},

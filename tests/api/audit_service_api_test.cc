@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "api_test_fixture.h"
 #include "confide/v1/audit.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -471,6 +472,100 @@ TEST_F(AuditServiceApiTest, GrpcServesTheSameQueryAndReport) {
   status =
       stub->ListAuditKeys(Context(TokenOf(kAdminEmail)).get(), v1::ListAuditKeysRequest(), &keys);
   EXPECT_TRUE(status.ok()) << Describe(status);
+}
+
+// Times out of google.protobuf.Timestamp's range (years 1 to 9999) or with bad nanos, sent over
+// gRPC (which does not check them), are refused naming the field by every AuditService method
+// that takes times, never answered with INTERNAL or a garbled export.
+TEST_F(AuditServiceApiTest, OutOfRangeTimesAreNamedOverGrpc) {
+  auto stub = v1::AuditService::NewStub(channel());
+  google::protobuf::Timestamp year_10000;
+  year_10000.set_seconds(253402300800);
+  google::protobuf::Timestamp year_0;
+  year_0.set_seconds(-62135596801);
+  google::protobuf::Timestamp bad_nanos;
+  bad_nanos.set_seconds(1700000000);
+  bad_nanos.set_nanos(-1);
+  struct Case {
+    const google::protobuf::Timestamp* start;
+    const google::protobuf::Timestamp* end;
+    std::string field;
+  };
+  for (const Case& c : std::vector<Case>{{&year_10000, nullptr, "start_time"},
+                                         {nullptr, &year_0, "end_time"},
+                                         {nullptr, &bad_nanos, "end_time"},
+                                         {&bad_nanos, nullptr, "start_time"}}) {
+    SCOPED_TRACE(c.field);
+    v1::ExportAuditEventsRequest export_request;
+    export_request.set_format(v1::AUDIT_EXPORT_FORMAT_NDJSON);
+    v1::ListAuditEventsRequest list_request;
+    v1::ListRecordAccessRequest access_request;
+    access_request.set_client_id("me");
+    if (c.start != nullptr) {
+      *export_request.mutable_start_time() = *c.start;
+      *list_request.mutable_start_time() = *c.start;
+      *access_request.mutable_start_time() = *c.start;
+    }
+    if (c.end != nullptr) {
+      *export_request.mutable_end_time() = *c.end;
+      *list_request.mutable_end_time() = *c.end;
+      *access_request.mutable_end_time() = *c.end;
+    }
+    v1::ExportAuditEventsResponse exported;
+    grpc::Status status =
+        stub->ExportAuditEvents(Context(TokenOf(kAuditorEmail)).get(), export_request, &exported);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
+    v1::ListAuditEventsResponse listed;
+    status = stub->ListAuditEvents(Context(TokenOf(kAuditorEmail)).get(), list_request, &listed);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
+    v1::ListRecordAccessResponse accesses;
+    status = stub->ListRecordAccess(Context(TokenOf(kJoEmail)).get(), access_request, &accesses);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
+  }
+}
+
+// The same over REST: a time a JSON body or URL cannot carry is a 400 naming the field.
+TEST_F(AuditServiceApiTest, OutOfRangeTimesAreNamedOverRest) {
+  for (const char* time : {"10000-01-01T00:00:00Z", "0000-12-31T00:00:00Z"}) {
+    SCOPED_TRACE(time);
+    HttpResponse listed =
+        Rest().Get(std::string("/v1/auditEvents?startTime=") + time, TokenOf(kAuditorEmail));
+    ASSERT_TRUE(IsErrorAnswer(listed, 400, kInvalidArgument)) << listed.body;
+    EXPECT_THAT(listed.body, HasSubstr("start"));
+    HttpResponse exported = Rest().Post(
+        "/v1/auditEvents:export", {{"format", "AUDIT_EXPORT_FORMAT_NDJSON"}, {"endTime", time}},
+        TokenOf(kAuditorEmail));
+    ASSERT_TRUE(IsErrorAnswer(exported, 400, kInvalidArgument)) << exported.body;
+    EXPECT_THAT(exported.body, HasSubstr("end"));
+  }
+}
+
+// A hand-made export page token (a position outside the export's scope) is refused as
+// page_token, never answered with INTERNAL.
+TEST_F(AuditServiceApiTest, ForgedExportTokensAreRefused) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Rest().Get("/v1/audit/checkpoint", TokenOf(kAuditorEmail)).status != 200 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  HttpResponse checkpoint = Rest().Get("/v1/audit/checkpoint", TokenOf(kAuditorEmail));
+  ASSERT_EQ(checkpoint.status, 200) << checkpoint.body;
+  const std::string batch = checkpoint.Json().value("batchNumber", "0");
+  // format:checkpoint:first:last:next:page:batches:events:chain:start:end, next batch 0 (with
+  // and without a batch scope).
+  for (const std::string& forged : {"auditexport:v1:1:" + batch + ":1:" + batch + ":0:1:0:0:0:-:-",
+                                    "auditexport:v1:1:" + batch + ":0:0:0:1:0:0:0:-:-"}) {
+    SCOPED_TRACE(forged);
+    std::string token;
+    absl::WebSafeBase64Escape(forged, &token);
+    HttpResponse page =
+        Rest().Post("/v1/auditEvents:export", {{"pageToken", token}}, TokenOf(kAuditorEmail));
+    ASSERT_TRUE(IsErrorAnswer(page, 400, kInvalidArgument)) << page.body;
+    EXPECT_THAT(ViolatedFields(page.Json()), Contains("page_token"));
+  }
 }
 
 // The export's pages, concatenated, are a file `confidectl audit verify` accepts, in every

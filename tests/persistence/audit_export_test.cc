@@ -254,6 +254,20 @@ TEST_F(AuditExportDatabaseTest, DatabaseVerifierPassesAnUntouchedTrailAndSavedCh
   EXPECT_EQ(report.findings[0].kind, AuditFindingKind::kCheckpointMismatch);
 }
 
+TEST_F(AuditExportDatabaseTest, DatabaseVerifierCountsEventsNotSealedYet) {
+  ASSERT_TRUE(Append(kClinicA, 4).ok());
+  ASSERT_TRUE(Append("", 1).ok());
+  AuditVerifyReport report = VerifyDatabase();
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+  EXPECT_EQ(report.unsealed_events, 5);
+  EXPECT_NE(FormatVerifyReport(report).find("5 events not sealed yet"), std::string::npos)
+      << FormatVerifyReport(report);
+  AuditVerifyOptions options;
+  options.clinic_id = kClinicA;
+  report = VerifyDatabase(options);
+  EXPECT_EQ(report.unsealed_events, 4);
+}
+
 TEST_F(AuditExportDatabaseTest, DatabaseVerifierFindsAnEditedEvent) {
   const int64_t seq = SealedSeqOf(kClinicA, 9);
   Tamper(absl::StrCat("UPDATE audit_events SET outcome = 'success' WHERE seq = ", seq,

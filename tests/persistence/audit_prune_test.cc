@@ -152,6 +152,33 @@ class AuditPruneTest : public MigratedDatabaseTest {
     return report.ok() ? *report : AuditVerifyReport{};
   }
 
+  AuditBatchHeader Batch(const std::string& clinic_id, int64_t batch_no) {
+    absl::StatusOr<std::optional<AuditBatchHeader>> found =
+        Read([&](UnitOfWork& uow) { return uow.audit_trail().FindBatch(clinic_id, batch_no); });
+    EXPECT_TRUE(found.ok() && found->has_value());
+    return found.ok() && found->has_value() ? **found : AuditBatchHeader{};
+  }
+
+  // What anyone able to write the database can do without touching a trigger.
+  void ForgePruneRecord(const std::string& clinic_id, int64_t through_batch_no, int64_t through_seq,
+                        const std::string& sha256) {
+    long long batch = through_batch_no;
+    long long seq = through_seq;
+    long long time = absl::ToUnixMicros(clock_.Now());
+    std::string clinic = clinic_id;
+    std::string digest = sha256;
+    *raw_ << "INSERT INTO audit_prunes (clinic_id, through_batch_no, through_seq, "
+             "archive_sha256, prune_time) VALUES (:c, :b, :s, :h, :t)",
+        soci::use(clinic), soci::use(batch), soci::use(seq), soci::use(digest), soci::use(time);
+  }
+
+  void DeleteEventsThrough(const std::string& clinic_id, int64_t through_seq) {
+    long long seq = through_seq;
+    std::string clinic = clinic_id;
+    *raw_ << "DELETE FROM audit_events WHERE clinic_id = :c AND seq <= :s", soci::use(clinic),
+        soci::use(seq);
+  }
+
   FakeClock clock_{absl::UnixEpoch()};
   FakeIdGenerator ids_{"prune"};
   AesGcmSecretBox box_{std::string(32, '1')};
@@ -190,12 +217,19 @@ TEST_F(AuditPruneTest, ArchivesThenPrunesTheBatchesOlderThanTheRetentionCutoff) 
   EXPECT_EQ(EventCount(kClinicB), kRounds * kEventsOfBPerRound);
   EXPECT_FALSE(LastPrune(kClinicB).has_value());
 
-  // The verifier accepts the pruned batches as header-only and checks every chain.
+  // Until the prune's own event is sealed nothing vouches for the prune record: the verifier
+  // says so instead of accepting it.
   AuditVerifyReport db = VerifyDatabase();
-  EXPECT_TRUE(db.ok()) << FormatVerifyReport(db);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.finding_count, 1);
+  EXPECT_EQ(db.findings[0].clinic_id, kClinicA);
+  EXPECT_THAT(db.findings[0].message, HasSubstr("unverified prune, seal first"));
+  EXPECT_EQ(db.unsealed_events, 1);
+  EXPECT_THAT(FormatVerifyReport(db), HasSubstr("1 events not sealed yet"));
   EXPECT_EQ(db.pruned_batches, 3);
   EXPECT_EQ(db.events_verified, 3 * kEventsOfAPerRound + kRounds * kEventsOfBPerRound);
-  // (The prune's own event is not sealed yet, so not counted until the next round.)
+  // Sealed, the prune event vouches for the record: the pruned batches are header-only and
+  // every chain checks.
   ASSERT_TRUE(Seal().ok());
   db = VerifyDatabase();
   EXPECT_TRUE(db.ok()) << FormatVerifyReport(db);
@@ -254,6 +288,7 @@ TEST_F(AuditPruneTest, ALaterBeforeIsRefusedAndAnEarlierOneAllowed) {
   EXPECT_EQ(record->through_batch_no, 3);
   EXPECT_EQ(record->archive_sha256, FileSha256(Path("rest.ndjson")));
 
+  ASSERT_TRUE(Seal().ok());
   const AuditVerifyReport db = VerifyDatabase();
   EXPECT_TRUE(db.ok()) << FormatVerifyReport(db);
   EXPECT_EQ(db.pruned_batches, 3);
@@ -324,6 +359,77 @@ TEST_F(AuditPruneTest, BypassingTheTriggersAfterAPruneIsDetected) {
   }
   EXPECT_TRUE(missing_in_4) << FormatVerifyReport(db);
   EXPECT_TRUE(edited_in_6) << FormatVerifyReport(db);
+}
+
+// Prune records may be INSERTed and the trigger then allows deleting the events they name: a
+// record that no sealed confidectl.AuditPrune event vouches for is a finding, not a licence.
+TEST_F(AuditPruneTest, AForgedPruneRecordIsFound) {
+  const AuditBatchHeader b3 = Batch(kClinicA, 3);
+  ForgePruneRecord(kClinicA, 3, b3.seq_through, std::string(64, 'a'));
+  DeleteEventsThrough(kClinicA, b3.seq_through);
+
+  const AuditVerifyReport db = VerifyDatabase();
+  ASSERT_FALSE(db.ok());
+  bool found = false;
+  for (const AuditFinding& f : db.findings) {
+    found |= f.clinic_id == kClinicA && f.batch_no == 3 &&
+             f.message.find("no sealed confidectl.AuditPrune event") != std::string::npos;
+  }
+  EXPECT_TRUE(found) << FormatVerifyReport(db);
+}
+
+TEST_F(AuditPruneTest, AForgedPruneRecordAfterARealOneIsFound) {
+  ASSERT_TRUE(Prune(kClinicA, "a.ndjson").ok());
+  ASSERT_TRUE(Seal().ok());
+  ASSERT_TRUE(VerifyDatabase().ok());
+  // Stretch the pruned range over batch 4 with the real archive's digest.
+  const AuditBatchHeader b4 = Batch(kClinicA, 4);
+  ForgePruneRecord(kClinicA, 4, b4.seq_through, FileSha256(Path("a.ndjson")));
+  DeleteEventsThrough(kClinicA, b4.seq_through);
+
+  const AuditVerifyReport db = VerifyDatabase();
+  ASSERT_FALSE(db.ok());
+  bool found = false;
+  for (const AuditFinding& f : db.findings) {
+    found |= f.clinic_id == kClinicA && f.batch_no == 4 &&
+             f.message.find("no sealed confidectl.AuditPrune event") != std::string::npos;
+  }
+  EXPECT_TRUE(found) << FormatVerifyReport(db);
+}
+
+// Even with a matching prune event slipped in and sealed, a pruned range must end where a batch
+// ends (the rest of that batch would otherwise go unchecked).
+TEST_F(AuditPruneTest, APrunedRangeEndingInsideABatchIsFound) {
+  const AuditBatchHeader b3 = Batch(kClinicA, 3);
+  const int64_t through_seq = b3.seq_through - 1;
+  const std::string sha(64, 'b');
+  ForgePruneRecord(kClinicA, 3, through_seq, sha);
+  DeleteEventsThrough(kClinicA, through_seq);
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                AuditEvent event{.id = "0193a2b4-0000-7000-8000-999999999999",
+                                 .time = clock_.Now(),
+                                 .actor_role = "operator",
+                                 .clinic_id = kClinicA,
+                                 .action = "confidectl.AuditPrune",
+                                 .resource = "auditPrunes/3",
+                                 .outcome = "success",
+                                 .status_code = "OK",
+                                 .request_id = "confidectl-forged",
+                                 .detail = absl::StrCat(
+                                     "first_batch=1 through_batch=3 through_seq=", through_seq,
+                                     " events=14 archive_sha256=", sha)};
+                return uow.audit().Append(event);
+              }).ok());
+  ASSERT_TRUE(Seal().ok());
+
+  const AuditVerifyReport db = VerifyDatabase();
+  ASSERT_FALSE(db.ok());
+  bool found = false;
+  for (const AuditFinding& f : db.findings) {
+    found |= f.clinic_id == kClinicA && f.batch_no == 3 &&
+             f.message.find("does not end where batch 3 ends") != std::string::npos;
+  }
+  EXPECT_TRUE(found) << FormatVerifyReport(db);
 }
 
 TEST_F(AuditPruneTest, ParseDayTakesOnlyRealDates) {

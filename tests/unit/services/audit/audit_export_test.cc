@@ -84,6 +84,43 @@ TEST_F(AuditExportTest, SavedCheckpointMustBeInTheChainWithTheSameHash) {
   }
 }
 
+// The preamble's checkpoint is what the report shows as "the checkpoint": any field of it that
+// differs from the last (signed) header is an edit, not just its batch number and hash.
+TEST_F(AuditExportTest, APreambleCheckpointDifferingFromTheLastHeaderInAnyFieldIsFound) {
+  AuditExportPreamble preamble;
+  preamble.clinic_id = trail_.clinic_id;
+  preamble.first_batch_no = 2;
+  preamble.last_batch_no = 4;
+  preamble.checkpoint = trail_.headers.back();
+  preamble.keys = trail_.keys;
+  preamble.export_time = absl::FromUnixMicros(1800000000123456);
+  preamble.start_time = absl::FromUnixSeconds(1790000000);
+  const std::vector<void (*)(AuditBatchHeader&)> edits = {
+      [](AuditBatchHeader& h) { h.tree_size += 1; },
+      [](AuditBatchHeader& h) { h.leaf_count += 1; },
+      [](AuditBatchHeader& h) { h.seq_through += 1; },
+      [](AuditBatchHeader& h) { h.seal_time += absl::Seconds(1); },
+      [](AuditBatchHeader& h) { h.root_hash = std::string(64, 'e'); },
+      [](AuditBatchHeader& h) { h.signature = absl::Base64Escape(std::string(64, 'x')); }};
+  for (AuditExportFormat format : kFormats) {
+    const std::string text = ExportTrail(hasher_, trail_, format, 2, 4);
+    const std::string original = ExportPreamble(format, preamble);
+    ASSERT_EQ(text.rfind(original, 0), 0u);
+    for (size_t k = 0; k < edits.size(); ++k) {
+      SCOPED_TRACE(absl::StrCat(std::string(AuditExportFormatName(format)), " edit ", k));
+      AuditExportPreamble edited = preamble;
+      edits[k](edited.checkpoint);
+      const AuditVerifyReport report =
+          Verify(ExportPreamble(format, edited) + text.substr(original.size()), hasher_, signer_);
+      ASSERT_FALSE(report.ok());
+      EXPECT_EQ(report.findings[0].kind, AuditFindingKind::kEdited) << Describe(report);
+      EXPECT_NE(report.findings[0].message.find("the preamble's checkpoint differs"),
+                std::string::npos)
+          << Describe(report);
+    }
+  }
+}
+
 TEST_F(AuditExportTest, PinnedKeysReplaceTheEmbeddedOnes) {
   const std::string text = ExportTrail(hasher_, trail_, AuditExportFormat::kNdjson, 1, 6);
   AuditVerifyOptions options;
