@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "services/break_glass/ports/break_glass_repository.h"
 #include "services/common/text_checks.h"
 #include "services/common/timestamps.h"
+#include "services/partners/ports/partner_link_repository.h"
 
 namespace confide {
 namespace {
@@ -309,6 +311,24 @@ class AccessReportContext {
     return *reason;
   }
 
+  // True when `user_id` is (or was) linked to this client as her partner. Anyone else's partner
+  // must stay anonymous in her report: their name would tell her who is a partner of another
+  // patient of the clinic.
+  absl::StatusOr<bool> IsHerPartner(const std::string& user_id, const std::string& client_id) {
+    if (!partners_.has_value()) {
+      absl::StatusOr<std::vector<PartnerLinkRecord>> links =
+          scope_.uow.partner_links().ListOfClient(scope_.principal->clinic_id, client_id);
+      if (!links.ok()) {
+        return links.status();
+      }
+      partners_.emplace();
+      for (const PartnerLinkRecord& link : *links) {
+        partners_->insert(link.partner_user_id);
+      }
+    }
+    return partners_->contains(user_id);
+  }
+
  private:
   absl::Status LoadGrants(const std::string& client_id) {
     grants_.emplace();
@@ -335,6 +355,7 @@ class AccessReportContext {
   const SecretBox& box_;
   std::map<std::string, std::string> names_;
   std::optional<std::vector<BreakGlassRecord>> grants_;
+  std::optional<std::set<std::string>> partners_;
 };
 
 // The report leaves out the patient's own actions and requests that failed for another reason
@@ -493,13 +514,25 @@ absl::StatusOr<v1::ListRecordAccessResponse> AuditService::ListRecordAccess(
     const AuditEvent& event = shown[i];
     v1::RecordAccess* access = response.add_accesses();
     *access->mutable_time() = ToTimestamp(event.time);
-    access->set_accessor_user_id(event.actor_user_id);
-    absl::StatusOr<std::string> name = context.NameOf(event.actor_user_id);
-    if (!name.ok()) {
-      return name.status();
+    bool anonymous = false;
+    if (event.actor_role == "partner") {
+      absl::StatusOr<bool> hers = context.IsHerPartner(event.actor_user_id, event.client_id);
+      if (!hers.ok()) {
+        return hers.status();
+      }
+      anonymous = !*hers;
     }
-    access->set_accessor_name(*name);
-    access->set_accessor_role(RoleWords(event.actor_role));
+    if (anonymous) {
+      access->set_accessor_name("Someone outside your care team");
+    } else {
+      access->set_accessor_user_id(event.actor_user_id);
+      absl::StatusOr<std::string> name = context.NameOf(event.actor_user_id);
+      if (!name.ok()) {
+        return name.status();
+      }
+      access->set_accessor_name(*name);
+      access->set_accessor_role(RoleWords(event.actor_role));
+    }
     const bool refused = event.outcome == "denied";
     std::optional<AccessWording> wording = WordingForAction(event.action);
     if (refused) {

@@ -411,6 +411,22 @@ TEST_F(AuditServiceApiTest, AccessReportMarksBreakGlassWithItsReason) {
   }
 }
 
+// Kim is Jo's partner, not Riley's: her refused attempt on Riley's record is listed for Riley
+// without her name, role or id, which would tell Riley who is another patient's partner.
+TEST_F(AuditServiceApiTest, AccessReportKeepsAnotherPatientsPartnerAnonymous) {
+  ASSERT_NE(Rest().Get(std::string("/v1/clients/") + kRileyClientId, TokenOf(kKimEmail)).status,
+            200);
+  std::vector<nlohmann::json> report = AccessReport(kRileyEmailLocal, "me", 50);
+  ASSERT_FALSE(report.empty());
+  EXPECT_EQ(report[0].value("kind", ""), "RECORD_ACCESS_KIND_REFUSED");
+  EXPECT_EQ(report[0].value("accessorName", ""), "Someone outside your care team");
+  EXPECT_EQ(report[0].value("accessorRole", ""), "");
+  EXPECT_EQ(report[0].value("accessorUserId", ""), "");
+  for (const nlohmann::json& access : report) {
+    EXPECT_EQ(access.dump().find("Kim"), std::string::npos) << access.dump();
+  }
+}
+
 TEST_F(AuditServiceApiTest, AccessReportIsRefusedOutsideThePatientAndHerCareTeam) {
   // Riley is not Jo; Kim is a partner; the auditor and admin work at clinic level; Alex is not
   // on Riley's team; the other clinic's therapist cannot see Jo at all.
