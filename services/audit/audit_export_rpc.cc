@@ -35,7 +35,12 @@ struct ExportCursor {
   int64_t chain_headers = 0;
   std::optional<int64_t> start_micros;
   std::optional<int64_t> end_micros;
+  // The first 16 hex digits of the checkpoint's header hash: binds the token to this clinic's
+  // checkpoint, so a token from another export (or clinic) is refused rather than spliced.
+  std::string checkpoint_hash_prefix;
 };
+
+constexpr size_t kHashPrefixSize = 16;
 
 std::string OptionalText(const std::optional<int64_t>& v) {
   return v.has_value() ? absl::StrCat(*v) : "-";
@@ -48,7 +53,7 @@ std::string EncodeCursor(const ExportCursor& c) {
           {absl::StrCat(c.format), absl::StrCat(c.checkpoint_batch), absl::StrCat(c.first_batch),
            absl::StrCat(c.last_batch), absl::StrCat(c.next_batch), absl::StrCat(c.page),
            absl::StrCat(c.batches), absl::StrCat(c.events), absl::StrCat(c.chain_headers),
-           OptionalText(c.start_micros), OptionalText(c.end_micros)},
+           OptionalText(c.start_micros), OptionalText(c.end_micros), c.checkpoint_hash_prefix},
           ":")));
 }
 
@@ -61,7 +66,7 @@ absl::StatusOr<ExportCursor> DecodeCursor(const std::string& token) {
     return bad;
   }
   std::vector<std::string> parts = absl::StrSplit(decoded.substr(sizeof(kTokenPrefix) - 1), ':');
-  if (parts.size() != 11) {
+  if (parts.size() != 12 || parts[11].size() != kHashPrefixSize) {
     return bad;
   }
   ExportCursor c;
@@ -86,6 +91,7 @@ absl::StatusOr<ExportCursor> DecodeCursor(const std::string& token) {
     }
     target = v;
   }
+  c.checkpoint_hash_prefix = parts[11];
   if (c.format < v1::AUDIT_EXPORT_FORMAT_NDJSON || c.format > v1::AUDIT_EXPORT_FORMAT_FHIR_R4 ||
       c.checkpoint_batch < 1 || c.first_batch > c.last_batch || c.last_batch > c.checkpoint_batch ||
       c.next_batch > c.checkpoint_batch + 1 || c.next_batch < 1 ||
@@ -173,6 +179,7 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
     cursor.next_batch = cursor.first_batch > 0 ? cursor.first_batch : cursor.checkpoint_batch;
     cursor.start_micros = start;
     cursor.end_micros = end;
+    cursor.checkpoint_hash_prefix = preamble->checkpoint.header_hash.substr(0, kHashPrefixSize);
     checkpoint = preamble->checkpoint;
     content = ExportPreamble(FormatOf(cursor.format), *preamble);
   } else {
@@ -195,7 +202,8 @@ absl::StatusOr<v1::ExportAuditEventsResponse> ExportAuditPage(
     if (!found.ok()) {
       return found.status();
     }
-    if (!found->has_value()) {
+    if (!found->has_value() ||
+        (*found)->header_hash.substr(0, kHashPrefixSize) != cursor.checkpoint_hash_prefix) {
       return InvalidField("page_token",
                           "is not a token from a previous ExportAuditEvents response");
     }

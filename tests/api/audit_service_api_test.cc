@@ -570,15 +570,26 @@ TEST_F(AuditServiceApiTest, ForgedExportTokensAreRefused) {
   HttpResponse checkpoint = Rest().Get("/v1/audit/checkpoint", TokenOf(kAuditorEmail));
   ASSERT_EQ(checkpoint.status, 200) << checkpoint.body;
   const std::string batch = checkpoint.Json().value("batchNumber", "0");
-  // format:checkpoint:first:last:next:page:batches:events:chain:start:end, next batch 0 (with
-  // and without a batch scope).
-  for (const std::string& forged : {"auditexport:v1:1:" + batch + ":1:" + batch + ":0:1:0:0:0:-:-",
-                                    "auditexport:v1:1:" + batch + ":0:0:0:1:0:0:0:-:-"}) {
-    SCOPED_TRACE(forged);
+  const std::string hash = checkpoint.Json().value("headerHash", "").substr(0, 16);
+  const auto page_with = [&](const std::string& token_text) {
     std::string token;
-    absl::WebSafeBase64Escape(forged, &token);
-    HttpResponse page =
-        Rest().Post("/v1/auditEvents:export", {{"pageToken", token}}, TokenOf(kAuditorEmail));
+    absl::WebSafeBase64Escape(token_text, &token);
+    return Rest().Post("/v1/auditEvents:export", {{"pageToken", token}}, TokenOf(kAuditorEmail));
+  };
+  // format:checkpoint:first:last:next:page:batches:events:chain:start:end:hash. A well-formed
+  // token for the checkpoint alone is answered; the same with another checkpoint's hash is not.
+  const std::string chain_only = "auditexport:v1:1:" + batch + ":0:0:" + batch + ":1:0:0:0:-:-:";
+  HttpResponse answered = page_with(chain_only + hash);
+  EXPECT_EQ(answered.status, 200) << answered.body;
+  HttpResponse other = page_with(chain_only + "0123456789abcdef");
+  ASSERT_TRUE(IsErrorAnswer(other, 400, kInvalidArgument)) << other.body;
+  EXPECT_THAT(ViolatedFields(other.Json()), Contains("page_token"));
+  // Next batch 0 (with and without a batch scope).
+  for (const std::string& forged :
+       {"auditexport:v1:1:" + batch + ":1:" + batch + ":0:1:0:0:0:-:-:" + hash,
+        "auditexport:v1:1:" + batch + ":0:0:0:1:0:0:0:-:-:" + hash}) {
+    SCOPED_TRACE(forged);
+    HttpResponse page = page_with(forged);
     ASSERT_TRUE(IsErrorAnswer(page, 400, kInvalidArgument)) << page.body;
     EXPECT_THAT(ViolatedFields(page.Json()), Contains("page_token"));
   }
