@@ -13,11 +13,13 @@
 #include "adapters/crypto/aes_gcm_secret_box.h"
 #include "adapters/crypto/openssl_checkpoint_signer.h"
 #include "adapters/crypto/openssl_sha256_hasher.h"
+#include "adapters/crypto/uuid7_id_generator.h"
 #include "apps/master_keys.h"
 #include "services/audit/audit_export.h"
 #include "services/audit/audit_sealer.h"
 #include "services/audit/audit_verifier.h"
 #include "services/audit/ports/audit_trail_repository.h"
+#include "services/audit/signing_key_rotation.h"
 #include "services/common/system_clock.h"
 
 namespace confide::app {
@@ -125,12 +127,21 @@ AuditCommands::AuditCommands(CLI::App& cli) {
       "maintenance and benchmarks)");
   seal_->add_option("--batch-events", seal_batch_events_, "most events per sealing round")
       ->check(CLI::Range(1, 1000000));
+
+  rotate_key_ = audit_->add_subcommand(
+      "rotate-key",
+      "retire a clinic's checkpoint signing key; the next batch is signed with a new one (the "
+      "old key stays published and still verifies what it signed)");
+  rotate_key_
+      ->add_option("--clinic-id", rotate_clinic_id_,
+                   "clinic id (\"\" = the deployment's own trail)")
+      ->required();
 }
 
 bool AuditCommands::offline() const { return verify_->parsed() && !database_; }
 
 bool AuditCommands::needs_database() const {
-  return export_->parsed() || checkpoint_->parsed() || seal_->parsed() ||
+  return export_->parsed() || checkpoint_->parsed() || seal_->parsed() || rotate_key_->parsed() ||
          (verify_->parsed() && database_);
 }
 
@@ -171,6 +182,26 @@ int AuditCommands::RunWithDatabase(TransactionRunner& transactions, const Server
       return Fail(sealed.status());
     }
     std::printf("sealed %lld events\n", static_cast<long long>(*sealed));
+    return 0;
+  }
+  if (rotate_key_->parsed()) {
+    SystemClock clock;
+    Uuid7IdGenerator ids(clock);
+    std::string retired;
+    absl::Status status = transactions.Run(TransactionMode::kWrite, [&](UnitOfWork& uow) {
+      absl::StatusOr<std::string> key_id =
+          RetireAuditSigningKey(uow, ids, rotate_clinic_id_, clock.Now());
+      if (!key_id.ok()) {
+        return key_id.status();
+      }
+      retired = *key_id;
+      return absl::OkStatus();
+    });
+    if (!status.ok()) {
+      return Fail(status);
+    }
+    std::printf("retired audit signing key %s; the next batch is signed with a new key\n",
+                retired.c_str());
     return 0;
   }
   if (verify_->parsed()) {

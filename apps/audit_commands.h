@@ -21,8 +21,8 @@ class AuditCommands {
   // database).
   bool offline() const;
   int RunOffline();
-  // `audit export`, `audit verify --database`, `audit checkpoint`, `audit seal` (which opens
-  // the master keys of `config` to create or use the clinics' signing keys).
+  // `audit export`, `audit verify --database`, `audit checkpoint`, `audit rotate-key`, `audit seal`
+  // (which opens the master keys of `config` to create or use the clinics' signing keys).
   bool needs_database() const;
   int RunWithDatabase(TransactionRunner& transactions, const ServerConfig& config);
 
@@ -32,6 +32,8 @@ class AuditCommands {
   CLI::App* verify_;
   CLI::App* checkpoint_;
   CLI::App* seal_;
+  CLI::App* rotate_key_;
+  std::string rotate_clinic_id_;
   int seal_batch_events_ = 1000;
   std::string clinic_id_;
   std::string format_ = "ndjson";

@@ -20,10 +20,13 @@
 #include "services/audit/audit_sealer.h"
 #include "services/audit/audit_verifier.h"
 #include "services/audit/ports/audit_log.h"
+#include "services/audit/ports/audit_signing_key_repository.h"
 #include "services/audit/ports/audit_trail_repository.h"
+#include "services/audit/signing_key_rotation.h"
 #include "services/common/principal.h"
 #include "soci/soci.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_id_generator.h"
 #include "tests/persistence/migrated_database_test.h"
 
 namespace confide::persistence {
@@ -252,6 +255,62 @@ TEST_F(AuditExportDatabaseTest, DatabaseVerifierPassesAnUntouchedTrailAndSavedCh
   report = VerifyDatabase(options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.findings[0].kind, AuditFindingKind::kCheckpointMismatch);
+}
+
+// `confidectl audit rotate-key`: the clinic's next batch is signed with a fresh key, the retired
+// key stays listed (it verifies what it signed), and the trail verifies in the database and in
+// every export format. A clinic without a key is told so.
+TEST_F(AuditExportDatabaseTest, RotatedSigningKeySignsTheNextBatchAndTheTrailStillVerifies) {
+  FakeIdGenerator ids("rotation");
+  std::string retired;
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) -> absl::Status {
+                absl::StatusOr<std::string> key_id =
+                    RetireAuditSigningKey(uow, ids, kClinicA, clock_.Now());
+                if (!key_id.ok()) {
+                  return key_id.status();
+                }
+                retired = *key_id;
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_TRUE(Append(kClinicA, 3).ok());
+  AuditSealer sealer(db_->transactions(), box_, signer_, hasher_, clock_, "test", 7);
+  ASSERT_TRUE(sealer.SealOnce().ok());
+
+  std::vector<AuditSigningKeyRecord> keys;
+  std::optional<AuditBatchHeader> last;
+  ASSERT_TRUE(db_->transactions()
+                  .Run(TransactionMode::kRead,
+                       [&](UnitOfWork& uow) -> absl::Status {
+                         absl::StatusOr<std::vector<AuditSigningKeyRecord>> listed =
+                             uow.audit_signing_keys().ListForClinic(kClinicA);
+                         absl::StatusOr<std::optional<AuditBatchHeader>> found =
+                             uow.audit_trail().LastBatch(kClinicA);
+                         if (!listed.ok() || !found.ok()) {
+                           return absl::InternalError("read failed");
+                         }
+                         keys = *listed;
+                         last = *found;
+                         return absl::OkStatus();
+                       })
+                  .ok());
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].key_id, retired);
+  EXPECT_TRUE(keys[0].retire_time.has_value());
+  EXPECT_FALSE(keys[1].retire_time.has_value());
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->key_id, keys[1].key_id);
+  EXPECT_NE(last->key_id, retired);
+
+  const AuditVerifyReport report = VerifyDatabase();
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+  for (AuditExportFormat format : kFormats) {
+    const AuditVerifyReport exported = VerifyText(Export(format, kClinicA));
+    EXPECT_TRUE(exported.ok()) << FormatVerifyReport(exported);
+  }
+  absl::Status none = Write([&](UnitOfWork& uow) -> absl::Status {
+    return RetireAuditSigningKey(uow, ids, "no-such-clinic", clock_.Now()).status();
+  });
+  EXPECT_EQ(none.code(), absl::StatusCode::kNotFound) << none;
 }
 
 TEST_F(AuditExportDatabaseTest, DatabaseVerifierCountsEventsNotSealedYet) {
