@@ -1,6 +1,9 @@
 #include "adapters/persistence/soci_audit_trail_repository.h"
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "adapters/persistence/soci_audit_query.h"
@@ -149,6 +152,26 @@ std::optional<int64_t> OptionalInt(long long value, soci::indicator ind) {
   return static_cast<int64_t>(value);
 }
 
+// One batch number (a MIN or MAX aggregate over the clinic's batches at a time bound), or
+// nullopt when no batch qualifies. `query` binds :clinic and :time.
+std::optional<int64_t> BatchNumberAt(soci::session& sql, const std::string& query,
+                                     std::string_view clinic_id, absl::Time time) {
+  std::string clinic(clinic_id);
+  long long micros = absl::ToUnixMicros(time);
+  long long batch_no = 0;
+  soci::indicator ind = soci::i_null;
+  sql << query, soci::use(clinic), soci::use(micros), soci::into(batch_no, ind);
+  return OptionalInt(batch_no, ind);
+}
+
+// The first batch of a result, or nullopt.
+std::optional<AuditBatchHeader> FirstOf(std::vector<AuditBatchHeader> batches) {
+  if (batches.empty()) {
+    return std::nullopt;
+  }
+  return std::move(batches.front());
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> SociAuditTrailRepository::CommittedHorizon() {
@@ -233,10 +256,7 @@ absl::StatusOr<std::optional<AuditBatchHeader>> SociAuditTrailRepository::LastBa
                                   " FROM audit_batches WHERE clinic_id = :clinic "
                                   "ORDER BY batch_no DESC LIMIT 1"),
                      [&](soci::statement& st) { st.exchange(soci::use(clinic)); });
-    if (batches.empty()) {
-      return std::nullopt;
-    }
-    return batches.front();
+    return FirstOf(std::move(batches));
   } catch (const std::exception& e) {
     return StatusFromException(e, "audit_trail.last_batch");
   }
@@ -319,10 +339,7 @@ absl::StatusOr<std::optional<AuditBatchHeader>> SociAuditTrailRepository::FindBa
                        st.exchange(soci::use(clinic));
                        st.exchange(soci::use(no));
                      });
-    if (batches.empty()) {
-      return std::nullopt;
-    }
-    return batches.front();
+    return FirstOf(std::move(batches));
   } catch (const std::exception& e) {
     return StatusFromException(e, "audit_trail.find_batch");
   }
@@ -331,14 +348,10 @@ absl::StatusOr<std::optional<AuditBatchHeader>> SociAuditTrailRepository::FindBa
 absl::StatusOr<std::optional<int64_t>> SociAuditTrailRepository::FirstBatchEndingAtOrAfter(
     std::string_view clinic_id, absl::Time time) {
   try {
-    std::string clinic(clinic_id);
-    long long micros = absl::ToUnixMicros(time);
-    long long batch_no = 0;
-    soci::indicator ind = soci::i_null;
-    sql_ << "SELECT MIN(batch_no) FROM audit_batches WHERE clinic_id = :clinic AND "
-            "last_event_time >= :time",
-        soci::use(clinic), soci::use(micros), soci::into(batch_no, ind);
-    return OptionalInt(batch_no, ind);
+    return BatchNumberAt(sql_,
+                         "SELECT MIN(batch_no) FROM audit_batches WHERE clinic_id = :clinic AND "
+                         "last_event_time >= :time",
+                         clinic_id, time);
   } catch (const std::exception& e) {
     return StatusFromException(e, "audit_trail.first_batch_ending_at_or_after");
   }
@@ -347,14 +360,10 @@ absl::StatusOr<std::optional<int64_t>> SociAuditTrailRepository::FirstBatchEndin
 absl::StatusOr<std::optional<int64_t>> SociAuditTrailRepository::LastBatchStartingBefore(
     std::string_view clinic_id, absl::Time time) {
   try {
-    std::string clinic(clinic_id);
-    long long micros = absl::ToUnixMicros(time);
-    long long batch_no = 0;
-    soci::indicator ind = soci::i_null;
-    sql_ << "SELECT MAX(batch_no) FROM audit_batches WHERE clinic_id = :clinic AND "
-            "first_event_time < :time",
-        soci::use(clinic), soci::use(micros), soci::into(batch_no, ind);
-    return OptionalInt(batch_no, ind);
+    return BatchNumberAt(sql_,
+                         "SELECT MAX(batch_no) FROM audit_batches WHERE clinic_id = :clinic AND "
+                         "first_event_time < :time",
+                         clinic_id, time);
   } catch (const std::exception& e) {
     return StatusFromException(e, "audit_trail.last_batch_starting_before");
   }
