@@ -24,6 +24,7 @@
 #include "adapters/http/http_server.h"
 #include "adapters/persistence/database.h"
 #include "apps/master_keys.h"
+#include "apps/portal_site.h"
 #include "apps/server_config.h"
 #include "services/api/bounded_executor.h"
 #include "services/api/method_table.h"
@@ -249,6 +250,10 @@ int main(int argc, char** argv) {
   if (!router.ok()) {
     Fatal(router.status().ToString());
   }
+  absl::StatusOr<http::StaticSite> site = LoadPortalSite(config);
+  if (!site.ok()) {
+    Fatal(site.status().ToString());
+  }
   http::HttpServer rest(
       http::HttpServerOptions{
           .address = config.rest_address,
@@ -256,7 +261,13 @@ int main(int argc, char** argv) {
           .io_threads = config.io_threads,
           .body_limit = static_cast<size_t>(config.body_limit_bytes),
           .trusted_proxies =
-              absl::StrSplit(config.trusted_proxies, absl::ByAnyChar(", "), absl::SkipEmpty())},
+              absl::StrSplit(config.trusted_proxies, absl::ByAnyChar(", "), absl::SkipEmpty()),
+          .tls_cert_file = config.tls_cert_file,
+          .tls_key_file = config.tls_key_file,
+          .cors_allowed_origins =
+              absl::StrSplit(config.cors_allowed_origins, absl::ByAnyChar(", "), absl::SkipEmpty()),
+          .sign_in_attempts_per_minute = config.sign_in_attempts_per_minute,
+          .static_site = *std::move(site)},
       pipeline, *router, executor, [&database] { return (*database)->CheckReady(); }, ids);
   if (absl::Status s = rest.Start(); !s.ok()) {
     Fatal(s.ToString());
@@ -271,8 +282,9 @@ int main(int argc, char** argv) {
     Fatal(s.ToString());
   }
 
-  spdlog::info(R"({{"msg":"listening","rest":"{}:{}","grpc":"{}:{}","database":"{}"}})",
-               config.rest_address, rest.port(), config.grpc_address, grpc.port(),
+  spdlog::info(R"({{"msg":"listening","rest":"{}:{}","tls":{},"grpc":"{}:{}","database":"{}"}})",
+               config.rest_address, rest.port(), !config.tls_cert_file.empty(), config.grpc_address,
+               grpc.port(),
                (*database)->dialect() == persistence::Dialect::kSqlite ? "sqlite" : "postgresql");
   if (!config.ports_file.empty()) {
     WritePortsFile(config.ports_file, rest.port(), grpc.port());

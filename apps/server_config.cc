@@ -64,6 +64,11 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
       {"rest.io_threads", integer("rest.io_threads", c.io_threads, 1, 64)},
       {"rest.body_limit_bytes",
        integer("rest.body_limit_bytes", c.body_limit_bytes, 1024, int64_t{64} * 1024 * 1024)},
+      {"rest.tls_cert_file", text(c.tls_cert_file)},
+      {"rest.tls_key_file", text(c.tls_key_file)},
+      {"rest.cors_allowed_origins", text(c.cors_allowed_origins)},
+      {"rest.sign_in_attempts_per_minute",
+       integer("rest.sign_in_attempts_per_minute", c.sign_in_attempts_per_minute, 1, 1000000)},
       {"grpc.address", text(c.grpc_address)},
       {"grpc.port", integer("grpc.port", c.grpc_port, 0, 65535)},
       {"server.workers", integer("server.workers", c.workers, 1, 256)},
@@ -93,6 +98,9 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
       {"audit.seal_batch_events",
        integer("audit.seal_batch_events", c.audit_seal_batch_events, 1, 1000000)},
       {"audit.retention_years", integer("audit.retention_years", c.audit_retention_years, 1, 100)},
+      {"portal.web_dir", text(c.portal_web_dir)},
+      {"portal.idle_minutes", integer("portal.idle_minutes", c.portal_idle_minutes, 1, 24 * 60)},
+      {"portal.quick_exit_url", text(c.portal_quick_exit_url)},
   };
 }
 
@@ -172,6 +180,13 @@ absl::Status ApplyEnvironment(ServerConfig& config) {
 absl::Status ValidateConfig(const ServerConfig& config) {
   if (config.database_url.empty()) {
     return absl::InvalidArgumentError("setting database.url is required");
+  }
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "settings rest.tls_cert_file and rest.tls_key_file must be set together");
+  }
+  if (!config.portal_quick_exit_url.starts_with("https://")) {
+    return absl::InvalidArgumentError("setting portal.quick_exit_url must be an https:// URL");
   }
   return absl::OkStatus();
 }

@@ -16,6 +16,15 @@ struct ServerConfig {
   int rest_port = 8080;
   // Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
   std::string trusted_proxies;
+  // PEM certificate chain and private key: when both are set the REST port speaks HTTPS only
+  // (TLS 1.2+, Mozilla "intermediate"). scripts/run makes a self-signed one for development.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Comma-separated origins (e.g. "https://app.example.org") allowed to call the API from a
+  // browser; empty (the default) allows none. The portal is same-origin and needs none.
+  std::string cors_allowed_origins;
+  // Attempts per minute per client address at sign-in, invitation and password-reset calls.
+  int sign_in_attempts_per_minute = 20;
   std::string grpc_address = "127.0.0.1";
   int grpc_port = 50051;
   int io_threads = 2;
@@ -49,6 +58,14 @@ struct ServerConfig {
   int audit_seal_interval_ms = 1000;
   int audit_seal_batch_events = 1000;
   int audit_retention_years = 6;
+  // The patient portal (docs/portal.md): the folder holding portal/, docs/ and node_modules/
+  // (the repository's web/), served at /, /docs/ and /docs/vendor/. When the default folder is
+  // missing the server runs without a portal; a folder that was set must exist.
+  std::string portal_web_dir = "web";
+  // The portal signs a patient out after this long without input.
+  int portal_idle_minutes = 10;
+  // Where the portal's quick-exit button goes: an everyday page.
+  std::string portal_quick_exit_url = "https://www.bbc.co.uk/weather";
 };
 
 // Reads `path` (TOML) over `config`. Unknown keys are errors: a typo must not silently fall

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "adapters/http/http_rule_router.h"
 #include "adapters/http/json_precheck.h"
+#include "adapters/http/static_site.h"
 #include "services/api/bounded_executor.h"
 #include "services/api/pipeline.h"
 #include "services/common/id_generator.h"
@@ -34,6 +35,17 @@ struct HttpServerOptions {
   JsonPrecheckLimits json;
   // Reverse proxies whose X-Forwarded-For is believed (see ClientAddress).
   std::vector<std::string> trusted_proxies;
+  // PEM files; when both are set every connection is HTTPS (Mozilla "intermediate" profile,
+  // tls_context.h) and responses carry HSTS.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Origins allowed to call the API from a browser (CORS); empty: none.
+  std::vector<std::string> cors_allowed_origins;
+  // Attempts per minute per client address at the public methods (sign-in, invitations,
+  // password reset); see SignInRateLimiter.
+  int sign_in_attempts_per_minute = 20;
+  // The portal, the API reference, /config.json and /v1/openapi.json.
+  StaticSite static_site;
 };
 
 // The REST gateway: Beast sessions that parse, route by the HttpRule table, build the request
@@ -46,7 +58,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds, listens and starts the I/O threads. FAILED_PRECONDITION when the address is taken.
+  // Binds, listens and starts the I/O threads. FAILED_PRECONDITION when the address is taken,
+  // INVALID_ARGUMENT when the TLS certificate or key cannot be used.
   absl::Status Start();
   uint16_t port() const;
   // Stops accepting new connections; requests in flight still complete.

@@ -107,9 +107,10 @@ HttpResponse HttpClient::SendRaw(std::string_view bytes) const {
   bhttp::response<bhttp::string_body> message = parser.release();
   response.status = static_cast<int>(message.result_int());
   for (const auto& field : message) {
-    response
-        .headers[Lower(std::string_view(field.name_string().data(), field.name_string().size()))] =
-        std::string(field.value().data(), field.value().size());
+    std::string& value = response.headers[Lower(
+        std::string_view(field.name_string().data(), field.name_string().size()))];
+    // A repeated header (Set-Cookie) keeps every line, one per line.
+    value += (value.empty() ? "" : "\n") + std::string(field.value().data(), field.value().size());
   }
   response.body = std::move(message.body());
   beast::error_code ignored;

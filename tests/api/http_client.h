@@ -14,7 +14,7 @@ namespace confide::api_test {
 struct HttpResponse {
   // 0 when no response arrived; `error` then says why.
   int status = 0;
-  // Header names in lower case.
+  // Header names in lower case; a repeated header's lines joined with '\n'.
   std::map<std::string, std::string> headers;
   std::string body;
   std::string error;

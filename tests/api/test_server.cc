@@ -38,7 +38,7 @@ constexpr std::chrono::milliseconds kPollInterval{10};
 // The environment for every child: the caller's, minus any CONFIDE_* setting that could steer
 // the server away from what the test asks for, plus cheap Argon2 parameters (for confidectl too,
 // so the demo accounts' hashes are cheap to verify).
-std::vector<std::string> ChildEnvironment() {
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (std::strncmp(*entry, "CONFIDE_", 8) != 0) {
@@ -50,6 +50,14 @@ std::vector<std::string> ChildEnvironment() {
   // Every test signs in from 127.0.0.1: the per-address lockout is tested in unit tests, and
   // here must not lock the suite out after its deliberate failures.
   env.emplace_back("CONFIDE_AUTH_LOCKOUT_ADDRESS_THRESHOLD=100000");
+  // Likewise the gateway's sign-in rate limit (tested by its own suite, which lowers it).
+  env.emplace_back("CONFIDE_REST_SIGN_IN_ATTEMPTS_PER_MINUTE=1000000");
+  // getenv() answers with the first entry of a name: an override replaces the default above.
+  for (const std::string& setting : extra) {
+    const std::string name = setting.substr(0, setting.find('=') + 1);
+    std::erase_if(env, [&](const std::string& entry) { return entry.starts_with(name); });
+    env.push_back(setting);
+  }
   return env;
 }
 
@@ -64,8 +72,9 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
 
 // Forks and execs `argv` with stdin from /dev/null and stdout and stderr on `output_fd`. The
 // child dies with the test process, so a crashed test leaves no server behind. -1 on failure.
-pid_t Spawn(std::vector<std::string> argv, int output_fd) {
-  std::vector<std::string> env = ChildEnvironment();
+pid_t Spawn(std::vector<std::string> argv, int output_fd,
+            const std::vector<std::string>& extra_env = {}) {
+  std::vector<std::string> env = ChildEnvironment(extra_env);
   std::vector<char*> argv_pointers = Pointers(argv);
   std::vector<char*> env_pointers = Pointers(env);
   const pid_t parent = getpid();
@@ -263,8 +272,10 @@ std::vector<std::string> ScratchDatabase::Query(const std::string& sql, std::str
   return Lines(result.output);
 }
 
-std::unique_ptr<TestServer> TestServer::Start(std::string* error) {
+std::unique_ptr<TestServer> TestServer::Start(std::string* error,
+                                              std::vector<std::string> extra_env) {
   std::unique_ptr<TestServer> server(new TestServer());
+  server->extra_env_ = std::move(extra_env);
   std::string dir_template =
       (std::filesystem::temp_directory_path() / "confide_api_XXXXXX").string();
   if (mkdtemp(dir_template.data()) == nullptr) {
@@ -335,7 +346,7 @@ bool TestServer::Launch(const std::string& key_path, std::string* error) {
   }
   pid_ = Spawn({CONFIDE_SERVER_BINARY, "--database-url", url, "--rest-port", "0", "--grpc-port",
                 "0", "--ports-file", ports_path, "--master-key-file", key_path},
-               log_fd);
+               log_fd, extra_env_);
   close(log_fd);
   if (pid_ < 0) {
     *error = std::string("fork: ") + std::strerror(errno);

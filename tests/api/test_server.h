@@ -55,7 +55,9 @@ class TestServer {
  public:
   // Creates the database, runs `confidectl demo load`, starts the server and waits (at most
   // 30 s) for its ports file. nullptr with `error` set, including the server's log, on failure.
-  static std::unique_ptr<TestServer> Start(std::string* error);
+  // `extra_env` ("CONFIDE_X=value") adds or overrides server settings.
+  static std::unique_ptr<TestServer> Start(std::string* error,
+                                           std::vector<std::string> extra_env = {});
   // Stops the server if Stop() was not called, and removes the scratch database and directory.
   ~TestServer();
   TestServer(const TestServer&) = delete;
@@ -89,6 +91,7 @@ class TestServer {
   std::unique_ptr<ScratchDatabase> database_;
   // A peer's database URL (a peer has no database_ of its own).
   std::string peer_url_;
+  std::vector<std::string> extra_env_;
   pid_t pid_ = -1;
   int rest_port_ = 0;
   int grpc_port_ = 0;

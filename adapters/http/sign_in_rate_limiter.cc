@@ -1,0 +1,46 @@
+#include "adapters/http/sign_in_rate_limiter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace confide::http {
+
+namespace {
+
+double Refill(double tokens, std::chrono::duration<double> elapsed, int per_minute) {
+  return std::min(static_cast<double>(per_minute), tokens + elapsed.count() * per_minute / 60.0);
+}
+
+}  // namespace
+
+bool SignInRateLimiter::TryAcquire(const std::string& address, Clock::time_point now,
+                                   int* retry_after_seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (now - last_prune_ > std::chrono::minutes(1)) {
+    PruneFullBuckets(now);
+    last_prune_ = now;
+  }
+  auto [it, inserted] =
+      buckets_.try_emplace(address, Bucket{.tokens = 1.0 * per_minute_, .updated = now});
+  Bucket& bucket = it->second;
+  if (!inserted) {
+    bucket.tokens = Refill(bucket.tokens, now - bucket.updated, per_minute_);
+    bucket.updated = now;
+  }
+  if (bucket.tokens >= 1.0) {
+    bucket.tokens -= 1.0;
+    return true;
+  }
+  const double seconds = (1.0 - bucket.tokens) * 60.0 / per_minute_;
+  // The epsilon keeps floating-point dust from adding a whole second.
+  *retry_after_seconds = std::max(1, static_cast<int>(std::ceil(seconds - 1e-6)));
+  return false;
+}
+
+void SignInRateLimiter::PruneFullBuckets(Clock::time_point now) {
+  std::erase_if(buckets_, [&](const auto& entry) {
+    return Refill(entry.second.tokens, now - entry.second.updated, per_minute_) >= per_minute_;
+  });
+}
+
+}  // namespace confide::http
