@@ -99,7 +99,8 @@ std::map<std::string, Setting> Settings(ServerConfig& c) {
        integer("audit.seal_batch_events", c.audit_seal_batch_events, 1, 1000000)},
       {"audit.retention_years", integer("audit.retention_years", c.audit_retention_years, 1, 100)},
       {"portal.web_dir", text(c.portal_web_dir)},
-      {"portal.idle_minutes", integer("portal.idle_minutes", c.portal_idle_minutes, 1, 24 * 60)},
+      {"portal.idle_minutes",
+       integer("portal.idle_minutes", c.portal_idle_minutes, 1, int64_t{24} * 60)},
       {"portal.quick_exit_url", text(c.portal_quick_exit_url)},
   };
 }

@@ -503,8 +503,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       response->prepare_payload();
     }
     const int http_status = static_cast<int>(response->result_int());
-    const double millis =
-        std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+    const double millis = std::chrono::duration_cast<std::chrono::duration<double, std::milli>>(
+                              Clock::now() - started_)
+                              .count();
     // Request ids, RPC names, codes and timings only: never paths' values, bodies or tokens.
     spdlog::info(
         R"({{"msg":"request","request_id":"{}","rpc":"{}","http_status":{},"code":"{}","ms":{:.3f}}})",

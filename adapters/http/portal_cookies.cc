@@ -29,7 +29,8 @@ std::optional<std::string> CookieValue(std::string_view cookie_header, std::stri
     const size_t equals = pair.find('=');
     if (equals != absl::string_view::npos &&
         pair.substr(0, equals) == absl::string_view(name.data(), name.size())) {
-      return std::string(pair.substr(equals + 1));
+      const absl::string_view value = pair.substr(equals + 1);
+      return std::string(value.data(), value.size());
     }
   }
   return std::nullopt;

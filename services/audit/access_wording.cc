@@ -86,6 +86,8 @@ const std::map<std::string_view, AccessWording, std::less<>>& Wordings() {
       // Accounts and sign-in.
       {"confide.v1.AuthService.Login", {kViewed, "signed in", "sign in"}},
       {"confide.v1.AuthService.Logout", {kViewed, "signed out", "sign out"}},
+      {"confide.v1.AuthService.GetCurrentUser",
+       {kViewed, "viewed their own account", "view their own account"}},
       {"confide.v1.AuthService.ListMySessions",
        {kViewed, "viewed their own sign-ins", "view their own sign-ins"}},
       {"confide.v1.AuthService.RevokeMySession",

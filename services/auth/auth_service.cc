@@ -301,6 +301,21 @@ absl::StatusOr<google::protobuf::Empty> AuthService::Logout(const v1::LogoutRequ
   return google::protobuf::Empty();
 }
 
+absl::StatusOr<v1::User> AuthService::GetCurrentUser(const v1::GetCurrentUserRequest&,
+                                                     RequestScope& scope) {
+  scope.audit.resource = absl::StrCat("users/", scope.principal->user_id);
+  absl::StatusOr<std::optional<UserRecord>> found =
+      scope.uow.users().FindById(scope.principal->user_id);
+  if (!found.ok()) {
+    return found.status();
+  }
+  if (!found->has_value()) {
+    // A session outliving its account is refused by authentication; this is a race with that.
+    return absl::UnauthenticatedError("the session has ended");
+  }
+  return (*found)->user;
+}
+
 absl::StatusOr<v1::ListMySessionsResponse> AuthService::ListMySessions(
     const v1::ListMySessionsRequest&, RequestScope& scope) {
   scope.audit.resource = "sessions";
@@ -362,6 +377,11 @@ void AuthService::Register(MethodTable& table) {
       .mode = TransactionMode::kWrite,
       .allowed_before_mfa = true,
       .handler = [this](const auto& r, RequestScope& s) { return Logout(r, s); }});
+  table.Add(MethodDefinition<v1::GetCurrentUserRequest, v1::User>{
+      .full_name = "confide.v1.AuthService.GetCurrentUser",
+      .mode = TransactionMode::kRead,
+      .allowed_before_mfa = true,
+      .handler = [this](const auto& r, RequestScope& s) { return GetCurrentUser(r, s); }});
   table.Add(MethodDefinition<v1::ListMySessionsRequest, v1::ListMySessionsResponse>{
       .full_name = "confide.v1.AuthService.ListMySessions",
       .mode = TransactionMode::kRead,

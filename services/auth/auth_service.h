@@ -39,12 +39,13 @@ class AuthService {
   absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request, RequestScope& scope);
   absl::StatusOr<google::protobuf::Empty> Logout(const v1::LogoutRequest& request,
                                                  RequestScope& scope);
+  absl::StatusOr<v1::User> GetCurrentUser(const v1::GetCurrentUserRequest&, RequestScope& scope);
   absl::StatusOr<v1::ListMySessionsResponse> ListMySessions(const v1::ListMySessionsRequest&,
                                                             RequestScope& scope);
   absl::StatusOr<google::protobuf::Empty> RevokeMySession(const v1::RevokeMySessionRequest&,
                                                           RequestScope& scope);
 
-  // Adds Login, Logout, ListMySessions and RevokeMySession to `table`.
+  // Adds Login, Logout, GetCurrentUser, ListMySessions and RevokeMySession to `table`.
   void Register(MethodTable& table);
 
  private:

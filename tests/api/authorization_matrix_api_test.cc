@@ -127,6 +127,7 @@ class AuthorizationMatrixApiTest : public ApiTest {
       return {"POST", std::string("/v1/staff/") + kAlexUserId + ":deactivate", "{}"};
     }
     if (rpc == "ListMySessions") return {"GET", "/v1/auth/sessions", ""};
+    if (rpc == "GetCurrentUser") return {"GET", "/v1/auth/me", ""};
     ADD_FAILURE() << "no request for " << rpc;
     return {"GET", "/", ""};
   }

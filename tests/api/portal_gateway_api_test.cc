@@ -29,7 +29,7 @@ std::string Gunzip(const std::string& data) {
   if (inflateInit2(&stream, 15 + 16) != Z_OK) {
     return "<inflateInit2 failed>";
   }
-  std::string out(64 * 1024, '\0');
+  std::string out(size_t{64} * 1024, '\0');
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
   stream.next_out = reinterpret_cast<Bytef*>(out.data());
@@ -206,6 +206,22 @@ TEST_F(PortalGatewayTest, SigningOutClearsTheCookiesAndEndsTheSession) {
   EXPECT_EQ(after.status, 401);
   // The ended session's cookies are cleared on its refusal too.
   EXPECT_THAT(SetCookieLine(after, "__Host-confide-session"), HasSubstr("Max-Age=0"));
+}
+
+TEST_F(PortalGatewayTest, APageReloadedWithTheCookieLearnsWhoIsSignedIn) {
+  PortalSession s = PortalLogin();
+  HttpResponse me = Rest().Send("GET", "/v1/auth/me", "", "", {{"Cookie", s.CookieHeader()}});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.Json()["email"], kJoEmail);
+  EXPECT_EQ(me.Json()["role"], "ROLE_PATIENT");
+  EXPECT_EQ(me.Json()["clientId"], "0190d000-0000-7000-8000-00000000c001");
+  EXPECT_FALSE(me.Json().contains("passwordHash"));
+  HttpResponse kim =
+      Rest().Post("/v1/auth/login", {{"email", kKimEmail}, {"password", kDemoPassword}});
+  ASSERT_EQ(kim.status, 200);
+  HttpResponse partner = Rest().Get("/v1/auth/me", kim.Json()["sessionToken"].get<std::string>());
+  EXPECT_EQ(partner.Json()["role"], "ROLE_PARTNER");
+  EXPECT_EQ(Rest().Get("/v1/auth/me").status, 401);
 }
 
 TEST_F(PortalGatewayTest, AStaleCookieDoesNotStopSigningInAgain) {

@@ -63,6 +63,7 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra)
 
 std::vector<char*> Pointers(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
   for (std::string& s : strings) {
     pointers.push_back(s.data());
   }

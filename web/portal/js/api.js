@@ -80,6 +80,9 @@ async function errorFrom(response) {
     message = seconds > 0
       ? `Too many tries just now. Please wait ${seconds} seconds and try again.`
       : 'Too many tries just now. Please wait a moment and try again.';
+  } else if (response.status === 403 && /csrf/i.test(message)) {
+    // The CSRF cookie is gone (cookies cleared) or belongs to another session.
+    message = 'For your safety this page needs a fresh start. Please reload it and try again.';
   } else if (!message) {
     message = response.status >= 500
       ? 'The service is having trouble right now. Please try again in a little while.'
@@ -146,6 +149,9 @@ export async function signOut() {
   } catch {
     // Already signed out, or offline: either way the portal shows the sign-in screen.
   }
+  // The gateway clears both cookies; if the answer was lost, forget the CSRF one here so a
+  // reload does not bring the signed-in portal back.
+  forgetCsrfCookie();
 }
 
 // Fire-and-forget sign-out that survives the page going away (quick exit).
@@ -159,5 +165,16 @@ export function signOutInBackground() {
     }).catch(() => {});
   } catch {
     // Nothing to do: the page is leaving.
+  }
+  // Should that request never arrive, the portal still forgets the session: without the CSRF
+  // cookie a reload (or Back) shows the sign-in screen, not her record.
+  forgetCsrfCookie();
+}
+
+function forgetCsrfCookie() {
+  try {
+    document.cookie = `${CSRF_COOKIE}=; Path=/; Secure; SameSite=Strict; Max-Age=0`;
+  } catch {
+    // Cookies switched off: nothing was kept.
   }
 }

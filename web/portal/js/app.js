@@ -83,14 +83,51 @@ function setTabTitle(text) {
 
 // ---- quick exit -----------------------------------------------------------------------------
 
-function quickExit() {
+function quickExit(fromOtherTab) {
   if (state.exiting) return;
   state.exiting = true;
-  signOutInBackground();
+  if (fromOtherTab !== true) {
+    // Every other portal tab leaves too (one tab signing out already ends them all).
+    tellOtherTabs('quick-exit');
+    signOutInBackground();
+  }
   state.user = null;
   document.title = '';
   clear(document.body);
   location.replace(state.config.quickExitUrl || DEFAULT_CONFIG.quickExitUrl);
+}
+
+// ---- other tabs -----------------------------------------------------------------------------
+// The portal's tabs share one session, so they share leaving: quick exit and sign-out in one
+// tab clear the others at once, and activity in any tab keeps them all from idle sign-out.
+// (A BroadcastChannel carries only these words, never data, and keeps nothing.)
+
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('confide') : null;
+const ACTIVITY_SHARE_MS = 15000;
+let lastActivityShared = 0;
+
+function tellOtherTabs(type) {
+  try {
+    if (channel) channel.postMessage({ type });
+  } catch {
+    // No other tabs to tell.
+  }
+}
+
+function onOtherTab(event) {
+  const type = event.data && event.data.type;
+  if (type === 'quick-exit') {
+    quickExit(true);
+  } else if (type === 'signed-out') {
+    if (state.user) {
+      clearTimeout(state.idleTimer);
+      state.idleTimer = 0;
+      state.afterSignIn = '#/today';
+      toSignIn('You have signed out. Take care.');
+    }
+  } else if (type === 'active') {
+    state.lastActivity = Math.max(state.lastActivity, Date.now());
+  }
 }
 
 // ---- navigation menu ------------------------------------------------------------------------
@@ -160,6 +197,14 @@ function navigate(hash) {
   else location.hash = target;
 }
 
+// Sends the router elsewhere without adding a history entry, so Back does not land on a route
+// that only bounces forward again (e.g. a signed-out visit to #/journal → #/signin).
+function redirect(hash) {
+  const target = hash.startsWith('#') ? hash : `#${hash}`;
+  history.replaceState(null, '', target);
+  route();
+}
+
 function setHeadingIn(container, text) {
   let h1 = container.querySelector('h1');
   if (!h1) {
@@ -190,21 +235,21 @@ async function route() {
       renderNotFound();
       return;
     }
-    navigate(state.user ? '#/today' : '#/signin');
+    redirect(state.user ? '#/today' : '#/signin');
     return;
   }
   const routeInfo = ROUTE_BY_NAME.get(parsed.name);
   if (!routeInfo.open && !state.user) {
     state.afterSignIn = location.hash;
-    navigate('#/signin');
+    redirect('#/signin');
     return;
   }
   if (isPartner() && !routeInfo.open && !routeInfo.partner) {
-    navigate('#/today');
+    renderNotForPartner(parsed.name);
     return;
   }
   if (parsed.name === 'signin' && state.user) {
-    navigate('#/today');
+    redirect('#/today');
     return;
   }
 
@@ -252,12 +297,33 @@ async function route() {
 function renderNotFound() {
   const main = document.getElementById('main');
   state.renderToken += 1;
+  closeMenu();
   updateChrome('');
+  main.removeAttribute('aria-busy');
   clear(main);
   const container = h('div', { class: 'screen' },
                       h('h1', { tabindex: '-1' }, 'We could not find that page'),
                       h('p', null, h('a', { href: state.user ? '#/today' : '#/signin' },
                                      state.user ? 'Go to today' : 'Go to sign in')));
+  main.appendChild(container);
+  focusHeading(container);
+}
+
+// A partner account opened a patient-only address (an old bookmark, a shared link): say so
+// kindly instead of showing a screen whose calls the server would refuse.
+function renderNotForPartner(routeName) {
+  const main = document.getElementById('main');
+  state.renderToken += 1;
+  closeMenu();
+  updateChrome(routeName);
+  applyTabTitle();
+  main.removeAttribute('aria-busy');
+  clear(main);
+  const container = h('div', { class: 'screen' },
+                      h('h1', { tabindex: '-1' }, 'This page is not part of your account'),
+                      h('p', null, 'This part of Confide is only for the person you support. ' +
+                                   'What they share with you is on your Today page and My plan.'),
+                      h('p', null, h('a', { href: '#/today' }, 'Go to today')));
   main.appendChild(container);
   focusHeading(container);
 }
@@ -301,7 +367,19 @@ async function signOutNow(message) {
   const wasSignedIn = !!state.user;
   state.user = null;
   state.afterSignIn = '#/today';
-  if (wasSignedIn) await apiSignOut();
+  // Nothing private stays on screen while the server is asked to end the session (which can
+  // take a while on a poor connection): a screen still loading is dropped too.
+  state.renderToken += 1;
+  closeMenu();
+  updateChrome('');
+  const main = document.getElementById('main');
+  main.removeAttribute('aria-busy');
+  clear(main);
+  main.appendChild(h('p', { class: 'loading', role: 'status' }, 'Signing out…'));
+  if (wasSignedIn) {
+    await apiSignOut();
+    tellOtherTabs('signed-out');
+  }
   toSignIn(message);
   announce(message);
 }
@@ -344,9 +422,21 @@ function resetIdle() {
   if (state.user && !state.idleTimer) scheduleIdle(idleMs());
 }
 
+// A phone waking up, or a tab brought back after a long while: timers may have been held
+// back, so check at once rather than show her record until the timer catches up.
+function onVisible() {
+  if (document.visibilityState !== 'visible' || !state.user) return;
+  clearTimeout(state.idleTimer);
+  checkIdle();
+}
+
 function onActivity() {
   state.lastActivity = Date.now();
   if (state.user && !state.idleTimer) scheduleIdle(idleMs());
+  if (state.user && state.lastActivity - lastActivityShared >= ACTIVITY_SHARE_MS) {
+    lastActivityShared = state.lastActivity;
+    tellOtherTabs('active');
+  }
 }
 
 // ---- start ----------------------------------------------------------------------------------
@@ -358,7 +448,7 @@ async function loadConfig() {
       const config = await response.json();
       if (config && typeof config === 'object') {
         if (Number(config.idleMinutes) > 0) state.config.idleMinutes = Number(config.idleMinutes);
-        if (typeof config.quickExitUrl === 'string' && /^https?:\/\//.test(config.quickExitUrl)) {
+        if (typeof config.quickExitUrl === 'string' && /^https:\/\//.test(config.quickExitUrl)) {
           state.config.quickExitUrl = config.quickExitUrl;
         }
       }
@@ -368,9 +458,23 @@ async function loadConfig() {
   }
 }
 
-// A page reload keeps the HttpOnly session cookie: ask the server whether it is still good.
+// A page reload keeps the HttpOnly session cookie: ask the server who is signed in
+// (GET /v1/auth/me → User), so she is greeted by name and a partner sees only their screens.
+// A server without that call yet answers 404: then the session is checked the plain way and
+// the role stays unknown (today.js finds it out). Never probe with a patient-only call here:
+// a partner's refused request shows in the patient's "Who viewed my record" as an attempt.
 async function restoreSession() {
   if (!csrfToken()) return;
+  try {
+    const user = await api('GET', '/v1/auth/me');
+    state.user = user && typeof user === 'object' ? user : {};
+    return;
+  } catch (err) {
+    if (err.status === 401) {
+      state.user = null;
+      return;
+    }
+  }
   try {
     await api('GET', '/v1/auth/sessions');
     state.user = { clientId: 'me' };
@@ -405,6 +509,9 @@ function wireShell() {
   for (const type of ['pointerdown', 'keydown', 'input', 'touchstart', 'wheel', 'scroll']) {
     document.addEventListener(type, onActivity, { passive: true, capture: true });
   }
+  if (channel) channel.addEventListener('message', onOtherTab);
+  document.addEventListener('visibilitychange', onVisible);
+  window.addEventListener('pageshow', onVisible);
   window.addEventListener('confide:signed-out', onSignedOutEvent);
   window.addEventListener('confide:tab-title', applyTabTitle);
   window.addEventListener('storage', (e) => {
@@ -419,7 +526,14 @@ async function start() {
   wireShell();
   await Promise.all([loadConfig(), restoreSession()]);
   if (state.user) resetIdle();
-  route();
+  await route();
+  preloadScreens();
+}
+
+// Fetches every screen's module once the first screen is up, so moving between screens keeps
+// working (with each screen's own friendly message) should the connection drop later.
+function preloadScreens() {
+  for (const r of ROUTES) import(`./screens/${r.name}.js`).catch(() => {});
 }
 
 start();

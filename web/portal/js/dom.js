@@ -172,7 +172,7 @@ export function showErrors(form, apiError) {
       items.push(h('li', null, sentence));
     }
   }
-  const message = (apiError && apiError.message) || 'Something went wrong. Please try again.';
+  const message = friendlyMessage(apiError);
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
                     h('p', { class: 'error-title' }, items.length ? 'Please check this:' : message),
                     items.length ? h('ul', null, items) : null);
@@ -203,14 +203,22 @@ const FRIENDLY = {
   NOT_FOUND: 'We could not find what you were looking for. It may have been moved or ended.',
   PERMISSION_DENIED: 'This part is not available to your account.',
   FAILED_PRECONDITION: 'This cannot be done just now.',
+  ABORTED: 'This was changed somewhere else in the meantime. Please reload the page and try again.',
+  UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
+  INVALID_ARGUMENT: 'Something in what was sent did not look right. Please check it and try again.',
 };
 
+// An error's message in plain words: the portal's own messages (full sentences) as they are,
+// the server's terse fragments ("programme not found") replaced by a kind sentence.
+export function friendlyMessage(err) {
+  const message = (err && err.message) || '';
+  if (!message) return 'Something went wrong. Please try again.';
+  if (/^[a-z]/.test(message)) return FRIENDLY[err.code] || 'Something went wrong. Please try again.';
+  return message;
+}
+
 export function errorBox(err, retry) {
-  let message = (err && err.message) || 'Something went wrong.';
-  // Server messages are terse fragments ("programme not found"): say it in plain words.
-  if (err && /^[a-z]/.test(message)) {
-    message = FRIENDLY[err.code] || 'Something went wrong. Please try again.';
-  }
+  const message = friendlyMessage(err);
   return h('div', { class: 'notice notice-error', role: 'alert' },
            h('p', null, message),
            retry ? h('button', { type: 'button', class: 'button secondary', onclick: retry },

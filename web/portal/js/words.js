@@ -119,3 +119,21 @@ export function requestId() {
   crypto.getRandomValues(bytes);
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+// What stands for a programme item in an address (#/log/<programmeId>/<key>). Item ids are
+// chosen by clinicians and may be words ("dilator", "kegels") that must not show in the address
+// bar or history, so the address carries a short neutral hash of the id instead (FNV-1a,
+// 8 hex digits); log.js finds the item by comparing keys.
+export function itemKey(itemId) {
+  let hash = 0x811c9dc5;
+  for (const ch of String(itemId || '')) {
+    hash ^= ch.codePointAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `i${hash.toString(16).padStart(8, '0')}`;
+}
+
+// The address of the log form for one item.
+export function logHref(programmeId, itemId) {
+  return `#/log/${encodeURIComponent(programmeId)}/${itemKey(itemId)}`;
+}

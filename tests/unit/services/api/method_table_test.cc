@@ -101,13 +101,14 @@ TEST(MethodTableTest, ServicesRegisterEveryRpcOfTheirProtoService) {
   for (const MethodSpec* spec : table.All()) {
     names.push_back(spec->full_name);
   }
-  EXPECT_THAT(names,
-              UnorderedElementsAre(
-                  "confide.v1.ClientService.CreateClient", "confide.v1.ClientService.GetClient",
-                  "confide.v1.ClientService.ListClients", "confide.v1.ClientService.UpdateClient",
-                  "confide.v1.ClientService.ArchiveClient", "confide.v1.AuthService.Login",
-                  "confide.v1.AuthService.Logout", "confide.v1.AuthService.ListMySessions",
-                  "confide.v1.AuthService.RevokeMySession"));
+  EXPECT_THAT(
+      names,
+      UnorderedElementsAre(
+          "confide.v1.ClientService.CreateClient", "confide.v1.ClientService.GetClient",
+          "confide.v1.ClientService.ListClients", "confide.v1.ClientService.UpdateClient",
+          "confide.v1.ClientService.ArchiveClient", "confide.v1.AuthService.Login",
+          "confide.v1.AuthService.Logout", "confide.v1.AuthService.GetCurrentUser",
+          "confide.v1.AuthService.ListMySessions", "confide.v1.AuthService.RevokeMySession"));
 }
 
 // Only Login may run without a session; writes get a write transaction.
@@ -129,6 +130,7 @@ TEST(MethodTableTest, OnlyLoginIsPublicAndWritesRunInWriteTransactions) {
     EXPECT_EQ(spec->is_public, spec->full_name == "confide.v1.AuthService.Login");
     const bool reads = spec->full_name == "confide.v1.ClientService.GetClient" ||
                        spec->full_name == "confide.v1.ClientService.ListClients" ||
+                       spec->full_name == "confide.v1.AuthService.GetCurrentUser" ||
                        spec->full_name == "confide.v1.AuthService.ListMySessions";
     EXPECT_EQ(spec->mode, reads ? TransactionMode::kRead : TransactionMode::kWrite);
   }

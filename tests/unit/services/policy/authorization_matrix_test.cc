@@ -294,6 +294,7 @@ const std::set<std::string_view> kPublicRpcs = {
     "AuthService.Login", "AuthService.RequestPasswordReset", "AuthService.ResetPassword",
     "AuthService.AcceptInvitation"};
 const std::set<std::string_view> kSessionOnlyRpcs = {"AuthService.Logout",
+                                                     "AuthService.GetCurrentUser",
                                                      "AuthService.ListMySessions",
                                                      "AuthService.RevokeMySession",
                                                      "AuthService.ChangePassword",

@@ -3,7 +3,7 @@
 
 import { api } from '../api.js';
 import {
-  announce, clearErrors, errorBox, field, formatDateTime, h, loading, showErrors,
+  announce, clearErrors, errorBox, field, formatDateTime, friendlyMessage, h, loading, showErrors,
 } from '../dom.js';
 import { confirmStep, notice, openConfirm } from './parts.js';
 
@@ -163,7 +163,7 @@ export async function render(main, ctx) {
           heading.focus();
         } catch (err) {
           end.disabled = false;
-          item.appendChild(notice(err.message, 'error'));
+          item.appendChild(notice(friendlyMessage(err), 'error'));
         }
       });
       item.appendChild(end);
@@ -198,7 +198,7 @@ export async function render(main, ctx) {
             }
           }
         } catch (err) {
-          sessionsSection.appendChild(notice(err.message, 'error'));
+          sessionsSection.appendChild(notice(friendlyMessage(err), 'error'));
           return;
         }
         await ctx.signOut();

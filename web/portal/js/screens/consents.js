@@ -2,7 +2,7 @@
 // Every grant and withdrawal is kept by the server; this screen shows the history too.
 
 import { api } from '../api.js';
-import { announce, errorBox, formatDate, h, loading, uid } from '../dom.js';
+import { announce, errorBox, formatDate, friendlyMessage, h, loading, uid } from '../dom.js';
 import { confirmStep, notice, openConfirm, requestId } from './parts.js';
 
 // The version of the consent wording this portal shows. The API has no endpoint for consent
@@ -117,7 +117,7 @@ export async function render(main, ctx) {
                         {});
               await reload(`Your consent to “${info.title.toLowerCase()}” is withdrawn.`, info.kind);
             } catch (err) {
-              errorSlot.replaceChildren(notice(err.message, 'error'));
+              errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
             }
           },
         }));
@@ -141,7 +141,7 @@ export async function render(main, ctx) {
               await reload(`Thank you. Your consent to “${info.title.toLowerCase()}” is recorded.`,
                            info.kind);
             } catch (err) {
-              errorSlot.replaceChildren(notice(err.message, 'error'));
+              errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
             }
           },
         }));

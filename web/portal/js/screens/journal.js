@@ -3,7 +3,8 @@
 
 import { api } from '../api.js';
 import {
-  announce, clearErrors, errorBox, field, formatDate, formatDateTime, h, loading, showErrors,
+  announce, clearErrors, errorBox, field, formatDate, formatDateTime, friendlyMessage, h, loading,
+  showErrors,
   uid,
 } from '../dom.js';
 import {
@@ -172,7 +173,8 @@ export async function render(main, ctx) {
         input.checked = !wanted;
         input.disabled = false;
         if (await showLatestAfterConflict(err, entry, article, `input[name="${key}"]`)) return;
-        article.querySelector('.entry-error').replaceChildren(notice(err.message, 'error'));
+        article.querySelector('.entry-error')
+          .replaceChildren(notice(friendlyMessage(err), 'error'));
       }
     });
     return checkboxRow(input, labelText, hintText);
@@ -208,8 +210,11 @@ export async function render(main, ctx) {
     const edited = entry.updateTime && entry.createTime && entry.updateTime !== entry.createTime;
     const shared = entry.sharedWithCareTeam || (entry.sharedWithPartner &&
                                                 partnersWithJournal().length);
-    const editButton = h('button', { type: 'button', class: 'button secondary' }, 'Edit');
-    const deleteButton = h('button', { type: 'button', class: 'button secondary' }, 'Delete');
+    // Which entry a button acts on, for screen-reader users listing the page's buttons.
+    const which = h('span', { class: 'visually-hidden' }, ` the entry from ${when || 'this day'}`);
+    const editButton = h('button', { type: 'button', class: 'button secondary' }, 'Edit', which);
+    const deleteButton = h('button', { type: 'button', class: 'button secondary' }, 'Delete',
+                           which.cloneNode(true));
     const actions = h('div', { class: 'form-actions' }, editButton, deleteButton);
     editButton.addEventListener('click', () => showEditor(article, entry));
     deleteButton.addEventListener('click', () => {
@@ -233,7 +238,8 @@ export async function render(main, ctx) {
             if (await showLatestAfterConflict(err, entry, article, 'button:nth-of-type(2)')) {
               return;
             }
-            article.querySelector('.entry-error').replaceChildren(notice(err.message, 'error'));
+            article.querySelector('.entry-error')
+          .replaceChildren(notice(friendlyMessage(err), 'error'));
           }
         },
       }));

@@ -1,9 +1,9 @@
-// Log practice (#/log, or #/log/<programmeId>/<itemId> from "Log it"): how much, how long, the
-// size used, pain and anxiety 0-10, how it felt. A request id made when the form opens is sent
-// with every try, so a retry after a lost answer is not logged twice.
+// Log practice (#/log, or #/log/<programmeId>/<itemKey> from "Log it", itemKey from words.js):
+// how much, how long, the size used, pain and anxiety 0-10, how it felt. A request id made when
+// the form opens is sent with every try, so a retry after a lost answer is not logged twice.
 import { api } from '../api.js';
 import { h, field, showErrors, clearErrors, loading, errorBox, formatDateTime, announce, uid } from '../dom.js';
-import { isDilator, sizeWords, paragraphs, requestId } from '../words.js';
+import { isDilator, sizeWords, paragraphs, requestId, itemKey, logHref } from '../words.js';
 
 function pad(n) {
   return String(n).padStart(2, '0');
@@ -64,10 +64,10 @@ function confirmation(main, ctx, log, item, programme) {
                   h('a', { class: 'button secondary', href: '#/progress' }, 'See my progress'),
                   h('a', {
                     class: 'button secondary',
-                    href: `#/log/${encodeURIComponent(programme.id)}/${encodeURIComponent(item.id)}`,
+                    href: logHref(programme.id, item.id),
                     onclick: (e) => {
                       e.preventDefault();
-                      ctx.navigate(`#/log/${encodeURIComponent(programme.id)}/${encodeURIComponent(item.id)}`);
+                      ctx.navigate(logHref(programme.id, item.id));
                     },
                   }, 'Log another')));
   main.appendChild(box);
@@ -99,7 +99,10 @@ export async function render(main, ctx) {
     return;
   }
   const [wantProgramme, wantItem] = ctx.params;
-  let chosen = choices.find((c) => c.programme.id === wantProgramme && c.item.id === wantItem) ||
+  // The address names the item by its neutral key (words.js itemKey); a plain item id (an older
+  // link) is still understood.
+  let chosen = choices.find((c) => c.programme.id === wantProgramme &&
+                                   (itemKey(c.item.id) === wantItem || c.item.id === wantItem)) ||
                choices[0];
 
   main.appendChild(h('p', { class: 'lead' },

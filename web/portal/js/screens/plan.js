@@ -66,7 +66,11 @@ export async function render(main, ctx) {
   try {
     if (ctx.user && ctx.user.role === 'ROLE_PARTNER') {
       partnerOf = await api('GET', '/v1/clients/me/partnerView');
-      answer = await api('GET', `/v1/clients/${encodeURIComponent(partnerOf.clientId)}/sharedPlans`);
+      // Ask for the plan only when it is shared: a refused request would show in her "Who
+      // viewed my record" as an attempt by the partner.
+      answer = (partnerOf.shares || []).includes('PARTNER_SHARE_PLAN_SUMMARY')
+        ? await api('GET', `/v1/clients/${encodeURIComponent(partnerOf.clientId)}/sharedPlans`)
+        : { plans: [] };
     } else {
       answer = await api('GET', '/v1/clients/me/sharedPlans');
     }
@@ -81,7 +85,9 @@ export async function render(main, ctx) {
     ctx.setHeading(`${partnerOf.displayName || 'Your partner'}’s plan`);
     if (!plans.length) {
       main.appendChild(h('div', { class: 'notice' },
-                         h('p', null, 'There is no plan shared with you just now.')));
+                         h('p', null, 'There is no plan shared with you just now. That is ' +
+                                      `${partnerOf.displayName || 'your partner'}’s choice, and ` +
+                                      'it can change at any time.')));
       return;
     }
     main.appendChild(h('p', { class: 'lead' }, `What ${partnerOf.displayName || 'your partner'} ` +

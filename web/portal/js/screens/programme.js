@@ -2,7 +2,7 @@
 // how often and how much, and the current dilator size.
 import { api } from '../api.js';
 import { h, formatDate, loading, errorBox } from '../dom.js';
-import { doseWords, scheduleWords, sizeWords, minutesWords, paragraphs, PROGRAMME_STATUS } from '../words.js';
+import { doseWords, scheduleWords, sizeWords, minutesWords, paragraphs, PROGRAMME_STATUS, logHref } from '../words.js';
 
 function itemSection(programme, item, index) {
   const ex = item.exercise || {};
@@ -48,7 +48,7 @@ function itemSection(programme, item, index) {
   if (programme.status === 'PROGRAMME_STATUS_ACTIVE') {
     section.appendChild(h('div', { class: 'card-actions' },
                           h('a', { class: 'button secondary',
-                                   href: `#/log/${encodeURIComponent(programme.id)}/${encodeURIComponent(item.id)}`,
+                                   href: logHref(programme.id, item.id),
                                    'aria-label': `Log this practice: ${ex.title || 'practice'}` },
                             'Log this practice')));
   }

@@ -3,7 +3,7 @@
 
 import { api } from '../api.js';
 import {
-  announce, clearErrors, errorBox, field, formatDate, h, loading, showErrors, uid,
+  announce, clearErrors, errorBox, field, formatDate, friendlyMessage, h, loading, showErrors, uid,
 } from '../dom.js';
 import { confirmStep, notice, openConfirm, withFieldNames } from './parts.js';
 
@@ -87,7 +87,7 @@ export async function render(main, ctx) {
                                : `${name} can no longer see: ${info.title}.`);
       } catch (err) {
         input.checked = !input.checked;
-        let message = err.message;
+        let message = friendlyMessage(err);
         if (err.code === 'FAILED_PRECONDITION' && /consent/i.test(err.message)) {
           message = 'To share more with a partner, first give your consent to involving a ' +
                     'partner on the Consents page.';
@@ -116,7 +116,7 @@ export async function render(main, ctx) {
             await api('POST', `/v1/clients/me/partners/${encodeURIComponent(link.id)}:revoke`, {});
             await reload(`${name} can no longer see anything.`);
           } catch (err) {
-            errorSlot.replaceChildren(notice(err.message, 'error'));
+            errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
           }
         },
       }));

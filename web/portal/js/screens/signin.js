@@ -27,8 +27,9 @@ export async function render(main, ctx) {
   toggle.addEventListener('click', () => {
     const show = password.type === 'password';
     password.type = show ? 'text' : 'password';
+    // The name stays "Show password"; aria-pressed says whether it is on (a changing name
+    // and a pressed state together would contradict each other for screen-reader users).
     toggle.setAttribute('aria-pressed', String(show));
-    toggle.textContent = show ? 'Hide password' : 'Show password';
   });
 
   form.addEventListener('submit', async (e) => {
@@ -68,4 +69,7 @@ export async function render(main, ctx) {
   main.appendChild(h('p', { class: 'muted small' },
                      'New here? Use the private set-up link your clinic sent you. ' +
                      'If you have forgotten your password, your clinic can help.'));
+  main.appendChild(h('p', { class: 'muted small' },
+                     'Need to leave quickly? Press “Quick exit” at the top of any page, or the ' +
+                     'Escape key twice: you go straight to an everyday website and are signed out.'));
 }

@@ -1,7 +1,7 @@
 // Today (#/today): what is due today across her active programmes, one tap to log each.
 import { api } from '../api.js';
 import { h, formatDate, loading, errorBox } from '../dom.js';
-import { doseWords, isDilator, minutesWords } from '../words.js';
+import { doseWords, isDilator, minutesWords, logHref } from '../words.js';
 
 function greeting(user) {
   const hour = new Date().getHours();
@@ -25,13 +25,19 @@ function detailLine(item) {
 function itemCard(item) {
   const due = item.dueToday || 0;
   const done = item.doneToday || 0;
-  const finished = due > 0 ? done >= due : done > 0;
+  // A weekly item whose sessions for the week are all done has nothing due today.
+  const weekComplete = item.weekPrescribed > 0 && (item.weekDone || 0) >= item.weekPrescribed;
+  const finished = due > 0 ? done >= due : done > 0 || weekComplete;
   const titleId = `due-${item.programmeId}-${item.itemId}`;
+  let doneWords = 'Done for today — lovely';
+  if (done > due && due > 0) doneWords = 'Done today, and then some';
+  else if (due === 0 && done === 0) doneWords = 'Done for this week — lovely';
+  let openWords = 'Not yet today — that’s okay';
+  if (done > 0) openWords = `${done} of ${due} done today`;
+  else if (due === 0) openWords = 'Nothing due today';
   const status = finished
-    ? h('p', null, h('span', { class: 'tag done' }, done > due && due > 0
-      ? 'Done today, and then some' : 'Done for today — lovely'))
-    : h('p', null, h('span', { class: 'tag' }, done > 0
-      ? `${done} of ${due} done today` : 'Not yet today — that’s okay'));
+    ? h('p', null, h('span', { class: 'tag done' }, doneWords))
+    : h('p', null, h('span', { class: 'tag' }, openWords));
   const week = item.weekPrescribed
     ? h('p', { class: 'muted small' }, `This week so far: ${item.weekDone || 0} of ${item.weekPrescribed}`)
     : null;
@@ -46,7 +52,7 @@ function itemCard(item) {
              h('div', { class: 'card-actions' },
                h('a', {
                  class: finished ? 'button secondary' : 'button',
-                 href: `#/log/${encodeURIComponent(item.programmeId)}/${encodeURIComponent(item.itemId)}`,
+                 href: logHref(item.programmeId, item.itemId),
                  'aria-label': `${finished ? 'Log another' : 'Log it'}: ${item.title || 'practice'}`,
                }, finished ? 'Log another' : 'Log it'))));
 }
@@ -121,10 +127,14 @@ export async function render(main, ctx) {
   }
   const due = items.reduce((n, i) => n + (i.dueToday || 0), 0);
   const done = items.reduce((n, i) => n + Math.min(i.doneToday || 0, i.dueToday || 0), 0);
+  const weekDone = items.reduce((n, i) => n + (i.weekDone || 0), 0);
   let summary;
   if (due > 0 && done >= due) summary = 'Everything for today is done. Well done — that is real progress.';
   else if (done > 0) summary = `${done} of ${due} done today. Every bit counts.`;
-  else summary = 'Here is what is planned for today. Go at your own pace.';
+  else if (weekDone > 0) {
+    summary = `You have done ${weekDone} ${weekDone === 1 ? 'session' : 'sessions'} this week ` +
+              'already — that counts. Here is what is planned for today. Go at your own pace.';
+  } else summary = 'Here is what is planned for today. Go at your own pace.';
   main.appendChild(h('p', null, summary));
   main.appendChild(h('ul', { class: 'card-list', 'aria-label': 'Planned for today' },
                      items.map(itemCard)));
