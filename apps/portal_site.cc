@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "openapi/openapi_document.h"
 
 namespace confide::app {
 
@@ -61,6 +62,9 @@ absl::StatusOr<StaticSite> LoadPortalSite(const ServerConfig& config) {
   if (const StaticFile* docs = site->Find("/docs/"); docs != nullptr) {
     site->Add("/docs", *docs);
   }
+  site->Add("/v1/openapi.json",
+            StaticSite::MakeFile(std::string(openapi::OpenApiDocument()), "application/json",
+                                 ContentKind::kApi, "no-cache"));
   site->Add("/config.json", StaticSite::MakeFile(PortalConfigJson(config), "application/json",
                                                  ContentKind::kApi, "no-cache"));
   return site;

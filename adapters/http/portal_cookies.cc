@@ -66,7 +66,10 @@ std::string CsrfCookie(std::string_view session_token) {
 }
 
 std::string ExpiredCookie(std::string_view name) {
-  return absl::StrCat(std::string(name), "=", kCookieAttributes, "; Max-Age=0");
+  // The same attributes as when it was set, so every client (curl's cookie jar included)
+  // replaces the cookie rather than keeping both.
+  return absl::StrCat(std::string(name), "=", kCookieAttributes, "; Max-Age=0",
+                      name == kSessionCookie ? "; HttpOnly" : "");
 }
 
 }  // namespace confide::http

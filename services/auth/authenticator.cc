@@ -11,7 +11,8 @@ namespace {
 constexpr size_t kMaxTokenLength = 256;
 
 absl::Status Unauthenticated() {
-  return absl::UnauthenticatedError("a valid session token is required (Authorization: Bearer)");
+  return absl::UnauthenticatedError(
+      "sign in first: a valid session is required (Authorization: Bearer, or the portal's cookie)");
 }
 
 bool IsLive(const SessionRecord& session, absl::Time now) {

@@ -319,6 +319,18 @@ TEST_F(PortalGatewayTest, ThePortalConfigurationComesFromTheServerSettings) {
   EXPECT_EQ(config.Json()["quickExitUrl"], "https://www.bbc.co.uk/weather");
 }
 
+TEST_F(PortalGatewayTest, TheOpenApiDocumentDescribesTheRestApi) {
+  HttpResponse document = Rest().Get("/v1/openapi.json");
+  ASSERT_EQ(document.status, 200);
+  EXPECT_EQ(document.headers["content-type"], "application/json");
+  nlohmann::json api = document.Json();
+  ASSERT_TRUE(api.is_object()) << document.body.substr(0, 200);
+  EXPECT_EQ(api["swagger"], "2.0");
+  EXPECT_TRUE(api["paths"].contains("/v1/auth/login"));
+  EXPECT_TRUE(api["paths"]["/v1/auth/me"].contains("get"));
+  EXPECT_GE(api["paths"].size(), 80U);
+}
+
 TEST_F(PortalGatewayTest, ApiAnswersCarryTheSecurityHeaders) {
   HttpResponse health = Rest().Get("/healthz");
   EXPECT_THAT(health.headers["content-security-policy"], HasSubstr("default-src 'none'"));

@@ -119,6 +119,8 @@ TEST(PortalCookiesTest, SessionCookiesAreHostOnlySecureStrictAndTheSessionIsHttp
   EXPECT_EQ(CsrfCookie("tok"),
             "__Host-confide-csrf=" + CsrfTokenFor("tok") + "; Path=/; Secure; SameSite=Strict");
   EXPECT_THAT(ExpiredCookie(kSessionCookie), HasSubstr("Max-Age=0"));
+  EXPECT_THAT(ExpiredCookie(kSessionCookie), HasSubstr("; HttpOnly"));
+  EXPECT_THAT(ExpiredCookie(kCsrfCookie), Not(HasSubstr("HttpOnly")));
 }
 
 TEST(CorsPolicyTest, OnlyListedOriginsMatchExactly) {

@@ -3,6 +3,7 @@
 
 import { api } from '../api.js';
 import { errorBox, formatDate, formatDateTime, h, loading, uid } from '../dom.js';
+import { drawPager } from './parts.js';
 
 const PAGE_SIZE = 25;
 
@@ -80,34 +81,16 @@ export async function render(main, ctx) {
   }
 
   function drawMore() {
-    more.replaceChildren();
-    if (!state.nextPageToken) {
-      if (state.accesses.length) {
-        more.appendChild(h('p', { class: 'hint' }, 'That is everything.'));
-      }
-      return;
-    }
-    const button = h('button', { type: 'button', class: 'button secondary' }, 'Show earlier');
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      try {
-        const page = await api('GET', `/v1/clients/me/recordAccess?pageSize=${PAGE_SIZE}` +
-                                      `&pageToken=${encodeURIComponent(state.nextPageToken)}`);
-        const added = page.accesses || [];
-        state.accesses.push(...added);
-        state.nextPageToken = page.nextPageToken || '';
-        const first = append(added);
-        drawMore();
-        if (first) {
-          first.setAttribute('tabindex', '-1');
-          first.focus();
-        }
-      } catch (err) {
-        button.disabled = false;
-        more.appendChild(errorBox(err));
-      }
+    drawPager(more, state, {
+      label: 'Show earlier',
+      endText: state.accesses.length ? 'That is everything.' : '',
+      fetchPage: (pageToken) => api('GET', `/v1/clients/me/recordAccess?pageSize=${PAGE_SIZE}` +
+                                           `&pageToken=${encodeURIComponent(pageToken)}`),
+      addPage: (page) => {
+        state.accesses.push(...(page.accesses || []));
+        return append(page.accesses || []);
+      },
     });
-    more.appendChild(button);
   }
 
   main.append(

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import {
   announce, clearErrors, errorBox, field, formatDateTime, friendlyMessage, h, loading, showErrors,
 } from '../dom.js';
-import { confirmStep, notice, openConfirm } from './parts.js';
+import { askBeforeActing, notice } from './parts.js';
 
 const TAB_SUGGESTIONS = ['Notes', 'Weather', 'Recipes'];
 
@@ -182,29 +182,26 @@ export async function render(main, ctx) {
       h('ul', { class: 'card-list sessions' }, sessions.map(sessionItem)));
   }
 
-  everywhere.addEventListener('click', () => {
-    openConfirm(sessionsSection, sessionsActions, confirmStep({
-      question: 'Sign out everywhere, including here?',
-      detail: 'Every device and browser signed in to your account will be signed out.',
-      yesLabel: 'Yes, sign out everywhere',
-      noLabel: 'No, stay signed in',
-      returnFocusTo: everywhere,
-      onYes: async () => {
-        try {
-          const answer = await api('GET', '/v1/auth/sessions');
-          for (const s of answer.sessions || []) {
-            if (!s.current) {
-              await api('POST', `/v1/auth/sessions/${encodeURIComponent(s.id)}:revoke`, {});
-            }
+  askBeforeActing(everywhere, sessionsSection, sessionsActions, () => ({
+    question: 'Sign out everywhere, including here?',
+    detail: 'Every device and browser signed in to your account will be signed out.',
+    yesLabel: 'Yes, sign out everywhere',
+    noLabel: 'No, stay signed in',
+    onYes: async () => {
+      try {
+        const answer = await api('GET', '/v1/auth/sessions');
+        for (const s of answer.sessions || []) {
+          if (!s.current) {
+            await api('POST', `/v1/auth/sessions/${encodeURIComponent(s.id)}:revoke`, {});
           }
-        } catch (err) {
-          sessionsSection.appendChild(notice(friendlyMessage(err), 'error'));
-          return;
         }
-        await ctx.signOut();
-      },
-    }));
-  });
+      } catch (err) {
+        sessionsSection.appendChild(notice(friendlyMessage(err), 'error'));
+        return;
+      }
+      await ctx.signOut();
+    },
+  }));
 
   // ---- sign out ----
   const signOut = h('button', { type: 'button', class: 'button' }, 'Sign out');

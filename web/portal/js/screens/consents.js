@@ -3,7 +3,7 @@
 
 import { api } from '../api.js';
 import { announce, errorBox, formatDate, friendlyMessage, h, loading, uid } from '../dom.js';
-import { confirmStep, notice, openConfirm, requestId } from './parts.js';
+import { askBeforeActing, notice, requestId } from './parts.js';
 
 // The version of the consent wording this portal shows. The API has no endpoint for consent
 // texts yet, so the wording below is the portal's and is recorded as this version.
@@ -100,54 +100,49 @@ export async function render(main, ctx) {
             ? ` Withdrawn on ${formatDate(grants[0].endTime)}. You can give it again at any time.`
             : ' You have not given this. That is completely fine.');
 
-    let action;
-    if (current) {
-      action = h('button', { type: 'button', class: 'button secondary',
-                             'aria-label': `Withdraw: ${info.title}` }, 'Withdraw');
-      action.addEventListener('click', () => {
-        openConfirm(article, actions, confirmStep({
-          question: `Withdraw your consent to “${info.title.toLowerCase()}”?`,
+    // Withdrawing and giving both reload the cards and say what changed; a failure is shown on
+    // this card.
+    const tryTo = (send, message) => async () => {
+      try {
+        await send();
+        await reload(message, info.kind);
+      } catch (err) {
+        errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
+      }
+    };
+    const what = `“${info.title.toLowerCase()}”`;
+    const action = current
+      ? h('button', { type: 'button', class: 'button secondary',
+                      'aria-label': `Withdraw: ${info.title}` }, 'Withdraw')
+      : h('button', { type: 'button', class: 'button',
+                      'aria-label': `Give consent: ${info.title}` }, 'Give consent');
+    const actions = h('div', { class: 'card-actions' }, action);
+    askBeforeActing(action, article, actions, () => {
+      if (current) {
+        const withdrawPath = `/v1/clients/me/consents/${encodeURIComponent(current.id)}:withdraw`;
+        return {
+          question: `Withdraw your consent to ${what}?`,
           detail: `It takes effect straight away. ${info.withdraw}`,
           yesLabel: 'Yes, withdraw',
           noLabel: 'No, keep it',
-          returnFocusTo: action,
-          onYes: async () => {
-            try {
-              await api('POST', `/v1/clients/me/consents/${encodeURIComponent(current.id)}:withdraw`,
-                        {});
-              await reload(`Your consent to “${info.title.toLowerCase()}” is withdrawn.`, info.kind);
-            } catch (err) {
-              errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
-            }
-          },
-        }));
-      });
-    } else {
-      action = h('button', { type: 'button', class: 'button',
-                             'aria-label': `Give consent: ${info.title}` }, 'Give consent');
-      action.addEventListener('click', () => {
-        const rid = requestId();
-        openConfirm(article, actions, confirmStep({
-          question: `Give your consent to “${info.title.toLowerCase()}”?`,
-          detail: `${info.text} You can withdraw it here at any time.`,
-          yesLabel: 'Yes, I agree',
-          yesClass: 'button',
-          noLabel: 'Not now',
-          returnFocusTo: action,
-          onYes: async () => {
-            try {
-              await api('POST', '/v1/clients/me/consents',
-                        { kind: info.kind, textVersion: TEXT_VERSION, requestId: rid });
-              await reload(`Thank you. Your consent to “${info.title.toLowerCase()}” is recorded.`,
-                           info.kind);
-            } catch (err) {
-              errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
-            }
-          },
-        }));
-      });
-    }
-    const actions = h('div', { class: 'card-actions' }, action);
+          onYes: tryTo(() => api('POST', withdrawPath, {}),
+                       `Your consent to ${what} is withdrawn.`),
+        };
+      }
+      // One request id per "are you sure?" step, so pressing Yes again after a lost answer
+      // cannot record the consent twice.
+      const rid = requestId();
+      return {
+        question: `Give your consent to ${what}?`,
+        detail: `${info.text} You can withdraw it here at any time.`,
+        yesLabel: 'Yes, I agree',
+        yesClass: 'button',
+        noLabel: 'Not now',
+        onYes: tryTo(() => api('POST', '/v1/clients/me/consents',
+                               { kind: info.kind, textVersion: TEXT_VERSION, requestId: rid }),
+                     `Thank you. Your consent to ${what} is recorded.`),
+      };
+    });
 
     article.append(
       h('h2', { id: titleId }, info.title),

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import {
   clearErrors, errorBox, formatDate, h, loading, showErrors, uid,
 } from '../dom.js';
-import { requestId } from './parts.js';
+import { drawPager, requestId } from './parts.js';
 
 const PAGE_SIZE = 20;
 
@@ -107,33 +107,18 @@ export async function render(main, ctx) {
   }
 
   function drawMore() {
-    more.replaceChildren();
-    if (state.nextPageToken) {
-      const button = h('button', { type: 'button', class: 'button secondary' },
-                       'Show older results');
-      button.addEventListener('click', async () => {
-        button.disabled = true;
-        try {
-          const page = await api('GET', `/v1/clients/me/assessments?pageSize=${PAGE_SIZE}` +
-                                        `&pageToken=${encodeURIComponent(state.nextPageToken)}`);
-          const added = page.assessments || [];
-          state.results.push(...added);
-          state.nextPageToken = page.nextPageToken || '';
-          const views = added.map(resultView);
-          history.append(...views);
-          drawMore();
-          if (views[0]) {
-            const heading = views[0].querySelector('h3');
-            heading.setAttribute('tabindex', '-1');
-            heading.focus();
-          }
-        } catch (err) {
-          button.disabled = false;
-          more.appendChild(errorBox(err));
-        }
-      });
-      more.appendChild(button);
-    }
+    drawPager(more, state, {
+      label: 'Show older results',
+      fetchPage: (pageToken) => api('GET', `/v1/clients/me/assessments?pageSize=${PAGE_SIZE}` +
+                                           `&pageToken=${encodeURIComponent(pageToken)}`),
+      // Pushed first: whether a result is the first of its kind depends on what is loaded.
+      addPage: (page) => {
+        state.results.push(...(page.assessments || []));
+        const views = (page.assessments || []).map(resultView);
+        history.append(...views);
+        return views.length ? views[0].querySelector('h3') : null;
+      },
+    });
   }
 
   async function loadHistory() {

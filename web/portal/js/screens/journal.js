@@ -4,11 +4,10 @@
 import { api } from '../api.js';
 import {
   announce, clearErrors, errorBox, field, formatDate, formatDateTime, friendlyMessage, h, loading,
-  showErrors,
-  uid,
+  showErrors, uid,
 } from '../dom.js';
 import {
-  confirmStep, joinNames, notice, openConfirm, requestId, withFieldNames,
+  askBeforeActing, drawPager, joinNames, notice, requestId, withFieldNames,
 } from './parts.js';
 
 const BASE = '/v1/clients/me/journalEntries';
@@ -85,6 +84,21 @@ function entryFields(entry) {
       field('Tags (optional)', tags, 'Words to help you find this later, separated by commas.'),
     ],
   };
+}
+
+// Before sending the new-entry or edit form: an empty entry gets a message by its field and
+// nothing is sent (returns null); otherwise returns the submit button, disabled so a second
+// press cannot send it twice while the first is on its way.
+function startSaving(form, fields) {
+  clearErrors(form);
+  if (!fields.text.value.trim()) {
+    showErrors(form, { message: 'Please check this:', fieldViolations: [
+      { field: 'text', description: 'Please write a few words before saving.' }] });
+    return null;
+  }
+  const submit = form.querySelector('button[type="submit"]');
+  submit.disabled = true;
+  return submit;
 }
 
 export async function render(main, ctx) {
@@ -217,33 +231,30 @@ export async function render(main, ctx) {
                            which.cloneNode(true));
     const actions = h('div', { class: 'form-actions' }, editButton, deleteButton);
     editButton.addEventListener('click', () => showEditor(article, entry));
-    deleteButton.addEventListener('click', () => {
-      openConfirm(article, actions, confirmStep({
-        question: 'Delete this entry for good?',
-        detail: 'Once deleted it cannot be brought back, and nobody can read it any more.',
-        yesLabel: 'Yes, delete it',
-        noLabel: 'No, keep it',
-        returnFocusTo: deleteButton,
-        onYes: async () => {
-          try {
-            await api('DELETE',
-                      `${BASE}/${encodeURIComponent(entry.id)}?etag=${encodeURIComponent(entry.etag)}`);
-            state.entries = state.entries.filter((e) => e.id !== entry.id);
-            article.remove();
-            if (!state.entries.length) drawList();
-            status.replaceChildren(notice('The entry is deleted.'));
-            announce('The entry is deleted.');
-            composeButton.focus();
-          } catch (err) {
-            if (await showLatestAfterConflict(err, entry, article, 'button:nth-of-type(2)')) {
-              return;
-            }
-            article.querySelector('.entry-error')
-          .replaceChildren(notice(friendlyMessage(err), 'error'));
+    askBeforeActing(deleteButton, article, actions, () => ({
+      question: 'Delete this entry for good?',
+      detail: 'Once deleted it cannot be brought back, and nobody can read it any more.',
+      yesLabel: 'Yes, delete it',
+      noLabel: 'No, keep it',
+      onYes: async () => {
+        try {
+          await api('DELETE', `${BASE}/${encodeURIComponent(entry.id)}` +
+                              `?etag=${encodeURIComponent(entry.etag)}`);
+          state.entries = state.entries.filter((e) => e.id !== entry.id);
+          article.remove();
+          if (!state.entries.length) drawList();
+          status.replaceChildren(notice('The entry is deleted.'));
+          announce('The entry is deleted.');
+          composeButton.focus();
+        } catch (err) {
+          if (await showLatestAfterConflict(err, entry, article, 'button:nth-of-type(2)')) {
+            return;
           }
-        },
-      }));
-    });
+          article.querySelector('.entry-error')
+            .replaceChildren(notice(friendlyMessage(err), 'error'));
+        }
+      },
+    }));
 
     const sharing = h('div', { class: 'entry-sharing' },
                       h('p', { class: `visibility ${shared ? 'is-shared' : 'is-private'}` },
@@ -288,14 +299,8 @@ export async function render(main, ctx) {
     });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      clearErrors(form);
-      if (!fields.text.value.trim()) {
-        showErrors(form, { message: 'Please check this:', fieldViolations: [
-          { field: 'text', description: 'Please write a few words before saving.' }] });
-        return;
-      }
-      const submit = form.querySelector('button[type="submit"]');
-      submit.disabled = true;
+      const submit = startSaving(form, fields);
+      if (!submit) return;
       try {
         const updated = await update(entry, 'text,mood,tags', {
           text: fields.text.value,
@@ -351,14 +356,8 @@ export async function render(main, ctx) {
     const rid = requestId();
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      clearErrors(form);
-      if (!fields.text.value.trim()) {
-        showErrors(form, { message: 'Please check this:', fieldViolations: [
-          { field: 'text', description: 'Please write a few words before saving.' }] });
-        return;
-      }
-      const submit = form.querySelector('button[type="submit"]');
-      submit.disabled = true;
+      const submit = startSaving(form, fields);
+      if (!submit) return;
       const entry = {
         text: fields.text.value,
         mood: chosenMood(form),
@@ -404,33 +403,16 @@ export async function render(main, ctx) {
   }
 
   function drawMore() {
-    more.replaceChildren();
-    if (!state.nextPageToken) return;
-    const button = h('button', { type: 'button', class: 'button secondary' },
-                     'Show older entries');
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      try {
-        const page = await api('GET',
-                               `${BASE}?pageToken=${encodeURIComponent(state.nextPageToken)}`);
-        const added = page.entries || [];
-        state.entries.push(...added);
-        state.nextPageToken = page.nextPageToken || '';
-        const first = added.length ? entryView(added[0]) : null;
-        if (first) list.appendChild(first);
-        for (const entry of added.slice(1)) list.appendChild(entryView(entry));
-        drawMore();
-        if (first) {
-          const heading = first.querySelector('h3');
-          heading.setAttribute('tabindex', '-1');
-          heading.focus();
-        }
-      } catch (err) {
-        button.disabled = false;
-        more.appendChild(errorBox(err));
-      }
+    drawPager(more, state, {
+      label: 'Show older entries',
+      fetchPage: (pageToken) => api('GET', `${BASE}?pageToken=${encodeURIComponent(pageToken)}`),
+      addPage: (page) => {
+        state.entries.push(...(page.entries || []));
+        const views = (page.entries || []).map(entryView);
+        list.append(...views);
+        return views.length ? views[0].querySelector('h3') : null;
+      },
     });
-    more.appendChild(button);
   }
 
   main.append(

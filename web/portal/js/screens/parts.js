@@ -1,6 +1,6 @@
 // Small pieces shared by the journal, forms, consents, sharing, access and account screens.
 
-import { h, uid } from '../dom.js';
+import { errorBox, h, uid } from '../dom.js';
 
 // "Sam", "Sam and Alex", "Sam, Alex and Kim".
 export function joinNames(names) {
@@ -55,6 +55,50 @@ export function openConfirm(scope, anchor, panel) {
   for (const old of scope.querySelectorAll('.confirm-step')) old.remove();
   anchor.insertAdjacentElement('afterend', panel);
   panel.querySelector('.confirm-question').focus();
+}
+
+// Makes `button` ask before it acts: a click opens a confirmStep (same options, built afresh by
+// `options()` for each click) right after `anchor` in `scope`, and "No" puts focus back on the
+// button.
+export function askBeforeActing(button, scope, anchor, options) {
+  button.addEventListener('click', () => {
+    openConfirm(scope, anchor, confirmStep({ returnFocusTo: button, ...options() }));
+  });
+}
+
+// The "Show older …" button under a list the server hands out a page at a time, drawn into
+// `slot`. `state.nextPageToken` is the token of the next page; without one there is no button,
+// only `endText` when given. A click fetches the page with `fetchPage(pageToken)`, keeps its
+// next token, and hands it to `addPage(page)`, which adds its items to the screen's list and
+// state and returns the first new element. Focus then moves there, so keyboard and screen-reader
+// users carry on reading from what was added rather than being left on a button that has gone.
+// If fetching fails, the button comes back with the problem under it.
+export function drawPager(slot, state, { label, endText, fetchPage, addPage }) {
+  slot.replaceChildren();
+  if (!state.nextPageToken) {
+    if (endText) slot.appendChild(h('p', { class: 'hint' }, endText));
+    return;
+  }
+  const button = h('button', { type: 'button', class: 'button secondary' }, label);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    let first;
+    try {
+      const page = await fetchPage(state.nextPageToken);
+      state.nextPageToken = page.nextPageToken || '';
+      first = addPage(page);
+      drawPager(slot, state, { label, endText, fetchPage, addPage });
+    } catch (err) {
+      button.disabled = false;
+      slot.appendChild(errorBox(err));
+      return;
+    }
+    if (first) {
+      first.setAttribute('tabindex', '-1');
+      first.focus();
+    }
+  });
+  slot.appendChild(button);
 }
 
 // A small notice for a screen. Problems are role=alert; good news is shown only (screens

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import {
   announce, clearErrors, errorBox, field, formatDate, friendlyMessage, h, loading, showErrors, uid,
 } from '../dom.js';
-import { confirmStep, notice, openConfirm, withFieldNames } from './parts.js';
+import { askBeforeActing, notice, withFieldNames } from './parts.js';
 
 const SHARES = [
   {
@@ -103,24 +103,21 @@ export async function render(main, ctx) {
     const revoke = h('button', { type: 'button', class: 'button secondary' },
                      `Stop sharing with ${name}`);
     const actions = h('div', { class: 'card-actions' }, revoke);
-    revoke.addEventListener('click', () => {
-      openConfirm(article, actions, confirmStep({
-        question: `Stop sharing with ${name}?`,
-        detail: `${name} will be signed out straight away and will not be able to see anything ` +
-                'any more. To share again later, you would send a new invitation.',
-        yesLabel: 'Yes, stop sharing',
-        noLabel: 'No, keep sharing',
-        returnFocusTo: revoke,
-        onYes: async () => {
-          try {
-            await api('POST', `/v1/clients/me/partners/${encodeURIComponent(link.id)}:revoke`, {});
-            await reload(`${name} can no longer see anything.`);
-          } catch (err) {
-            errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
-          }
-        },
-      }));
-    });
+    askBeforeActing(revoke, article, actions, () => ({
+      question: `Stop sharing with ${name}?`,
+      detail: `${name} will be signed out straight away and will not be able to see anything ` +
+              'any more. To share again later, you would send a new invitation.',
+      yesLabel: 'Yes, stop sharing',
+      noLabel: 'No, keep sharing',
+      onYes: async () => {
+        try {
+          await api('POST', `/v1/clients/me/partners/${encodeURIComponent(link.id)}:revoke`, {});
+          await reload(`${name} can no longer see anything.`);
+        } catch (err) {
+          errorSlot.replaceChildren(notice(friendlyMessage(err), 'error'));
+        }
+      },
+    }));
 
     article.append(
       h('h3', { id: titleId }, name),
