@@ -109,7 +109,7 @@ AuthService::AuthService(PasswordChecker& passwords, SecretGenerator& secrets, I
       box_(box),
       mac_(mac),
       session_policy_(sessions),
-      throttle_(lockout) {}
+      throttle_(std::move(lockout)) {}
 
 absl::Status AuthService::VerifyPassword(const v1::LoginRequest& request, PrepareScope& scope) {
   const std::string email = NormalizeEmail(request.email());

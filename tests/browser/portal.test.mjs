@@ -175,6 +175,11 @@ describe('Jo uses the portal', () => {
 
     await form.getByRole('radio', { name: 'All of it' }).check();
     await form.getByLabel('How many minutes?').fill('12');
+    // Untouched sliders are not answers: saving asks for them rather than logging "no pain".
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.locator('.error-summary').getByText(/Move the slider/).first().waitFor();
+    const unanswered = await jo.get('/v1/clients/me/practiceLogs');
+    assert.equal((unanswered.json.logs || []).length, (before.json.logs || []).length);
     await form.getByLabel(/pain or discomfort/).fill('3');
     await form.getByLabel(/anxious or tense/).fill('4');
     const feeling = `Calmer than last week ${crypto.randomUUID().slice(0, 8)}`;

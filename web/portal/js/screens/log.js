@@ -15,14 +15,25 @@ function localInputValue(date) {
     pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+// A 0-10 slider that starts unanswered: a slider always sits somewhere, and a log she never
+// touched must not be recorded as "no pain". Any pointer or key on it (even choosing 0 where it
+// sits) counts as an answer.
 function slider(name, label, hint, lowWord, highWord) {
   const input = h('input', { type: 'range', name, min: '0', max: '10', step: '1', value: '0' });
-  const output = h('output', { class: 'slider-value', 'aria-hidden': 'true' }, '0');
+  const output = h('output', { class: 'slider-value', 'aria-hidden': 'true' }, '–');
+  let answered = false;
   const sync = () => {
-    output.textContent = input.value;
-    input.setAttribute('aria-valuetext', `${input.value} out of 10`);
+    output.textContent = answered ? input.value : '–';
+    input.setAttribute('aria-valuetext',
+                       answered ? `${input.value} out of 10` : 'not chosen yet');
   };
-  input.addEventListener('input', sync);
+  const answer = () => {
+    answered = true;
+    sync();
+  };
+  input.addEventListener('input', answer);
+  input.addEventListener('pointerdown', answer);
+  input.addEventListener('keydown', answer);
   sync();
   const row = field(label, input, hint);
   // Put the visible value beside the slider, and the end words under it.
@@ -30,7 +41,7 @@ function slider(name, label, hint, lowWord, highWord) {
   row.appendChild(h('div', { class: 'slider-row' }, input, output));
   row.appendChild(h('div', { class: 'slider-ends', 'aria-hidden': 'true' },
                     h('span', null, `0 ${lowWord}`), h('span', null, `10 ${highWord}`)));
-  return { row, input };
+  return { row, input, answered: () => answered };
 }
 
 function option(value, text, selected) {
@@ -230,6 +241,12 @@ export async function render(main, ctx) {
     const minutes = Number(duration.value);
     if (!skipped && (!Number.isInteger(minutes) || minutes < 1 || minutes > 240)) {
       violations.push({ field: 'durationMinutes', description: 'Enter the minutes as a whole number from 1 to 240.' });
+    }
+    for (const [name, rating] of [['pain', pain], ['anxiety', anxiety]]) {
+      if (!skipped && !rating.answered()) {
+        violations.push({ field: name,
+                          description: 'Move the slider to choose a number (0 is fine).' });
+      }
     }
     if (violations.length) {
       showErrors(form, { message: 'Please check this.', fieldViolations: violations });
