@@ -1,7 +1,9 @@
 // The patient portal in headless Chromium against the real confide-server (SQLite, demo clinic,
 // TLS): Jo signs in, sees today, logs a dilator session and sees it counted, writes a private
 // journal entry that her clinician cannot read and shares another that he can, withdraws a
-// consent; idle sign-out and quick exit end her session on the server. Every screen is
+// consent; idle sign-out and quick exit end her session on the server. Kim, her partner, sees
+// her programme and progress while she shares them, and never makes a request the server refuses
+// (a refusal would show in Jo's "Who viewed my record"). Every screen is
 // photographed at phone and desktop widths and checked with axe-core (zero serious or critical
 // violations), for sideways scrolling, for script errors and for Content-Security-Policy
 // violations. Selectors go by role and accessible name, as a screen reader would.
@@ -16,6 +18,8 @@ import {
   JO, SAM, apiClient, artifactsDir, checkScreen, confidectl, launchBrowser, newPortalContext,
   request, saveFailureScreenshot, sessionCookie, signIn, staffClient, startServer,
 } from './harness.mjs';
+
+const KIM = 'kim.partner@demo.confide.test';
 
 // Words that must never appear in the portal's address (hash routes included).
 const CLINICAL_WORDS =
@@ -348,6 +352,139 @@ describe('Jo uses the portal', () => {
       session: Object.keys(sessionStorage),
     }));
     assert.deepEqual(storage, { local: [], session: [] });
+  });
+});
+
+describe('Kim, Jo\'s partner', () => {
+  const SCHEDULE = 'PARTNER_SHARE_PROGRAMME_SCHEDULE';
+  const PROGRESS = 'PARTNER_SHARE_PROGRESS_SUMMARY';
+
+  // Jo's access report entries by one person.
+  async function accessesBy(userId) {
+    const report = await jo.get('/v1/clients/me/recordAccess?pageSize=500');
+    assert.equal(report.status, 200, report.text);
+    assert.ok(!report.json.nextPageToken, 'the access report needs more than one page here');
+    return (report.json.accesses || []).filter((a) => a.accessorUserId === userId);
+  }
+
+  test('sees Jo\'s programme and progress only while Jo shares them, without a single ' +
+       'refused request', async () => {
+    const links = await jo.get('/v1/clients/me/partners');
+    assert.equal(links.status, 200, links.text);
+    const link = (links.json.partners || []).find((p) => !p.revokeTime &&
+                                                          /kim/i.test(p.partnerDisplayName));
+    assert.ok(link, `Jo has no live link to Kim: ${links.text}`);
+    const originalShares = link.shares || [];
+    const setShares = async (shares) => {
+      const updated = await jo.post(`/v1/clients/me/partners/${link.id}:updateShares`, { shares });
+      assert.equal(updated.status, 200, updated.text);
+      assert.deepEqual([...(updated.json.shares || [])].sort(), [...shares].sort());
+    };
+    const withoutBoth = originalShares.filter((s) => s !== SCHEDULE && s !== PROGRESS);
+    const refusedBefore = (await accessesBy(link.partnerUserId))
+      .filter((a) => a.kind === 'RECORD_ACCESS_KIND_REFUSED');
+
+    const { context, page, problems } = await newPortalContext(browser, server);
+    try {
+      // Jo shares her programme schedule and progress summary; Kim signs in through the portal.
+      await setShares([...withoutBoth, SCHEDULE, PROGRESS]);
+      await signIn(page, KIM);
+      await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+      await page.locator('main:not([aria-busy="true"])').waitFor();
+      await page.getByRole('main').getByRole('link', { name: 'See Jo’s programme' }).waitFor();
+      const today = await checkScreen(page, 'partner-today');
+      assert.deepEqual(today, [], today.join('\n'));
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      for (const patientOnly of ['Log practice', 'Journal', 'Who viewed my record']) {
+        assert.equal(await nav.getByRole('link', { name: patientOnly }).count(), 0,
+                     `a partner's menu offers ${patientOnly}`);
+      }
+
+      // Her programme: every programme Jo sees, read-only (nothing to log for Kim).
+      await visit(page, problems,
+                  { link: 'Jo’s programme', heading: 'Jo’s programme', name: 'partner-programme' });
+      const programmes = (await jo.get('/v1/clients/me/programmes')).json.programmes || [];
+      assert.ok(programmes.length > 0, 'the demo gives Jo a programme');
+      const main = page.getByRole('main');
+      for (const programme of programmes) {
+        // Told about Jo: "Your home programme" reads "Jo’s home programme".
+        const title = programme.title.replace(/^your\s+/i, '');
+        await main.getByRole('heading', { level: 2, name: title }).waitFor();
+        for (const item of programme.items || []) {
+          await main.getByRole('heading', { level: 3, name: item.exercise.title }).first().waitFor();
+        }
+      }
+      assert.equal(await main.getByRole('link', { name: /log/i }).count(), 0,
+                   'a partner is offered to log practice');
+
+      // Her progress: the charts and small victories, not her practice log.
+      await visit(page, problems,
+                  { link: 'Jo’s progress', heading: 'Jo’s progress', name: 'partner-progress' });
+      await main.getByRole('heading', { level: 2, name: 'Small victories' }).waitFor();
+      await main.getByRole('heading', { level: 3, name: 'Sessions done each week' }).first()
+        .waitFor();
+      assert.equal(await main.getByRole('heading', { name: 'Your recent practice' }).count(), 0,
+                   'a partner sees her recent practice');
+
+      // Jo's "Who viewed my record" shows Kim's visit, and not one refused request.
+      const seen = await accessesBy(link.partnerUserId);
+      const viewed = seen.map((a) => a.description);
+      assert.ok(viewed.some((d) => /home programme/.test(d)), `Kim's views: ${viewed}`);
+      assert.ok(viewed.some((d) => /progress/.test(d)), `Kim's views: ${viewed}`);
+      assert.deepEqual(seen.filter((a) => a.kind === 'RECORD_ACCESS_KIND_REFUSED'),
+                       refusedBefore, 'Kim\'s visit caused a refused request');
+
+      // Jo stops sharing both: Kim's menu no longer offers them, and the addresses say so kindly
+      // without asking the server.
+      await setShares(withoutBoth);
+      await nav.getByRole('link', { name: 'Today', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+      await page.locator('main:not([aria-busy="true"])').waitFor();
+      await nav.getByRole('link', { name: 'Account', exact: true }).waitFor();
+      for (const gone of [/programme/i, /progress/i]) {
+        assert.equal(await nav.getByRole('link', { name: gone }).count(), 0,
+                     `Kim's menu still offers ${gone}`);
+      }
+      for (const [hash, heading] of [['#/programme', 'Jo’s programme'],
+                                     ['#/progress', 'Jo’s progress']]) {
+        await page.goto(`/${hash}`);
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        await page.locator('main:not([aria-busy="true"])').waitFor();
+        await main.getByText(/not sharing .* with you just now/).waitFor();
+      }
+      // After a reload too (the portal asks GET /v1/auth/me and the partner view afresh).
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Jo’s progress' }).waitFor();
+      await page.locator('main:not([aria-busy="true"])').waitFor();
+      await main.getByText(/not sharing .* with you just now/).waitFor();
+      await nav.getByRole('link', { name: 'Account', exact: true }).waitFor();
+      for (const gone of [/programme/i, /progress/i]) {
+        assert.equal(await nav.getByRole('link', { name: gone }).count(), 0,
+                     `after a reload, Kim's menu still offers ${gone}`);
+      }
+      const found = await checkScreen(page, 'partner-nothing-shared');
+      assert.deepEqual(found, [], found.join('\n'));
+      assertNoProblems(problems, 'partner');
+      assert.deepEqual((await accessesBy(link.partnerUserId))
+        .filter((a) => a.kind === 'RECORD_ACCESS_KIND_REFUSED'), refusedBefore,
+                       'Kim\'s visit without the shares caused a refused request');
+
+      // The check above can fail: a partner's request without the share is refused, and the
+      // refusal is in Jo's report.
+      const kim = await apiClient(server, KIM);
+      const refused = await kim.get(`/v1/clients/${joClientId}/programmes`);
+      assert.equal(refused.status, 403, refused.text);
+      const refusedAfter = (await accessesBy(link.partnerUserId))
+        .filter((a) => a.kind === 'RECORD_ACCESS_KIND_REFUSED');
+      assert.equal(refusedAfter.length, refusedBefore.length + 1,
+                   'a refused partner request is missing from Jo\'s access report');
+    } catch (error) {
+      await saveFailureScreenshot(page, 'partner');
+      throw error;
+    } finally {
+      await context.close();
+      await setShares(originalShares);
+    }
   });
 });
 

@@ -23,16 +23,22 @@ const DEFAULT_CONFIG = { idleMinutes: 10, quickExitUrl: 'https://www.bbc.co.uk/w
 const ESCAPE_WINDOW_MS = 1500;
 
 // Every route; `nav` ones appear in the menu (signed in), `open` ones need no session,
-// `partner` ones are the only ones a partner account (ROLE_PARTNER) sees.
+// `partner` ones are the only ones a partner account (ROLE_PARTNER) may open. A partner's menu
+// offers a route with a `share` only while the patient shares it (the partner view says so),
+// under `partnerLabel` (given the patient's name); without the share the route itself shows a
+// kind "nothing shared" page and makes no request the server would refuse.
 const ROUTES = [
   { name: 'signin', label: 'Sign in', open: true },
   { name: 'welcome', label: 'Set up your account', open: true },
   { name: 'today', label: 'Today', nav: true, partner: true },
-  { name: 'plan', label: 'My plan', nav: true, partner: true },
-  { name: 'programme', label: 'My programme', nav: true },
+  { name: 'plan', label: 'My plan', nav: true, partner: true,
+    share: 'PARTNER_SHARE_PLAN_SUMMARY', partnerLabel: (name) => `${name}’s plan` },
+  { name: 'programme', label: 'My programme', nav: true, partner: true,
+    share: 'PARTNER_SHARE_PROGRAMME_SCHEDULE', partnerLabel: (name) => `${name}’s programme` },
   { name: 'log', label: 'Log practice', nav: true },
   { name: 'journal', label: 'Journal', nav: true },
-  { name: 'progress', label: 'Progress', nav: true },
+  { name: 'progress', label: 'Progress', nav: true, partner: true,
+    share: 'PARTNER_SHARE_PROGRESS_SUMMARY', partnerLabel: (name) => `${name}’s progress` },
   { name: 'forms', label: 'Questionnaires', nav: true },
   { name: 'consents', label: 'Consents', nav: true },
   { name: 'sharing', label: 'Partner sharing', nav: true },
@@ -43,6 +49,9 @@ const ROUTE_BY_NAME = new Map(ROUTES.map((r) => [r.name, r]));
 
 const state = {
   user: null,
+  // A partner's GET …/partnerView answer (whose record, what is shared), refreshed on each
+  // navigation so a change of shares shows at once; null for everyone else.
+  partnerView: null,
   config: { ...DEFAULT_CONFIG },
   afterSignIn: '#/today',
   notice: '',
@@ -154,10 +163,30 @@ function updateChrome(routeName) {
   if (!signedIn) document.body.classList.remove('menu-open');
   document.getElementById('brand').setAttribute('href', signedIn ? '#/today' : '#/signin');
   const partner = isPartner();
+  const shares = partner && state.partnerView ? state.partnerView.shares || [] : [];
+  const name = partner && state.partnerView && state.partnerView.displayName;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === routeName) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
-    a.parentElement.hidden = partner && !ROUTE_BY_NAME.get(a.dataset.route).partner;
+    const info = ROUTE_BY_NAME.get(a.dataset.route);
+    a.parentElement.hidden = partner &&
+      (!info.partner || (info.share !== undefined && !shares.includes(info.share)));
+    const label = partner && info.partnerLabel ? info.partnerLabel(name || 'Your partner')
+      : info.label;
+    if (a.textContent !== label) a.textContent = label;
+  }
+}
+
+// Asks the server what the patient shares with this partner (always allowed for a partner:
+// never a refusal in her "Who viewed my record"). On a failure nothing is assumed shared: the
+// menu offers no shared screen, and a screen asks again itself (and says what went wrong).
+async function refreshPartnerView() {
+  state.partnerView = null;
+  if (!isPartner()) return;
+  try {
+    state.partnerView = await api('GET', '/v1/clients/me/partnerView');
+  } catch {
+    state.partnerView = null;
   }
 }
 
@@ -254,6 +283,10 @@ async function route() {
   }
 
   const token = ++state.renderToken;
+  if (isPartner() && !routeInfo.open) {
+    await refreshPartnerView();
+    if (token !== state.renderToken) return;
+  }
   closeMenu();
   updateChrome(parsed.name);
   applyTabTitle();
@@ -274,6 +307,7 @@ async function route() {
     signOut: () => signOutNow('You have signed out. Take care.'),
     setTabTitle,
     setRole,
+    partnerView: isPartner() ? state.partnerView : null,
     config: state.config,
   };
   try {
@@ -322,7 +356,7 @@ function renderNotForPartner(routeName) {
   const container = h('div', { class: 'screen' },
                       h('h1', { tabindex: '-1' }, 'This page is not part of your account'),
                       h('p', null, 'This part of Confide is only for the person you support. ' +
-                                   'What they share with you is on your Today page and My plan.'),
+                                   'Your Today page shows what they share with you.'),
                       h('p', null, h('a', { href: '#/today' }, 'Go to today')));
   main.appendChild(container);
   focusHeading(container);
@@ -338,9 +372,16 @@ function isPartner() {
 // (today.js, when the patient-only call is refused) tells the shell here.
 function setRole(role) {
   if (!state.user) return;
+  const known = state.user.role === role;
   state.user.role = role;
   const parsed = parseHash();
   updateChrome(parsed ? parsed.name : '');
+  if (!known && isPartner()) {
+    refreshPartnerView().then(() => {
+      const now = parseHash();
+      if (state.user) updateChrome(now ? now.name : '');
+    });
+  }
 }
 
 function signedIn(user) {
@@ -354,6 +395,7 @@ function signedIn(user) {
 
 function toSignIn(message) {
   state.user = null;
+  state.partnerView = null;
   state.notice = message || '';
   clearTimeout(state.idleTimer);
   state.idleTimer = 0;
@@ -366,6 +408,7 @@ async function signOutNow(message) {
   state.idleTimer = 0;
   const wasSignedIn = !!state.user;
   state.user = null;
+  state.partnerView = null;
   state.afterSignIn = '#/today';
   // Nothing private stays on screen while the server is asked to end the session (which can
   // take a while on a poor connection): a screen still loading is dropped too.

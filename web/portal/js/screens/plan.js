@@ -65,7 +65,7 @@ export async function render(main, ctx) {
   let partnerOf = null;
   try {
     if (ctx.user && ctx.user.role === 'ROLE_PARTNER') {
-      partnerOf = await api('GET', '/v1/clients/me/partnerView');
+      partnerOf = ctx.partnerView || await api('GET', '/v1/clients/me/partnerView');
       // Ask for the plan only when it is shared: a refused request would show in her "Who
       // viewed my record" as an attempt by the partner.
       answer = (partnerOf.shares || []).includes('PARTNER_SHARE_PLAN_SUMMARY')

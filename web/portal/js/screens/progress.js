@@ -1,9 +1,67 @@
 // Progress (#/progress): adherence, pain and anxiety over time and the dilator size timeline as
 // inline SVG (built with DOM APIs, coloured by CSS classes), each with a table of the same
-// numbers; milestones celebrated; her recent practice.
+// numbers; milestones celebrated; her recent practice. A partner sees the charts and milestones
+// only while she shares her progress summary (the charts also need the programme schedule share,
+// the only way to learn which programmes there are), never her practice log; without the share
+// the screen says so kindly and asks the server nothing it would refuse.
 import { api } from '../api.js';
 import { h, s, formatDate, formatDateTime, loading, errorBox, uid } from '../dom.js';
 import { isDilator } from '../words.js';
+import { theirTitle } from './programme.js';
+
+const PROGRESS_SHARE = 'PARTNER_SHARE_PROGRESS_SUMMARY';
+const SCHEDULE_SHARE = 'PARTNER_SHARE_PROGRAMME_SCHEDULE';
+
+// Whose progress the words speak of: hers ("you"), or, for a partner, the person they support.
+const YOU = {
+  did: 'you did',
+  noScores: 'No scores yet: they will appear here once you log a session.',
+  sizeSince: 'You have practised',
+  current: 'Your current size is',
+  longest: 'your longest run of days',
+  section: 'Your progress',
+  noVictory: 'Your first small victory is waiting. Every session you log brings it closer.',
+  celebrate: (m) => m.celebrationMessage || 'A small victory.',
+};
+
+// The server's celebration messages speak to her ("You practised…"); a partner reads the same
+// moments told about her.
+function partnerCelebration(name, m) {
+  switch (m.kind) {
+    case 'PROGRESS_MILESTONE_KIND_FIRST_SESSION':
+      return `${name} did a first practice session. Starting is often the hardest part.`;
+    case 'PROGRESS_MILESTONE_KIND_FIRST_SESSION_AT_NEW_SIZE':
+      return `${name} practised with size ${m.size} for the first time.`;
+    case 'PROGRESS_MILESTONE_KIND_FIRST_PAIN_FREE_SESSION':
+      return `${name} had a session that felt comfortable all the way through.`;
+    case 'PROGRESS_MILESTONE_KIND_FOUR_STEADY_WEEKS':
+      return `Four weeks of steady practice for ${name}.`;
+    case 'PROGRESS_MILESTONE_KIND_TEN_SESSIONS':
+      return `Ten practice sessions for ${name}. Every one of them counts.`;
+    case 'PROGRESS_MILESTONE_KIND_FIFTY_SESSIONS':
+      return `Fifty practice sessions for ${name}.`;
+    case 'PROGRESS_MILESTONE_KIND_SEVEN_DAY_STREAK':
+      return `Seven days in a row for ${name}: a gentle habit is forming.`;
+    case 'PROGRESS_MILESTONE_KIND_TOP_OF_LADDER':
+      return `${name} reached size ${m.size}, the largest of the set. A real achievement, at ` +
+             `${name}’s own pace.`;
+    default:
+      return 'A small victory.';
+  }
+}
+
+function voiceOf(name) {
+  return {
+    did: `${name} did`,
+    noScores: `No scores yet: they will appear here once ${name} logs a session.`,
+    sizeSince: `${name} has practised`,
+    current: 'The current size is',
+    longest: 'longest run of days',
+    section: `${name}’s progress`,
+    noVictory: `${name}’s first small victory is still ahead. Every session brings it closer.`,
+    celebrate: (m) => partnerCelebration(name, m),
+  };
+}
 
 const W = 360;
 const H = 220;
@@ -104,7 +162,7 @@ function combinedWeeks(items) {
   }));
 }
 
-function adherenceChart(weeks) {
+function adherenceChart(weeks, voice) {
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const nodes = [];
@@ -126,7 +184,7 @@ function adherenceChart(weeks) {
   const prescribed = weeks.reduce((n, w) => n + w.prescribed, 0);
   const done = weeks.reduce((n, w) => n + w.doneCapped, 0);
   const summary = prescribed > 0
-    ? `Over these ${weeks.length} weeks you did ${done} of the ${prescribed} planned sessions ` +
+    ? `Over these ${weeks.length} weeks ${voice.did} ${done} of the ${prescribed} planned sessions ` +
       `(${Math.round((done / prescribed) * 100)}%). Bars show each week, from ${
         shortDate(weeks[0].weekStart)}.`
     : 'Nothing was planned in these weeks yet.';
@@ -137,7 +195,7 @@ function adherenceChart(weeks) {
                 table('Sessions done each week', ['Week of', 'Done', 'Planned', 'Kept up'], rows));
 }
 
-function trendChart(weeks) {
+function trendChart(weeks, voice) {
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const nodes = [];
@@ -173,7 +231,7 @@ function trendChart(weeks) {
   nodes.splice(nodes.indexOf(frame), 1);
   nodes.unshift(frame);
   const scored = weeks.filter((w) => w.pain !== null);
-  let summary = 'No scores yet: they will appear here once you log a session.';
+  let summary = voice.noScores;
   if (scored.length) {
     const first = scored[0];
     const last = scored[scored.length - 1];
@@ -195,7 +253,7 @@ function trendChart(weeks) {
                 legend);
 }
 
-function sizeChart(item, asOfDate) {
+function sizeChart(item, asOfDate, voice) {
   const periods = item.dilatorTimeline || [];
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
@@ -223,9 +281,9 @@ function sizeChart(item, asOfDate) {
                          'text-anchor': 'end' }, asOfDate ? `Today` : ''));
   const sizes = periods.map((p) => p.size);
   const summary = periods.length === 1
-    ? `You have practised with size ${sizes[0]} since ${formatDate(periods[0].firstDate)}.`
+    ? `${voice.sizeSince} with size ${sizes[0]} since ${formatDate(periods[0].firstDate)}.`
     : `Sizes over time: ${periods.map((p) => `size ${p.size} from ${shortDate(p.firstDate)}`).join(', ')}.` +
-      (item.currentSize ? ` Your current size is ${item.currentSize}.` : '');
+      (item.currentSize ? ` ${voice.current} ${item.currentSize}.` : '');
   const rows = periods.map((p) => [`Size ${p.size}`, p.diameterMm ? `${p.diameterMm} mm` : '—',
                                    tableDate(p.firstDate), tableDate(p.lastDate),
                                    String(p.sessions || 0), String(p.days || 0)]);
@@ -238,8 +296,8 @@ function stat(value, label) {
            h('span', { class: 'stat-label' }, label));
 }
 
-function programmeProgress(programme, progress, showTitle) {
-  const section = h('section', { 'aria-label': showTitle ? programme.title : 'Your progress' });
+function programmeProgress(programme, progress, showTitle, voice = YOU) {
+  const section = h('section', { 'aria-label': showTitle ? programme.title : voice.section });
   if (showTitle) section.appendChild(h('h2', null, programme.title || 'Home programme'));
   const items = progress.items || [];
   const weeks = combinedWeeks(items);
@@ -251,18 +309,18 @@ function programmeProgress(programme, progress, showTitle) {
   const stats = [stat(String(total), total === 1 ? 'session logged' : 'sessions logged')];
   if (prescribed > 0) stats.push(stat(`${Math.round((done / prescribed) * 100)}%`, 'of planned sessions done'));
   stats.push(stat(String(streak), streak === 1 ? 'day in a row' : 'days in a row'));
-  if (longest > streak) stats.push(stat(String(longest), 'your longest run of days'));
+  if (longest > streak) stats.push(stat(String(longest), voice.longest));
   if (progress.goalsTotal > 0) {
     stats.push(stat(`${progress.goalsAchieved} of ${progress.goalsTotal}`, 'goals reached'));
   }
   section.appendChild(h('div', { class: 'stat-grid' }, stats));
   if (weeks.length) {
-    section.appendChild(adherenceChart(weeks));
-    section.appendChild(trendChart(weeks));
+    section.appendChild(adherenceChart(weeks, voice));
+    section.appendChild(trendChart(weeks, voice));
   }
   for (const item of items) {
     if (isDilator(item.category) && (item.dilatorTimeline || []).length) {
-      section.appendChild(sizeChart(item, progress.asOfDate));
+      section.appendChild(sizeChart(item, progress.asOfDate, voice));
     }
   }
   const perItem = items.filter((i) => i.adherencePercent >= 0 || i.totalSessions);
@@ -275,18 +333,17 @@ function programmeProgress(programme, progress, showTitle) {
   return section;
 }
 
-function milestonesSection(fromProgress, recorded) {
+function milestonesSection(fromProgress, recorded, voice = YOU) {
   const list = [];
   for (const m of fromProgress) {
-    list.push({ date: m.date, text: m.celebrationMessage || 'A small victory.' });
+    list.push({ date: m.date, text: voice.celebrate(m) });
   }
   for (const m of recorded) list.push({ date: m.achievedDate, text: m.title });
   list.sort((a, b) => String(b.date).localeCompare(String(a.date)));
   const section = h('section', { class: 'celebrate', 'aria-labelledby': 'milestones-title' },
                     h('h2', { id: 'milestones-title' }, 'Small victories'));
   if (!list.length) {
-    section.appendChild(h('p', null, 'Your first small victory is waiting. Every session you log ' +
-                                     'brings it closer.'));
+    section.appendChild(h('p', null, voice.noVictory));
     return section;
   }
   const entry = (m) => h('li', null, h('strong', null, m.text),
@@ -324,7 +381,63 @@ function recentSection(logs, titles) {
   return section;
 }
 
+// A partner account: the progress of the person they support, as she shares it.
+async function renderForPartner(main, ctx) {
+  ctx.setHeading('Their progress');
+  const status = loading('Gathering the progress…');
+  main.appendChild(status);
+  let view = ctx.partnerView;
+  let programmes = [];
+  let progresses = [];
+  let recorded = [];
+  try {
+    if (!view) view = await api('GET', '/v1/clients/me/partnerView');
+    const shares = view.shares || [];
+    // Ask only for what is shared: a refused request would show in her "Who viewed my record"
+    // as an attempt by the partner. Her practice log is never asked for.
+    if (shares.includes(PROGRESS_SHARE)) {
+      const base = `/v1/clients/${encodeURIComponent(view.clientId)}`;
+      const [list, milestones] = await Promise.all([
+        shares.includes(SCHEDULE_SHARE) ? api('GET', `${base}/programmes`) : { programmes: [] },
+        api('GET', `${base}/milestones`),
+      ]);
+      programmes = (list.programmes || []).filter((p) => p.status !== 'PROGRAMME_STATUS_DRAFT');
+      recorded = milestones.milestones || [];
+      progresses = await Promise.all(programmes.map((p) => api(
+        'GET', `${base}/programmes/${encodeURIComponent(p.id)}/progress?weeks=12`)));
+      const name = view.displayName || 'Your partner';
+      programmes = programmes.map((p) => ({ ...p, title: theirTitle(p.title, name) }));
+    }
+  } catch (err) {
+    status.remove();
+    main.appendChild(errorBox(err, () => ctx.navigate('#/progress')));
+    return;
+  }
+  status.remove();
+  const name = view.displayName || 'Your partner';
+  ctx.setHeading(`${name}’s progress`);
+  if (!(view.shares || []).includes(PROGRESS_SHARE)) {
+    main.appendChild(h('div', { class: 'notice' },
+                       h('p', null, `${name} is not sharing their progress with you just now. ` +
+                                    `That is ${name}’s choice, and it can change at any time.`),
+                       h('p', null, h('a', { href: '#/today' }, 'Go to today'))));
+    return;
+  }
+  const voice = voiceOf(name);
+  main.appendChild(h('p', { class: 'lead' },
+                     `Progress is rarely a straight line. Here is how far ${name} has come, ` +
+                     `shared with you by ${name}.`));
+  const fromProgress = progresses.flatMap((p) => p.milestones || []);
+  main.appendChild(milestonesSection(fromProgress, recorded, voice));
+  programmes.forEach((p, i) => main.appendChild(
+    programmeProgress(p, progresses[i], programmes.length > 1, voice)));
+}
+
 export async function render(main, ctx) {
+  if (ctx.user && ctx.user.role === 'ROLE_PARTNER') {
+    await renderForPartner(main, ctx);
+    return;
+  }
   ctx.setHeading('Progress');
   const status = loading('Gathering your progress…');
   main.appendChild(status);

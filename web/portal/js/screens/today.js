@@ -68,7 +68,8 @@ const SHARE_WORDS = {
 async function renderPartner(main, ctx, status) {
   let view;
   try {
-    view = await api('GET', '/v1/clients/me/partnerView');
+    // The shell asks for the partner view on each navigation; ask here only when it could not.
+    view = ctx.partnerView || await api('GET', '/v1/clients/me/partnerView');
   } catch (err) {
     status.remove();
     main.appendChild(errorBox(err, () => ctx.navigate('#/today')));
@@ -86,8 +87,15 @@ async function renderPartner(main, ctx, status) {
                          h('ul', null, shares.map((s) => h('li', null, s)))]
                        : h('p', null, `${name} is not sharing anything with you just now. ` +
                                       'That is their choice, and it can change at any time.')));
-  if ((view.shares || []).includes('PARTNER_SHARE_PLAN_SUMMARY')) {
-    main.appendChild(h('p', null, h('a', { class: 'button', href: '#/plan' }, `See the plan ${name} shares`)));
+  const links = [
+    ['PARTNER_SHARE_PLAN_SUMMARY', '#/plan', `See the plan ${name} shares`],
+    ['PARTNER_SHARE_PROGRAMME_SCHEDULE', '#/programme', `See ${name}’s programme`],
+    ['PARTNER_SHARE_PROGRESS_SUMMARY', '#/progress', `See ${name}’s progress`],
+  ].filter(([share]) => (view.shares || []).includes(share));
+  if (links.length) {
+    main.appendChild(h('ul', { class: 'card-list', 'aria-label': `What ${name} shares` },
+                       links.map(([, href, text]) => h('li', null,
+                                                        h('a', { class: 'button', href }, text)))));
   }
 }
 
