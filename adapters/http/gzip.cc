@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +15,9 @@ namespace confide::http {
 
 bool AcceptsGzip(std::string_view accept_encoding) {
   const absl::string_view header(accept_encoding.data(), accept_encoding.size());
+  // An explicit "gzip" entry decides wherever it stands; otherwise "*" does.
+  std::optional<double> gzip_quality;
+  std::optional<double> any_quality;
   for (absl::string_view item : absl::StrSplit(header, ',')) {
     std::vector<absl::string_view> parts = absl::StrSplit(item, ';');
     const std::string coding = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
@@ -21,14 +26,15 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     }
     double quality = 1.0;
     for (size_t i = 1; i < parts.size(); ++i) {
-      absl::string_view param = absl::StripAsciiWhitespace(parts[i]);
-      if (absl::ConsumePrefix(&param, "q=") && !absl::SimpleAtod(param, &quality)) {
+      const std::string param = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[i]));
+      absl::string_view value = param;
+      if (absl::ConsumePrefix(&value, "q=") && !absl::SimpleAtod(value, &quality)) {
         quality = 0.0;
       }
     }
-    return quality > 0.0;
+    (coding == "gzip" ? gzip_quality : any_quality) = quality;
   }
-  return false;
+  return gzip_quality.value_or(any_quality.value_or(0.0)) > 0.0;
 }
 
 std::optional<std::string> GzipCompress(std::string_view data) {

@@ -203,12 +203,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         ec == asio::ssl::error::stream_truncated) {
       return Close();
     }
+    // Nothing of the previous request on this connection may reach this one's answer or log.
     started_ = Clock::now();
     request_id_ = shared_->ids.NewId();
+    rpc_name_.clear();
     keep_alive_ = false;
     version_ = 11;
+    head_ = false;
     accepts_gzip_ = false;
+    gzip_allowed_ = true;
+    cookie_session_ = false;
+    clear_portal_cookies_ = false;
     origin_.clear();
+    allow_.clear();
+    retry_after_.clear();
     extra_headers_.clear();
     if (ec == bhttp::error::body_limit) {
       return SendError(
@@ -227,6 +235,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void Handle(Request request) {
     keep_alive_ = request.keep_alive();
     version_ = request.version();
+    head_ = request.method() == bhttp::verb::head;
     accepts_gzip_ = AcceptsGzip(HeaderOr(request, "Accept-Encoding"));
     if (std::string_view id = HeaderOr(request, "x-request-id"); IsAcceptableRequestId(id)) {
       request_id_ = std::string(id);
@@ -256,8 +265,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (request.method() == bhttp::verb::get || request.method() == bhttp::verb::head) {
       if (const StaticFile* file = shared_->options.static_site.Find(path); file != nullptr) {
         rpc_name_ = "static";
-        return SendStaticFile(*file, HeaderOr(request, "If-None-Match"),
-                              request.method() == bhttp::verb::head);
+        return SendStaticFile(*file, HeaderOr(request, "If-None-Match"));
       }
     }
     std::optional<RouteMatch> match = shared_->router.Match(method, path);
@@ -272,6 +280,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     rpc_name_ = match->route->method->full_name;
     const MethodSpec& spec = *match->route->method;
+    // Not for the public methods, refusals included: their answers hold secrets next to what
+    // the caller sent, the shape compression side channels (BREACH) need.
+    gzip_allowed_ = !spec.is_public;
     if (!request.body().empty()) {
       auto content_type = request.find(bhttp::field::content_type);
       if (content_type == request.end() || !IsJsonContentType(View(content_type->value()))) {
@@ -303,24 +314,21 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     const bool portal_login =
         spec.full_name == kLoginMethod && HeaderOr(request, kSessionModeHeader) == "cookie";
-    const bool gzip_allowed = !spec.is_public;
     shared_->pipeline.Dispatch(
         spec, *std::move(message), std::move(call),
-        [self = this->shared_from_this(), portal_login, gzip_allowed](RpcResult result) {
+        [self = this->shared_from_this(), portal_login](RpcResult result) {
           // Back onto this connection's strand: handlers never touch the socket.
           auto shared_result = std::make_shared<RpcResult>(std::move(result));
-          asio::post(self->stream_.get_executor(),
-                     [self, shared_result, portal_login, gzip_allowed] {
-                       self->gzip_allowed_ = gzip_allowed;
-                       if (!shared_result->ok()) {
-                         return self->SendStatus(shared_result->status());
-                       }
-                       google::protobuf::Message& response = ***shared_result;
-                       if (portal_login) {
-                         self->StartPortalSession(TakeSessionToken(response));
-                       }
-                       self->SendJson(200, ResponseToJson(response));
-                     });
+          asio::post(self->stream_.get_executor(), [self, shared_result, portal_login] {
+            if (!shared_result->ok()) {
+              return self->SendStatus(shared_result->status());
+            }
+            google::protobuf::Message& response = ***shared_result;
+            if (portal_login) {
+              self->StartPortalSession(TakeSessionToken(response));
+            }
+            self->SendJson(200, ResponseToJson(response));
+          });
         });
   }
 
@@ -354,13 +362,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return absl::OkStatus();
     }
     cookie_session_ = true;
-    if (spec.full_name == kLogoutMethod) {
-      EndPortalSession();
-    }
     if (ChangesState(request.method()) &&
         !CsrfTokenMatches(HeaderOr(request, kCsrfHeader), *token)) {
       return absl::PermissionDeniedError(
           "the X-CSRF-Token header is missing or does not match this session; reload the page");
+    }
+    // Only after the CSRF check: a refused sign-out must not clear the cookies either.
+    if (spec.full_name == kLogoutMethod) {
+      clear_portal_cookies_ = true;
     }
     call.bearer_token = *std::move(token);
     return absl::OkStatus();
@@ -372,11 +381,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     extra_headers_.emplace_back("Set-Cookie", SessionCookie(token));
     extra_headers_.emplace_back("Set-Cookie", CsrfCookie(token));
-  }
-
-  void EndPortalSession() {
-    extra_headers_.emplace_back("Set-Cookie", ExpiredCookie(kSessionCookie));
-    extra_headers_.emplace_back("Set-Cookie", ExpiredCookie(kCsrfCookie));
   }
 
   void AnswerPreflight() {
@@ -417,7 +421,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     retry_after_ = ErrorMetadata(status, "retryAfterSeconds");
     if (status.code() == absl::StatusCode::kUnauthenticated && cookie_session_) {
       // The portal's session has ended (idle, revoked, expired): drop its cookies.
-      EndPortalSession();
+      clear_portal_cookies_ = true;
     }
     SendJson(HttpStatusFor(status.code()), StatusToJson(status), status.code());
   }
@@ -436,15 +440,23 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       response->set(boost::beast::string_view(name.data(), name.size()),
                     boost::beast::string_view(value.data(), value.size()));
     }
+    if (shared_->cors.enabled()) {
+      // Whether the answer names an origin depends on the request's Origin, whichever it was.
+      response->insert(bhttp::field::vary, "Origin");
+    }
     if (!origin_.empty()) {
       response->set(bhttp::field::access_control_allow_origin, origin_);
       response->set(bhttp::field::access_control_expose_headers, CorsPolicy::kExposeHeaders);
-      response->insert(bhttp::field::vary, "Origin");
     }
     for (const auto& [name, value] : extra_headers_) {
       response->insert(name, value);
     }
     extra_headers_.clear();
+    if (clear_portal_cookies_) {
+      response->insert(bhttp::field::set_cookie, ExpiredCookie(kSessionCookie));
+      response->insert(bhttp::field::set_cookie, ExpiredCookie(kCsrfCookie));
+      clear_portal_cookies_ = false;
+    }
     return response;
   }
 
@@ -460,8 +472,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       response->set(bhttp::field::retry_after, retry_after_.empty() ? "1" : retry_after_);
       retry_after_.clear();
     }
-    // Not for the public methods: their answers hold secrets next to what the caller sent,
-    // the shape compression side channels (BREACH) need.
     if (gzip_allowed_ && accepts_gzip_ && body.size() >= kGzipMinimumBytes) {
       if (std::optional<std::string> gzip = GzipCompress(body); gzip.has_value()) {
         body = *std::move(gzip);
@@ -475,32 +485,31 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     Write(std::move(response), code);
   }
 
-  void SendStaticFile(const StaticFile& file, std::string_view if_none_match, bool head_only) {
-    const bool not_modified = !if_none_match.empty() && if_none_match == file.etag;
+  void SendStaticFile(const StaticFile& file, std::string_view if_none_match) {
+    const bool not_modified = IfNoneMatchMatches(if_none_match, file.etag);
     auto response = NewResponse(not_modified ? 304 : 200, file.kind);
     response->set(bhttp::field::etag, file.etag);
     response->set(bhttp::field::cache_control, file.cache_control);
-    response->set(bhttp::field::vary, "Accept-Encoding");
+    // Inserted, not set: a CORS Vary: Origin may already be there.
+    response->insert(bhttp::field::vary, "Accept-Encoding");
     if (!not_modified) {
       response->set(bhttp::field::content_type, file.content_type);
       const bool gzip = accepts_gzip_ && !file.gzip_body.empty();
       if (gzip) {
         response->set(bhttp::field::content_encoding, "gzip");
       }
-      const std::string& body = gzip ? file.gzip_body : file.body;
-      if (head_only) {
-        response->content_length(body.size());
-      } else {
-        response->body() = body;
-      }
+      response->body() = gzip ? file.gzip_body : file.body;
     }
-    Write(std::move(response), absl::StatusCode::kOk, /*prepare=*/!head_only);
+    Write(std::move(response), absl::StatusCode::kOk);
   }
 
-  void Write(std::shared_ptr<Response> response, absl::StatusCode code, bool prepare = true) {
+  void Write(std::shared_ptr<Response> response, absl::StatusCode code) {
     response->keep_alive(keep_alive_ && !shared_->draining.load());
-    if (prepare) {
-      response->prepare_payload();
+    response->prepare_payload();
+    if (head_) {
+      // A HEAD answer has a GET's headers, Content-Length included, and never a body
+      // (RFC 9110 9.3.2): body bytes would be read as the start of the next answer.
+      response->body().clear();
     }
     const int http_status = static_cast<int>(response->result_int());
     const double millis = std::chrono::duration_cast<std::chrono::duration<double, std::milli>>(
@@ -511,8 +520,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         R"({{"msg":"request","request_id":"{}","rpc":"{}","http_status":{},"code":"{}","ms":{:.3f}}})",
         request_id_, rpc_name_, http_status, absl::StatusCodeToString(code), millis);
     response_ = std::move(response);
-    cookie_session_ = false;
-    gzip_allowed_ = true;
     Tcp().expires_after(shared_->options.write_timeout);
     bhttp::async_write(stream_, *response_,
                        beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
@@ -582,6 +589,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool gzip_allowed_ = true;
   // The current request authenticated by the portal's cookie.
   bool cookie_session_ = false;
+  // The answer expires the portal's cookies (a sign-out, or a cookie session that has ended).
+  bool clear_portal_cookies_ = false;
+  // The current request is a HEAD: its answer is sent without a body.
+  bool head_ = false;
   unsigned version_ = 11;
   Clock::time_point started_;
 };

@@ -7,9 +7,9 @@
 
 namespace confide::http {
 
-// A token bucket per client address for the public sign-in methods (Login, AcceptInvitation,
-// password reset): `per_minute` attempts a minute, refilled continuously, up to a burst of the
-// same size. It slows password guessing from one address before the per-account and
+// A token bucket per client address (per /64 for IPv6) for the public sign-in methods (Login,
+// AcceptInvitation, password reset): `per_minute` attempts a minute, refilled continuously, up to a
+// burst of the same size. It slows password guessing from one address before the per-account and
 // per-address lockouts (services/auth) count failures. Thread-safe.
 class SignInRateLimiter {
  public:

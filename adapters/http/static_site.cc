@@ -7,9 +7,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "adapters/http/gzip.h"
 
 namespace confide::http {
@@ -49,6 +52,24 @@ bool IsHidden(const fs::path& relative) {
 }
 
 }  // namespace
+
+bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
+  const absl::string_view header(if_none_match.data(), if_none_match.size());
+  if (absl::StripAsciiWhitespace(header) == "*") {
+    return true;
+  }
+  absl::string_view wanted(etag.data(), etag.size());
+  absl::ConsumePrefix(&wanted, "W/");
+  // Entity tags are quoted and cannot hold a comma, so splitting on commas is exact.
+  for (absl::string_view tag : absl::StrSplit(header, ',')) {
+    tag = absl::StripAsciiWhitespace(tag);
+    absl::ConsumePrefix(&tag, "W/");
+    if (tag == wanted) {
+      return true;
+    }
+  }
+  return false;
+}
 
 std::string_view ContentTypeFor(std::string_view file_name) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kTypes = {{

@@ -57,6 +57,10 @@ class StaticSite {
   std::map<std::string, StaticFile, std::less<>> files_;
 };
 
+// True when an If-None-Match header value names `etag` (RFC 9110 13.1.2): "*", or a list of
+// entity tags compared weakly, so W/"x" (a proxy that re-encoded the body) matches "x".
+bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag);
+
 // The media type for a file name's extension; empty for types the gateway does not publish.
 std::string_view ContentTypeFor(std::string_view file_name);
 

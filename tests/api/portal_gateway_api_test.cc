@@ -6,6 +6,12 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+// <utility> before any Boost.Asio header (DESIGN.md, "Known pitfalls").
+#include <utility>
+// clang-format off
+#include <boost/asio.hpp>
+// clang-format on
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -56,6 +62,40 @@ std::string SetCookieLine(const HttpResponse& response, std::string_view name) {
     lines = end == std::string_view::npos ? std::string_view() : lines.substr(end + 1);
   }
   return "";
+}
+
+// Writes `bytes` (several requests, the last with Connection: close) on one connection and
+// returns everything the server sends back until it closes it.
+std::string ExchangeOnOneConnection(int port, std::string_view bytes) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, ec);
+  if (ec) {
+    return "<connect: " + ec.message() + ">";
+  }
+  boost::asio::write(socket, boost::asio::buffer(bytes.data(), bytes.size()), ec);
+  std::string received;
+  std::array<char, 4096> chunk{};
+  while (!ec) {
+    const size_t n = socket.read_some(boost::asio::buffer(chunk), ec);
+    received.append(chunk.data(), n);
+  }
+  return received;
+}
+
+// How many Set-Cookie lines name `name`.
+int SetCookieCount(const HttpResponse& response, std::string_view name) {
+  auto it = response.headers.find("set-cookie");
+  if (it == response.headers.end()) {
+    return 0;
+  }
+  int count = 0;
+  for (size_t at = it->second.find(std::string(name) + "="); at != std::string::npos;
+       at = it->second.find(std::string(name) + "=", at + 1)) {
+    ++count;
+  }
+  return count;
 }
 
 // "name=value; Path=/..." → "value".
@@ -181,6 +221,29 @@ TEST_F(PortalGatewayTest, ACookieWriteWithoutTheCsrfTokenIsRefusedAndStoresNothi
   EXPECT_EQ(after, before);
 }
 
+// Only a Bearer token exempts a request from the CSRF check: an empty Authorization header, or
+// a method spelled in lower case, does not turn a forged cookie write into an API call.
+TEST_F(PortalGatewayTest, NoSpellingOfARequestSkipsTheCsrfCheck) {
+  PortalSession s = PortalLogin();
+  int before = 0;
+  JournalCount(s, &before);
+  const std::string entry = nlohmann::json{{"text", "a forged entry"}}.dump();
+  HttpResponse empty_authorization =
+      Rest().Send("POST", "/v1/clients/me/journalEntries", entry, "",
+                  {{"Cookie", s.CookieHeader()}, {"Authorization", ""}});
+  EXPECT_EQ(empty_authorization.status, 403) << empty_authorization.body;
+  HttpResponse lower_case = Rest().Send("post", "/v1/clients/me/journalEntries", entry, "",
+                                        {{"Cookie", s.CookieHeader()}});
+  EXPECT_NE(lower_case.status, 200) << lower_case.body;
+  HttpResponse duplicate = Rest().Send(
+      "POST", "/v1/clients/me/journalEntries", entry, "",
+      {{"Cookie", "__Host-confide-session=; " + s.CookieHeader()}, {"X-CSRF-Token", s.csrf}});
+  EXPECT_EQ(duplicate.status, 401) << duplicate.body;
+  int after = 0;
+  JournalCount(s, &after);
+  EXPECT_EQ(after, before);
+}
+
 TEST_F(PortalGatewayTest, ACookieWriteWithItsCsrfTokenWorks) {
   PortalSession s = PortalLogin();
   int before = 0;
@@ -206,6 +269,28 @@ TEST_F(PortalGatewayTest, SigningOutClearsTheCookiesAndEndsTheSession) {
   EXPECT_EQ(after.status, 401);
   // The ended session's cookies are cleared on its refusal too.
   EXPECT_THAT(SetCookieLine(after, "__Host-confide-session"), HasSubstr("Max-Age=0"));
+}
+
+// A sign-out refused for its missing CSRF token is refused whole: a page on a sibling subdomain
+// (same site, so SameSite does not stop it) must not be able to wipe the portal's cookies.
+TEST_F(PortalGatewayTest, ASignOutRefusedForItsCsrfTokenLeavesTheCookiesAlone) {
+  PortalSession s = PortalLogin();
+  HttpResponse forged =
+      Rest().Send("POST", "/v1/auth/logout", "", "", {{"Cookie", s.CookieHeader()}});
+  EXPECT_EQ(forged.status, 403) << forged.body;
+  EXPECT_EQ(forged.headers.count("set-cookie"), 0U) << forged.headers["set-cookie"];
+  HttpResponse me = Rest().Send("GET", "/v1/auth/me", "", "", {{"Cookie", s.CookieHeader()}});
+  EXPECT_EQ(me.status, 200) << me.body;
+}
+
+TEST_F(PortalGatewayTest, SigningOutOfAnEndedSessionClearsEachCookieOnce) {
+  PortalSession s = PortalLogin();
+  const HeaderList headers = {{"Cookie", s.CookieHeader()}, {"X-CSRF-Token", s.csrf}};
+  ASSERT_EQ(Rest().Send("POST", "/v1/auth/logout", "{}", "", headers).status, 200);
+  HttpResponse again = Rest().Send("POST", "/v1/auth/logout", "{}", "", headers);
+  EXPECT_EQ(again.status, 401) << again.body;
+  EXPECT_EQ(SetCookieCount(again, "__Host-confide-session"), 1) << again.headers["set-cookie"];
+  EXPECT_EQ(SetCookieCount(again, "__Host-confide-csrf"), 1) << again.headers["set-cookie"];
 }
 
 TEST_F(PortalGatewayTest, APageReloadedWithTheCookieLearnsWhoIsSignedIn) {
@@ -266,6 +351,62 @@ TEST_F(PortalGatewayTest, ThePortalIsServedWithAStrictPolicyAndRevalidation) {
   HttpResponse again = Rest().Send("GET", "/", "", "", {{"If-None-Match", etag}});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
+}
+
+// Caches send lists and "*", and a proxy that re-encodes a body weakens its tag (W/"...").
+TEST_F(PortalGatewayTest, IfNoneMatchListsAndWeakTagsRevalidate) {
+  const std::string etag = Rest().Get("/").headers["etag"];
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(Rest().Send("GET", "/", "", "", {{"If-None-Match", "\"old\", " + etag}}).status, 304);
+  EXPECT_EQ(Rest().Send("GET", "/", "", "", {{"If-None-Match", "W/" + etag}}).status, 304);
+  EXPECT_EQ(Rest().Send("GET", "/", "", "", {{"If-None-Match", "*"}}).status, 304);
+  EXPECT_EQ(Rest().Send("GET", "/", "", "", {{"If-None-Match", "\"old\""}}).status, 200);
+}
+
+// A HEAD answer carries a GET's headers and no body; a body would be read as the start of the
+// next answer on a kept-alive connection (a proxy's pooled one too).
+TEST_F(PortalGatewayTest, HeadAnswersHaveNoBodySoTheNextAnswerOnTheConnectionIsIntact) {
+  const std::string received =
+      ExchangeOnOneConnection(server_->rest_port(),
+                              "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "HEAD /no-such-page HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "HEAD /js/app.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n"
+                              "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  // Each header block is followed directly by the next status line (the 404 closes the
+  // connection, so the app.js and last answers never come).
+  const size_t first_end = received.find("\r\n\r\n");
+  ASSERT_NE(first_end, std::string::npos) << received;
+  EXPECT_TRUE(received.substr(0, first_end).starts_with("HTTP/1.1 200")) << received;
+  EXPECT_THAT(received.substr(0, first_end), HasSubstr("Content-Length: 20"));
+  EXPECT_TRUE(received.substr(first_end + 4).starts_with("HTTP/1.1 404")) << received;
+  const size_t second_end = received.find("\r\n\r\n", first_end + 4);
+  EXPECT_EQ(second_end + 4, received.size()) << received;
+
+  const std::string file =
+      ExchangeOnOneConnection(server_->rest_port(),
+                              "HEAD /js/app.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n"
+                              "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const size_t file_end = file.find("\r\n\r\n");
+  ASSERT_NE(file_end, std::string::npos) << file;
+  EXPECT_THAT(file.substr(0, file_end), HasSubstr("Content-Encoding: gzip"));
+  EXPECT_TRUE(file.substr(file_end + 4).starts_with("HTTP/1.1 200")) << file;
+}
+
+// A framing error answered on a kept-alive connection is logged as what it is, not under the
+// name of the connection's previous request.
+TEST_F(PortalGatewayTest, AMalformedRequestIsNotLoggedUnderThePreviousRequestsName) {
+  const std::string received =
+      ExchangeOnOneConnection(server_->rest_port(),
+                              "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: h9-first\r\n\r\n"
+                              "NOT HTTP AT ALL\r\n\r\n");
+  ASSERT_THAT(received, HasSubstr("HTTP/1.1 400"));
+  const std::string log = server_->Log();
+  const size_t first = log.find(R"("request_id":"h9-first")");
+  ASSERT_NE(first, std::string::npos);
+  const size_t next_line = log.find(R"("http_status":400)", first);
+  ASSERT_NE(next_line, std::string::npos) << log.substr(first);
+  const size_t line_start = log.rfind('\n', next_line);
+  EXPECT_THAT(log.substr(line_start, next_line - line_start), Not(HasSubstr(R"("rpc":"healthz")")));
 }
 
 TEST_F(PortalGatewayTest, StaticFilesAreGzippedForClientsThatAcceptIt) {
@@ -363,6 +504,22 @@ TEST_F(PortalGatewayTest, CorsAnswersOnlyTheAllowedOrigins) {
   HttpResponse suffix =
       Rest().Send("GET", "/healthz", "", "", {{"Origin", "https://app.example.org.evil"}});
   EXPECT_EQ(suffix.headers.count("access-control-allow-origin"), 0U);
+}
+
+// With CORS on, whether an answer carries Access-Control-Allow-Origin depends on the request's
+// Origin, so every answer says so (Vary: Origin), or a shared cache could hand one origin's
+// answer to another; a static file's Vary: Accept-Encoding must not replace it.
+TEST_F(PortalGatewayTest, EveryAnswerVariesByOriginWhenCorsIsOn) {
+  HttpResponse file = Rest().Send("GET", "/js/app.js", "", "",
+                                  {{"Origin", kAllowedOrigin}, {"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(file.headers["access-control-allow-origin"], kAllowedOrigin);
+  EXPECT_THAT(file.headers["vary"], HasSubstr("Origin"));
+  EXPECT_THAT(file.headers["vary"], HasSubstr("Accept-Encoding"));
+  EXPECT_THAT(Rest().Get("/js/app.js").headers["vary"], HasSubstr("Origin"));
+  EXPECT_THAT(Rest().Get("/healthz").headers["vary"], HasSubstr("Origin"));
+  EXPECT_THAT(
+      Rest().Send("GET", "/healthz", "", "", {{"Origin", "https://evil.example"}}).headers["vary"],
+      HasSubstr("Origin"));
 }
 
 TEST(PortalGatewayRateLimitTest, SignInAttemptsFromOneAddressAreRateLimited) {

@@ -60,6 +60,17 @@ TEST(GzipTest, AcceptEncodingIsReadWithQualityValues) {
   EXPECT_FALSE(AcceptsGzip("xgzip"));
 }
 
+// An explicit gzip entry wins over "*" wherever it stands, and "Q" is the same parameter as
+// "q" (RFC 9110 12.5.3): a client that refuses gzip never gets it.
+TEST(GzipTest, AnExplicitGzipEntryWinsOverTheWildcard) {
+  EXPECT_FALSE(AcceptsGzip("*, gzip;q=0"));
+  EXPECT_TRUE(AcceptsGzip("*;q=0, gzip"));
+  EXPECT_FALSE(AcceptsGzip("*;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip;Q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip; q=0.000"));
+  EXPECT_TRUE(AcceptsGzip("gzip;q=0.001"));
+}
+
 TEST(SignInRateLimiterTest, AnAddressGetsItsBurstThenWaitsForTheRefill) {
   SignInRateLimiter limiter(3);
   const Clock::time_point start{};
@@ -92,6 +103,22 @@ TEST(SignInRateLimiterTest, ABucketNeverHoldsMoreThanOneMinutesWorth) {
   EXPECT_TRUE(limiter.TryAcquire("a", later, &retry_after));
   EXPECT_TRUE(limiter.TryAcquire("a", later, &retry_after));
   EXPECT_FALSE(limiter.TryAcquire("a", later, &retry_after));
+}
+
+// Anyone with IPv6 has a /64 of addresses to rotate through: it is one client's bucket. IPv4,
+// IPv4-mapped IPv6 (a dual-stack listener) and names the limiter cannot parse stay per address.
+TEST(SignInRateLimiterTest, AnIpv6ClientIsLimitedByItsSlash64) {
+  SignInRateLimiter limiter(1);
+  const Clock::time_point now{};
+  int retry_after = 0;
+  EXPECT_TRUE(limiter.TryAcquire("2001:db8:1:2::1", now, &retry_after));
+  EXPECT_FALSE(limiter.TryAcquire("2001:db8:1:2::2", now, &retry_after));
+  EXPECT_FALSE(limiter.TryAcquire("2001:db8:1:2:ffff:ffff:ffff:ffff", now, &retry_after));
+  EXPECT_TRUE(limiter.TryAcquire("2001:db8:1:3::1", now, &retry_after));
+  EXPECT_TRUE(limiter.TryAcquire("::ffff:198.51.100.7", now, &retry_after));
+  EXPECT_TRUE(limiter.TryAcquire("::ffff:198.51.100.8", now, &retry_after));
+  EXPECT_TRUE(limiter.TryAcquire("198.51.100.9", now, &retry_after));
+  EXPECT_TRUE(limiter.TryAcquire("198.51.100.10", now, &retry_after));
 }
 
 TEST(PortalCookiesTest, CookieValuesAreFoundByExactName) {

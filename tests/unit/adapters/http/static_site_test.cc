@@ -72,5 +72,22 @@ TEST_F(StaticSiteTest, AMissingFolderOrListedFileIsAnErrorAtStart) {
   EXPECT_FALSE(listed.ok());
 }
 
+// Browsers send back the exact tag, but caches send lists, "*", and proxies that re-encode a
+// body weaken its tag; a conditional GET is answered 304 for each (RFC 9110 13.1.2).
+TEST(IfNoneMatchTest, ListsWeakTagsAndStarMatch) {
+  const std::string etag = "\"5de24ddd\"";
+  EXPECT_TRUE(IfNoneMatchMatches(etag, etag));
+  EXPECT_TRUE(IfNoneMatchMatches("\"older\", \"5de24ddd\"", etag));
+  EXPECT_TRUE(IfNoneMatchMatches("\"older\",\"5de24ddd\"", etag));
+  EXPECT_TRUE(IfNoneMatchMatches("W/\"5de24ddd\"", etag));
+  EXPECT_TRUE(IfNoneMatchMatches(" W/\"older\" , W/\"5de24ddd\" ", etag));
+  EXPECT_TRUE(IfNoneMatchMatches("*", etag));
+  EXPECT_FALSE(IfNoneMatchMatches("", etag));
+  EXPECT_FALSE(IfNoneMatchMatches("\"older\"", etag));
+  EXPECT_FALSE(IfNoneMatchMatches("\"5de24dd\"", etag));
+  EXPECT_FALSE(IfNoneMatchMatches("5de24ddd", etag));
+  EXPECT_FALSE(IfNoneMatchMatches("\"5de24ddd\"x", etag));
+}
+
 }  // namespace
 }  // namespace confide::http
