@@ -1,15 +1,12 @@
 #include "adapters/http/portal_cookies.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-
-#include <array>
-#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "adapters/crypto/openssl_sha256_hasher.h"
 
 namespace confide::http {
 
@@ -37,16 +34,8 @@ std::optional<std::string> CookieValue(std::string_view cookie_header, std::stri
 }
 
 std::string CsrfTokenFor(std::string_view session_token) {
-  const std::string input = absl::StrCat(kCsrfLabel, std::string(session_token));
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(input.data(), input.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    // Without a digest no CSRF token can be checked; refusing every portal write is the only
-    // safe answer, and OpenSSL failing SHA-256 means the process is broken.
-    std::abort();
-  }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest.data()), length));
+  const std::string digest = OpenSslSha256Hasher().Hash3(kCsrfLabel, session_token, {});
+  return absl::BytesToHexString(absl::string_view(digest.data(), digest.size()));
 }
 
 bool CsrfTokenMatches(std::string_view header_value, std::string_view session_token) {

@@ -1,7 +1,5 @@
 #include "adapters/http/static_site.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "adapters/crypto/openssl_sha256_hasher.h"
 #include "adapters/http/gzip.h"
 
 namespace confide::http {
@@ -22,14 +21,9 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string Etag(std::string_view body) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  const std::string digest = OpenSslSha256Hasher().Hash(body);
   // 16 bytes of SHA-256 tell versions apart; the whole digest would only lengthen headers.
-  return absl::StrCat("\"",
-                      absl::BytesToHexString(absl::string_view(
-                          reinterpret_cast<const char*>(digest.data()), std::min(length, 16U))),
-                      "\"");
+  return absl::StrCat("\"", absl::BytesToHexString(absl::string_view(digest.data(), 16)), "\"");
 }
 
 absl::StatusOr<std::string> ReadFile(const fs::path& path) {

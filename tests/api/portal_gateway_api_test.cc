@@ -149,11 +149,11 @@ class PortalGatewayTest : public ::testing::Test {
                          CookieValueOf(SetCookieLine(login, "__Host-confide-csrf"))};
   }
 
-  static HttpResponse JournalCount(const PortalSession& s, int* count) {
+  // How many journal entries Jo has, read through her portal session.
+  static int JournalCount(const PortalSession& s) {
     HttpResponse list =
         Rest().Send("GET", "/v1/clients/me/journalEntries", "", "", {{"Cookie", s.CookieHeader()}});
-    *count = static_cast<int>(list.Json().value("entries", nlohmann::json::array()).size());
-    return list;
+    return static_cast<int>(list.Json().value("entries", nlohmann::json::array()).size());
   }
 
   static inline std::unique_ptr<TestServer> server_;
@@ -200,8 +200,7 @@ TEST_F(PortalGatewayTest, TheCookieAuthenticatesReads) {
 
 TEST_F(PortalGatewayTest, ACookieWriteWithoutTheCsrfTokenIsRefusedAndStoresNothing) {
   PortalSession s = PortalLogin();
-  int before = 0;
-  JournalCount(s, &before);
+  const int before = JournalCount(s);
   const std::string entry = nlohmann::json{{"text", "a forged entry"}}.dump();
   HttpResponse missing = Rest().Send("POST", "/v1/clients/me/journalEntries", entry, "",
                                      {{"Cookie", s.CookieHeader()}});
@@ -216,8 +215,7 @@ TEST_F(PortalGatewayTest, ACookieWriteWithoutTheCsrfTokenIsRefusedAndStoresNothi
   HttpResponse borrowed = Rest().Send("POST", "/v1/clients/me/journalEntries", entry, "",
                                       {{"Cookie", s.CookieHeader()}, {"X-CSRF-Token", other.csrf}});
   EXPECT_EQ(borrowed.status, 403) << borrowed.body;
-  int after = 0;
-  JournalCount(s, &after);
+  const int after = JournalCount(s);
   EXPECT_EQ(after, before);
 }
 
@@ -225,8 +223,7 @@ TEST_F(PortalGatewayTest, ACookieWriteWithoutTheCsrfTokenIsRefusedAndStoresNothi
 // a method spelled in lower case, does not turn a forged cookie write into an API call.
 TEST_F(PortalGatewayTest, NoSpellingOfARequestSkipsTheCsrfCheck) {
   PortalSession s = PortalLogin();
-  int before = 0;
-  JournalCount(s, &before);
+  const int before = JournalCount(s);
   const std::string entry = nlohmann::json{{"text", "a forged entry"}}.dump();
   HttpResponse empty_authorization =
       Rest().Send("POST", "/v1/clients/me/journalEntries", entry, "",
@@ -239,21 +236,18 @@ TEST_F(PortalGatewayTest, NoSpellingOfARequestSkipsTheCsrfCheck) {
       "POST", "/v1/clients/me/journalEntries", entry, "",
       {{"Cookie", "__Host-confide-session=; " + s.CookieHeader()}, {"X-CSRF-Token", s.csrf}});
   EXPECT_EQ(duplicate.status, 401) << duplicate.body;
-  int after = 0;
-  JournalCount(s, &after);
+  const int after = JournalCount(s);
   EXPECT_EQ(after, before);
 }
 
 TEST_F(PortalGatewayTest, ACookieWriteWithItsCsrfTokenWorks) {
   PortalSession s = PortalLogin();
-  int before = 0;
-  JournalCount(s, &before);
+  const int before = JournalCount(s);
   HttpResponse created = Rest().Send("POST", "/v1/clients/me/journalEntries",
                                      nlohmann::json{{"text", "a calmer evening"}}.dump(), "",
                                      {{"Cookie", s.CookieHeader()}, {"X-CSRF-Token", s.csrf}});
   EXPECT_EQ(created.status, 200) << created.body;
-  int after = 0;
-  JournalCount(s, &after);
+  const int after = JournalCount(s);
   EXPECT_EQ(after, before + 1);
 }
 
